@@ -1,0 +1,176 @@
+"""`check()`: run the selected rules over a vault and apply severities, ignores and suppressions.
+
+Rules only find; this module decides what is reported: which rules run
+(`select`/`ignore`, from the command line or kbtool.toml), at which severity,
+which paths ignore which codes, and which findings an inline comment silences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kbtool.context import RuleContext
+from kbtool.model import Diagnostic, Severity, Suppression
+from kbtool.registry import Finding, Rule, all_rules
+from kbtool.vault import Vault
+
+UNUSED_SUPPRESSION = "KB901"
+
+
+class SelectionError(ValueError):
+    """A --select/--ignore entry or a severity key that names no rule."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    diagnostics: list[Diagnostic]
+    notes: int
+    attachments: int
+    rules_run: tuple[str, ...] = field(default=())
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {
+            "notes": self.notes,
+            "attachments": self.attachments,
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "infos": self.count("info"),
+        }
+
+
+def _matches(code: str, patterns: Iterable[str]) -> bool:
+    return any(code.startswith(p.upper()) for p in patterns)
+
+
+def _validate_codes(patterns: Iterable[str], rules: dict[str, Rule], where: str) -> None:
+    for pattern in patterns:
+        p = pattern.upper()
+        if not p.startswith("KB") or not any(code.startswith(p) for code in rules):
+            raise SelectionError(f"{where}: '{pattern}' names no rule (see 'kbtool rules')")
+
+
+def effective_severities(
+    vault: Vault,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+) -> dict[str, Severity]:
+    """The rules that run and their severity, from the defaults, kbtool.toml and arguments.
+
+    A rule that is off by default runs when its full code is selected or a
+    severity is set for it in kbtool.toml.
+    """
+    rules = all_rules()
+    settings = vault.config.settings.rules
+    chosen_select = list(select) if select else list(settings.select)
+    chosen_ignore = list(settings.ignore) + list(ignore)
+    _validate_codes(chosen_select, rules, "select")
+    _validate_codes(chosen_ignore, rules, "ignore")
+    _validate_codes(settings.severity, rules, "[rules.severity]")
+    result: dict[str, Severity] = {}
+    for code, rule_ in rules.items():
+        configured = settings.severity.get(code)
+        named = code in {p.upper() for p in chosen_select}
+        if chosen_select and not _matches(code, chosen_select):
+            continue
+        if _matches(code, chosen_ignore):
+            continue
+        if configured == "off":
+            continue
+        if configured is not None:
+            result[code] = configured
+        elif rule_.default != "off":
+            result[code] = rule_.default
+        elif named:
+            result[code] = "warning"
+    return result
+
+
+def _path_ignores(vault: Vault, path: str) -> list[str]:
+    patterns = vault.config.settings.rules.per_path_ignores
+    codes: list[str] = []
+    for pattern, ignored in patterns.items():
+        p = pattern.strip("/")
+        if fnmatch.fnmatchcase(path, p) or path.startswith(p + "/"):
+            codes.extend(ignored)
+    return codes
+
+
+def _silences(s: Suppression, finding: Finding, code: str) -> bool:
+    if s.codes and code not in s.codes:
+        return False
+    return s.target_line in (0, finding.line)
+
+
+def check(
+    vault: Vault,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    today: dt.date | None = None,
+) -> CheckResult:
+    """Run every selected rule over the vault; diagnostics sorted by path, line, column, code."""
+    severities = effective_severities(vault, select, ignore)
+    rules = all_rules()
+    ctx = RuleContext(vault, today or dt.date.today())
+    used: set[tuple[str, int, int]] = set()
+    diagnostics: list[Diagnostic] = []
+    ignore_cache: dict[str, list[str]] = {}
+    for code, severity in severities.items():
+        rule_ = rules[code]
+        for finding in rule_.check(ctx):
+            if finding.path not in ignore_cache:
+                ignore_cache[finding.path] = _path_ignores(vault, finding.path)
+            if _matches(code, ignore_cache[finding.path]):
+                continue
+            note = vault.notes.get(finding.path)
+            if note is not None and note.suppressions:
+                hit = next((s for s in note.suppressions if _silences(s, finding, code)), None)
+                if hit is not None:
+                    used.add((finding.path, hit.line, hit.column))
+                    continue
+            diagnostics.append(_diagnostic(finding, rule_, severity))
+    if UNUSED_SUPPRESSION in severities:
+        diagnostics.extend(_unused(vault, used, severities, rules[UNUSED_SUPPRESSION]))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return CheckResult(diagnostics, len(vault.notes), len(vault.attachments), tuple(severities))
+
+
+def _diagnostic(finding: Finding, rule_: Rule, severity: Severity) -> Diagnostic:
+    return Diagnostic(
+        path=finding.path,
+        line=finding.line,
+        column=finding.column,
+        end_line=finding.end_line if finding.end_line is not None else finding.line,
+        end_column=finding.end_column if finding.end_column is not None else finding.column,
+        code=rule_.code,
+        name=rule_.name,
+        severity=severity,
+        message=finding.message,
+        fix=finding.fix,
+    )
+
+
+def _unused(
+    vault: Vault, used: set[tuple[str, int, int]], severities: dict[str, Severity], rule_: Rule
+) -> Iterable[Diagnostic]:
+    """Suppressions that silenced nothing, among those whose codes all ran."""
+    for note in vault.notes.values():
+        for s in note.suppressions:
+            if (note.path, s.line, s.column) in used:
+                continue
+            if s.codes and not all(c in severities for c in s.codes):
+                continue
+            codes = " ".join(s.codes) if s.codes else "all codes"
+            finding = Finding(
+                note.path, s.line, s.column, f"suppression of {codes} silenced nothing; remove it"
+            )
+            if _matches(UNUSED_SUPPRESSION, _path_ignores(vault, note.path)):
+                continue
+            yield _diagnostic(finding, rule_, severities[UNUSED_SUPPRESSION])

@@ -1,0 +1,101 @@
+"""What every command shares: the vault argument, `--today`, and turning errors into exit 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from kbtool.config import ConfigError
+from kbtool.vault import Vault, VaultError, load_vault
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit status 2: a usage, configuration or I/O problem."""
+    click.echo(f"kbtool: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def today_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--today YYYY-MM-DD`: the date the command acts as of (default: the local date)."""
+    return click.option(
+        "--today",
+        callback=_parse_today,
+        metavar="YYYY-MM-DD",
+        help="Act as if today were this date (default: the local date).",
+    )(func)
+
+
+def vault_argument(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Optional `VAULT` argument, the current folder by default."""
+    return click.argument(
+        "vault",
+        required=False,
+        default=".",
+        metavar="[VAULT]",
+        type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
+    )(func)
+
+
+def open_vault(path: Path, *, show_progress: bool = True) -> Vault:
+    """Load the vault, exiting 2 with one line on a missing vault or bad kbtool.toml.
+
+    On a terminal, a progress bar appears for large vaults (on stderr, so
+    that piped output stays clean).
+    """
+    progress = None
+    if show_progress and sys.stderr.isatty():
+        progress = _progress_bar()
+    try:
+        return load_vault(path, progress=progress)
+    except (VaultError, ConfigError) as exc:
+        fail(str(exc))
+    finally:
+        if progress is not None:
+            progress(-1, -1)
+
+
+def _progress_bar() -> Callable[[int, int], None]:
+    """A rich progress bar shown only once a vault has more than 2,000 notes."""
+    from rich.progress import Progress
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if done < 0:
+            if "bar" in state:
+                state["bar"].stop()
+            return
+        if total < 2000:
+            return
+        if "bar" not in state:
+            bar = Progress(transient=True, console=_stderr_console())
+            state["bar"], state["task"] = bar, bar.add_task("Parsing notes", total=total)
+            bar.start()
+        if done % 200 == 0 or done == total:
+            state["bar"].update(state["task"], completed=done)
+
+    return update
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -1,0 +1,34 @@
+"""What every rule receives: the vault, its configuration and the date of the run.
+
+Work that several rules share (schema validation for KB101 to KB103, link
+resolution for KB201 to KB205) is computed once here, lazily, and cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from kbtool.config import Config
+
+if TYPE_CHECKING:
+    from kbtool.schema import SchemaReport
+    from kbtool.vault import Vault
+
+
+@dataclass
+class RuleContext:
+    vault: Vault
+    today: dt.date
+
+    @property
+    def config(self) -> Config:
+        return self.vault.config
+
+    @cached_property
+    def schema(self) -> SchemaReport:
+        from kbtool.schema import validate_vault
+
+        return validate_vault(self.vault)

@@ -1,0 +1,1 @@
+"""Review scheduling: intervals, due dates, recording reviews, calendar feed, digest."""

@@ -1,0 +1,26 @@
+"""KB106 date-in-future: a date property after today."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.dates import DATE_FIELDS, as_date
+from kbtool.registry import Finding, rule
+
+
+@rule("KB106", "date-in-future", "warning", "a date property after today")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A created, modified, updated or last_reviewed date later than today (the run's
+    date, set with --today), usually a typo in the year or month."""
+    for note in ctx.vault.notes.values():
+        for key in DATE_FIELDS:
+            value = as_date(note.meta.get(key))
+            if value is not None and value > ctx.today:
+                pos = note.frontmatter.positions[key]
+                yield Finding(
+                    note.path,
+                    pos.value_line,
+                    pos.value_column,
+                    f"'{key}' {value.isoformat()} is after today ({ctx.today.isoformat()})",
+                )

@@ -1,0 +1,30 @@
+"""KB105 date-order: a date that comes before the note was created."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.dates import as_date
+from kbtool.registry import Finding, rule
+
+
+@rule("KB105", "date-order", "warning", "modified, updated or last_reviewed before created")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A note whose modified, updated or last_reviewed date is earlier than its created
+    date: one of the two is wrong. Compared by calendar date."""
+    for note in ctx.vault.notes.values():
+        meta = note.meta
+        created = as_date(meta.get("created"))
+        if created is None:
+            continue
+        for key in ("modified", "updated", "last_reviewed"):
+            value = as_date(meta.get(key))
+            if value is not None and value < created:
+                pos = note.frontmatter.positions[key]
+                yield Finding(
+                    note.path,
+                    pos.value_line,
+                    pos.value_column,
+                    f"'{key}' {value.isoformat()} is before 'created' {created.isoformat()}",
+                )

@@ -1,0 +1,63 @@
+"""KB110 inconsistent-property-type: the same key holds different types across the vault."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from kbtool.context import RuleContext
+from kbtool.registry import Finding, rule
+
+
+def property_type(value: Any) -> str | None:
+    """Obsidian's property type of a value; None for an empty value (fits any type)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "checkbox"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.datetime):
+        return "date & time"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "object"
+    return "text"
+
+
+@rule(
+    "KB110",
+    "inconsistent-property-type",
+    "warning",
+    "the same key has different types across the vault",
+)
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Obsidian gives each property name one type for the whole vault. A key that is a
+    number in some notes and text in others shows wrongly in some of them. The type that
+    most notes use wins; each note that differs is reported. Empty values fit any type."""
+    seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for note in ctx.vault.notes.values():
+        for key, value in note.meta.items():
+            kind = property_type(value)
+            if kind is not None:
+                seen[key].append((kind, note.path))
+    for key, uses in seen.items():
+        counts = Counter(kind for kind, _ in uses)
+        if len(counts) < 2:
+            continue
+        majority, majority_count = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        for kind, path in uses:
+            if kind != majority:
+                pos = ctx.vault.notes[path].frontmatter.positions[key]
+                yield Finding(
+                    path,
+                    pos.value_line,
+                    pos.value_column,
+                    f"'{key}' is {kind} here but {majority} in {majority_count}"
+                    f" of {len(uses)} notes",
+                )

@@ -1,0 +1,28 @@
+"""KB111 invalid-review-interval: a review_interval that is not a positive duration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.registry import Finding, rule
+from kbtool.review.interval import IntervalError, parse_interval
+from kbtool.schema import is_empty
+
+
+@rule(
+    "KB111", "invalid-review-interval", "error", "review_interval that is not a positive duration"
+)
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """review_interval must be a whole number of days, or 30d, 6w, 3m, 1y, or ISO 8601
+    such as P30D. Zero, negative and unreadable intervals would never schedule a review.
+    An empty value is fine: the vault's default interval applies."""
+    for note in ctx.vault.notes.values():
+        value = note.meta.get("review_interval")
+        if is_empty(value):
+            continue
+        try:
+            parse_interval(value)
+        except IntervalError as exc:
+            pos = note.frontmatter.positions["review_interval"]
+            yield Finding(note.path, pos.value_line, pos.value_column, f"review_interval: {exc}")

@@ -1,0 +1,31 @@
+"""KB107 title-mismatch: the title property differs from the file name."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.registry import Finding, rule
+from kbtool.schema import is_note_type
+
+
+@rule("KB107", "title-mismatch", "warning", "title differs from the file name")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A typed note whose title property is not its file name. Links use file names, so
+    a title that has drifted from the name misleads readers of the index and of links.
+    Turn off with [schema] title_matches_filename = false."""
+    if not ctx.config.schema.title_matches_filename:
+        return
+    for note in ctx.vault.notes.values():
+        title, kind = note.meta.get("title"), note.meta.get("type")
+        if not isinstance(title, str) or not title.strip() or not is_note_type(kind):
+            continue
+        if unicodedata.normalize("NFC", title.strip()) != note.name:
+            pos = note.frontmatter.positions["title"]
+            yield Finding(
+                note.path,
+                pos.value_line,
+                pos.value_column,
+                f"title {title.strip()!r} differs from the file name {note.name!r}",
+            )

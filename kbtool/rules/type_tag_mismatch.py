@@ -1,0 +1,41 @@
+"""KB108 type-tag-mismatch: the `type` property and the `type/...` tag disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.registry import Finding, rule
+from kbtool.schema import is_note_type, type_tag
+
+
+@rule("KB108", "type-tag-mismatch", "warning", "type without its type tag, or the reverse")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A note with 'type: Fact' must carry the tag 'type/fact' (or the tag declared for
+    the type in [schema.types.NAME] tag), and a note tagged 'type/...' must have the type
+    that goes with it. Tags compare case-insensitively."""
+    schema = ctx.config.schema
+    for note in ctx.vault.notes.values():
+        meta = note.meta
+        tags = meta.get("tags")
+        if not isinstance(tags, list):
+            continue
+        lowered = {str(t).lower().lstrip("#") for t in tags}
+        kind = meta.get("type")
+        expected = type_tag(kind.strip(), schema).lower() if is_note_type(kind) else None
+        if expected is not None and expected not in lowered:
+            pos = note.frontmatter.positions["type"]
+            yield Finding(
+                note.path,
+                pos.line,
+                pos.column,
+                f"type '{kind.strip()}' without the tag '{expected}'",
+            )
+        prefix = "type/"
+        for tag in sorted(lowered):
+            if tag.startswith(prefix) and tag != expected:
+                pos = note.frontmatter.positions["tags"]
+                want = f"type '{kind.strip()}'" if expected else "no type"
+                yield Finding(
+                    note.path, pos.line, pos.column, f"tag '{tag}' does not match the note's {want}"
+                )

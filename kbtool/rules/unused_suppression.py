@@ -1,0 +1,17 @@
+"""KB901 unused-suppression: a suppression comment that suppressed nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.registry import Finding, rule
+
+
+@rule("KB901", "unused-suppression", "warning", "a suppression comment that suppressed nothing")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A '<!-- kbtool-disable-next-line KB201 -->' or '%% kbtool-disable KB201 %%' comment
+    (or '# kbtool-disable-next-line' inside frontmatter) that silenced no diagnostic.
+    Stale suppressions hide the next real problem; delete them. Found by the checker
+    itself after every other rule has run, so this function reports nothing."""
+    return iter(())
