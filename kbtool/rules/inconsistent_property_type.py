@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from kbtool.config import RESERVED_LISTS
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
 
@@ -39,10 +40,14 @@ def property_type(value: Any) -> str | None:
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Obsidian gives each property name one type for the whole vault. A key that is a
     number in some notes and text in others shows wrongly in some of them. The type that
-    most notes use wins; each note that differs is reported. Empty values fit any type."""
+    most notes use wins; each note that differs is reported. Empty values fit any type.
+    Obsidian's own list keys (tags, aliases, cssclasses) have a fixed type: KB102
+    reports those."""
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for note in ctx.vault.notes.values():
         for key, value in note.meta.items():
+            if key in RESERVED_LISTS:
+                continue
             kind = property_type(value)
             if kind is not None:
                 seen[key].append((kind, note.path))
