@@ -1,0 +1,67 @@
+"""`kbtool index`: write the vault's index as Markdown (a note) or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+import click
+
+from kbtool.atomic import write_text_atomic
+from kbtool.commands.common import fail, open_vault, today_option, vault_argument
+from kbtool.index import DEFAULT_RECENT, build_index, render_json, render_markdown
+
+
+def _inside_vault(output: Path, root: Path) -> str | None:
+    """The vault-relative path of an output note written into the vault, else None."""
+    try:
+        rel = output.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return unicodedata.normalize("NFC", rel.as_posix())
+
+
+@click.command("index")
+@vault_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="Markdown note (links resolve in the vault) or JSON data.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@today_option
+@click.option(
+    "--recent",
+    type=click.IntRange(min=0),
+    default=DEFAULT_RECENT,
+    show_default=True,
+    metavar="N",
+    help="How many recently modified notes to list.",
+)
+def command(vault: Path, fmt: str, output: Path | None, today: dt.date, recent: int) -> None:
+    """Index the vault: notes by type, tag tree, MOCs, recently modified.
+
+    The Markdown has no frontmatter, so it can be saved as a note of the vault
+    (e.g. `-o VAULT/Index.md`) whatever types the vault's schema allows; that
+    note is then left out of its own index.
+    """
+    loaded = open_vault(vault)
+    index_path = _inside_vault(output, loaded.root) if output is not None else None
+    index = build_index(loaded, today=today, recent=recent, index_path=index_path)
+    text = render_markdown(index) if fmt == "md" else render_json(index)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")

@@ -1,0 +1,163 @@
+"""Build the vault's index as plain data; the renderers only format it.
+
+One pass over the notes (plus one read of each note's body for its
+summary), so the index of a large vault costs little more than loading it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kbtool.index.links import LinkNamer, note_link
+from kbtool.index.recent import Source, modified_at, most_recent
+from kbtool.index.summary import note_summary
+from kbtool.index.tagtree import TagNode, build_tag_tree
+from kbtool.model import Note
+
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
+
+DEFAULT_RECENT = 10
+UNTYPED = "Untyped"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One note as the index lists it.
+
+    `target` is the shortest link target that reaches exactly this note;
+    `link` the Markdown to write for it (a wiki-link, or a Markdown link for
+    names a wiki-link cannot carry).
+    """
+
+    path: str
+    title: str
+    type: str | None
+    summary: str
+    target: str
+    link: str
+    modified: dt.datetime
+    modified_source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class TypeGroup:
+    type: str | None  # None: notes without a type
+    notes: tuple[str, ...]  # paths, sorted by title
+
+    @property
+    def label(self) -> str:
+        return self.type if self.type is not None else UNTYPED
+
+
+@dataclass(frozen=True, slots=True)
+class MocGroup:
+    path: str
+    reaches: tuple[str, ...]  # paths, sorted by title
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    root: str
+    today: dt.date
+    entries: dict[str, Entry]  # by path, sorted by path
+    types: tuple[TypeGroup, ...]
+    tags: tuple[TagNode, ...]
+    mocs: tuple[MocGroup, ...]
+    unreached: tuple[str, ...]
+    recent: tuple[str, ...]  # newest first
+
+
+def note_type(note: Note) -> str | None:
+    """The `type` property as text, or None when absent or empty."""
+    value = note.meta.get("type")
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _by_title(paths: Iterable[str], entries: dict[str, Entry]) -> tuple[str, ...]:
+    return tuple(sorted(paths, key=lambda p: (entries[p].title.casefold(), p)))
+
+
+def _type_groups(entries: dict[str, Entry]) -> tuple[TypeGroup, ...]:
+    """Group by type case-insensitively, labelled with the most common spelling."""
+    members: dict[str | None, list[str]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for entry in entries.values():
+        key = entry.type.casefold() if entry.type is not None else None
+        members[key].append(entry.path)
+        if entry.type is not None:
+            spellings[key][entry.type] += 1
+    groups = []
+    for key, paths in members.items():
+        label = None
+        if key is not None:
+            label = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        groups.append(TypeGroup(label, _by_title(paths, entries)))
+    groups.sort(key=lambda g: (g.type is None, (g.type or "").casefold(), g.type or ""))
+    return tuple(groups)
+
+
+def _moc_groups(
+    vault: Vault, entries: dict[str, Entry]
+) -> tuple[tuple[MocGroup, ...], tuple[str, ...]]:
+    """Each MOC with the notes it reaches, and the notes (not MOCs) that none reaches."""
+    from kbtool.stats import moc_reach
+
+    reach = moc_reach(vault)
+    groups = []
+    reached: set[str] = set()
+    for moc in _by_title((p for p in reach if p in entries), entries):
+        notes = {p for p in reach[moc] if p in entries and p != moc}
+        reached |= notes
+        groups.append(MocGroup(moc, _by_title(notes, entries)))
+    unreached = (p for p in entries if p not in reached and p not in reach)
+    return tuple(groups), _by_title(unreached, entries)
+
+
+def build_index(
+    vault: Vault,
+    *,
+    today: dt.date,
+    recent: int = DEFAULT_RECENT,
+    index_path: str | None = None,
+) -> Index:
+    """The index of `vault` as of `today`.
+
+    `index_path` is the vault-relative path the index will be written to, when
+    it goes into the vault: that note is left out of the index, and its name
+    counts when choosing unambiguous link targets.
+    """
+    notes = {p: n for p, n in vault.notes.items() if p != index_path}
+    namer = LinkNamer(notes, vault.attachments, [index_path] if index_path else [])
+    entries: dict[str, Entry] = {}
+    for path, note in notes.items():
+        target = namer.target(path)
+        instant, source = modified_at(note)
+        entries[path] = Entry(
+            path=path,
+            title=note.title,
+            type=note_type(note),
+            summary=note_summary(vault.root, note),
+            target=target,
+            link=note_link(target, path, note.title),
+            modified=instant,
+            modified_source=source,
+        )
+    mocs, unreached = _moc_groups(vault, entries)
+    return Index(
+        root=str(vault.root),
+        today=today,
+        entries=entries,
+        types=_type_groups(entries),
+        tags=build_tag_tree(notes.values()),
+        mocs=mocs,
+        unreached=unreached,
+        recent=tuple(most_recent(((e.path, e.modified) for e in entries.values()), recent)),
+    )
