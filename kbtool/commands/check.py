@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from kbtool.atomic import write_text_atomic
 from kbtool.check import SelectionError, check
 from kbtool.commands.common import (
     EXIT_FINDINGS,
@@ -16,6 +15,7 @@ from kbtool.commands.common import (
     open_vault,
     today_option,
     vault_argument,
+    write_output,
 )
 from kbtool.report import FORMATS, renderer
 
@@ -86,12 +86,6 @@ def command(
         fail(str(exc))
     colour = fmt == "text" and output is None and sys.stdout.isatty()
     report = renderer(fmt)(result, str(loaded.root), colour)
-    if output is not None:
-        try:
-            write_text_atomic(output, report)
-        except OSError as exc:
-            fail(f"{output}: cannot write ({exc.strerror})")
-    else:
-        click.echo(report, nl=False)
+    write_output(report, output)
     failed = result.count("error") > 0 or (error_on_warning and result.count("warning") > 0)
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import click
 
+from kbtool.atomic import write_text_atomic
 from kbtool.config import ConfigError
 from kbtool.vault import Vault, VaultError, load_vault
 
@@ -22,6 +23,17 @@ def fail(message: str) -> NoReturn:
     """One line on stderr, exit status 2: a usage, configuration or I/O problem."""
     click.echo(f"kbtool: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Standard output, or FILE replaced atomically; an unwritable FILE exits 2."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")
 
 
 def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from kbtool.atomic import write_text_atomic
-from kbtool.commands.common import fail, open_vault, today_option, vault_argument
+from kbtool.commands.common import open_vault, today_option, vault_argument, write_output
 from kbtool.index import DEFAULT_RECENT, build_index, render_json, render_markdown
 
 
@@ -58,10 +57,4 @@ def command(vault: Path, fmt: str, output: Path | None, today: dt.date, recent: 
     index_path = _inside_vault(output, loaded.root) if output is not None else None
     index = build_index(loaded, today=today, recent=recent, index_path=index_path)
     text = render_markdown(index) if fmt == "md" else render_json(index)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        fail(f"{output}: cannot write ({exc.strerror or exc})")
+    write_output(text, output)
