@@ -31,8 +31,10 @@ def test_text_lines_are_sorted_with_summary_and_exit_1() -> None:
     code, out, _ = run("check", str(META), *ARGS)
     lines = out.splitlines()
     assert code == 1
-    assert lines[0] == ("Bad interval.md:6:18: KB111 review_interval: 'soon' is not a duration;"
-                        " expected a whole number of days, 30d, 6w, 3m, 1y or ISO 8601 such as P30D")
+    assert lines[0] == (
+        "Bad interval.md:6:18: KB111 review_interval: 'soon' is not a duration;"
+        " expected a whole number of days, 30d, 6w, 3m, 1y or ISO 8601 such as P30D"
+    )
     assert lines[-1] == "Checked 27 notes: 17 errors, 10 warnings, 0 infos."
 
 
@@ -47,20 +49,39 @@ def test_json_format_is_the_contract() -> None:
     assert code == 1
     assert set(doc) == {"kbtool", "vault", "summary", "diagnostics"}
     assert doc["vault"] == str(META.resolve())
-    assert doc["summary"] == {"notes": 27, "attachments": 0, "errors": 17, "warnings": 10,
-                              "infos": 0}
+    assert doc["summary"] == {
+        "notes": 27,
+        "attachments": 0,
+        "errors": 17,
+        "warnings": 10,
+        "infos": 0,
+    }
     first = doc["diagnostics"][0]
-    assert list(first) == ["path", "line", "column", "end_line", "end_column", "code", "name",
-                           "severity", "message", "fix"]
+    assert list(first) == [
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "fix",
+    ]
     assert (first["path"], first["code"], first["name"]) == (
-        "Bad interval.md", "KB111", "invalid-review-interval")
+        "Bad interval.md",
+        "KB111",
+        "invalid-review-interval",
+    )
 
 
 def test_github_format() -> None:
     _, out, _ = run("check", str(META), *ARGS, "--format", "github")
     assert out.splitlines()[0].startswith(
         "::error file=Bad interval.md,line=6,col=18,endLine=6,endColumn=18,title=kbtool (KB111)::"
-        "review_interval: 'soon' is not a duration")
+        "review_interval: 'soon' is not a duration"
+    )
     assert "::warning file=Bom crlf.md,line=6,col=10," in out
 
 
@@ -99,22 +120,25 @@ def test_output_file(tmp_path: Path) -> None:
 
 
 def test_missing_vault_exits_2_with_one_line(tmp_path: Path) -> None:
-    code, out, err = run("check", str(tmp_path / "nope"))
+    code, _, err = run("check", str(tmp_path / "nope"))
     assert code == 2
     assert err.count("\n") == 1 and "no such vault" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("toml", "words"), [
-    ("exclude = [", "invalid TOML"),
-    ("[schema]\nrequire_typ = true\n", "unknown key 'schema.require_typ'"),
-    ("[rules]\nselect = [\"KB999\"]\n", "'KB999' names no rule"),
-    ("[rules.severity]\nKB201 = \"loud\"\n", "rules.severity.KB201"),
-])
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ("exclude = [", "invalid TOML"),
+        ("[schema]\nrequire_typ = true\n", "unknown key 'schema.require_typ'"),
+        ('[rules]\nselect = ["KB999"]\n', "'KB999' names no rule"),
+        ('[rules.severity]\nKB201 = "loud"\n', "rules.severity.KB201"),
+    ],
+)
 def test_bad_config_exits_2(tmp_path: Path, toml: str, words: str) -> None:
     (tmp_path / "kbtool.toml").write_text(toml, "utf-8")
     code, _, err = run("check", str(tmp_path))
     assert code == 2
-    assert words in err and str(tmp_path) in err or words in err
+    assert words in err
     assert "Traceback" not in err and err.count("\n") == 1
 
 
@@ -141,7 +165,11 @@ def test_python_dash_m(clean: Path) -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "kbtool", "check", str(clean)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kbtool", "check", str(clean)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Checked 2 notes")

@@ -23,8 +23,9 @@ def _metadata(vault_path: Path) -> list[tuple[str, int, int, str]]:
     return [(d.path, d.line, d.column, d.code) for d in result.diagnostics]
 
 
-@pytest.mark.parametrize("name", ["foam-docs", "kepano-obsidian", "obsidian-tasks-docs",
-                                  "quartz-docs"])
+@pytest.mark.parametrize(
+    "name", ["foam-docs", "kepano-obsidian", "obsidian-tasks-docs", "quartz-docs"]
+)
 def test_full_check_runs_on_every_corpus(corpora: Path, name: str) -> None:
     vault = load_vault(corpora / name / "vault")
     result = check(vault, today=TODAY)
@@ -56,7 +57,8 @@ def test_quartz_tags_as_a_string_is_wrong_type(corpora: Path) -> None:
     findings = _metadata(corpora / "quartz-docs" / "vault")
     assert ("features/recent notes.md", 3, 7, "KB102") in findings
     assert [f for f in findings if f[3] not in ("KB005",)] == [
-        ("features/recent notes.md", 3, 7, "KB102")]
+        ("features/recent notes.md", 3, 7, "KB102")
+    ]
 
 
 def test_tasks_docs_has_valid_frontmatter_everywhere(corpora: Path) -> None:

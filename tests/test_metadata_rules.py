@@ -55,11 +55,15 @@ def test_exactly_the_expected_findings(result) -> None:
     assert found == [e[:4] for e in EXPECTED]
 
 
-@pytest.mark.parametrize(("path", "line", "column", "code", "words"), EXPECTED,
-                         ids=[f"{e[3]}-{e[0]}" for e in EXPECTED])
+@pytest.mark.parametrize(
+    ("path", "line", "column", "code", "words"), EXPECTED, ids=[f"{e[3]}-{e[0]}" for e in EXPECTED]
+)
 def test_each_finding(result, path: str, line: int, column: int, code: str, words: str) -> None:
-    matches = [d for d in result.diagnostics
-               if (d.path, d.line, d.column, d.code) == (path, line, column, code)]
+    matches = [
+        d
+        for d in result.diagnostics
+        if (d.path, d.line, d.column, d.code) == (path, line, column, code)
+    ]
     assert len(matches) == 1
     assert words in matches[0].message
 
@@ -67,7 +71,8 @@ def test_each_finding(result, path: str, line: int, column: int, code: str, word
 def test_every_metadata_code_is_covered() -> None:
     codes = {e[3] for e in EXPECTED}
     assert codes == {f"KB00{i}" for i in range(1, 7)} | {f"KB1{i:02d}" for i in range(1, 12)} | {
-        "KB901"}
+        "KB901"
+    }
 
 
 def test_severities_follow_the_contract(result) -> None:
