@@ -97,6 +97,16 @@ class ReviewConfig(_Strict):
     default_interval: str = "90d"
     intervals: dict[str, str] = Field(default_factory=dict)  # per note type
 
+    @field_validator("default_interval", "intervals")
+    @classmethod
+    def _valid_intervals(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+        """A bad interval is a configuration error (exit 2), not a silent default."""
+        from kbtool.review.interval import parse_interval
+
+        for interval in value.values() if isinstance(value, dict) else [value]:
+            parse_interval(interval)  # IntervalError is a ValueError: pydantic reports it
+        return value
+
 
 class VaultConfig(_Strict):
     exclude: list[str] = Field(default_factory=list)
