@@ -1,0 +1,263 @@
+"""`kbtool review`: due reviews, the agenda, recording reviews, calendar feed, e-mail digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kbtool.atomic import write_atomic
+from kbtool.commands.common import EXIT_FINDINGS, fail, open_vault, today_option, vault_argument
+from kbtool.config import ConfigError
+from kbtool.review.adaptive import RATINGS
+from kbtool.review.render import render_agenda, render_due
+from kbtool.review.schedule import ReviewPolicy, agenda, due_reviews
+from kbtool.vault import Vault
+
+
+def _policy(vault: Vault) -> ReviewPolicy:
+    try:
+        return ReviewPolicy.from_config(vault.config)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _within_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--within",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        metavar="DAYS",
+        help="Also list notes that fall due in the next DAYS days.",
+    )(func)
+
+
+@click.group("review")
+def command() -> None:
+    """Review schedule: what is due, record reviews, calendar feed and e-mail digest.
+
+    A note is due its review_interval after last_reviewed, or after created
+    when it was never reviewed. An empty interval takes review.intervals.<type>,
+    then review.default_interval from kbtool.toml (built in: 90d).
+    """
+
+
+@command.command("due")
+@vault_argument
+@_within_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md"]),
+    default="text",
+    show_default=True,
+    help="json for tools, md for a checklist to paste in a note.",
+)
+@today_option
+def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
+    """List notes due for review, oldest first. Prints nothing when none is due.
+
+    \b
+    Examples:
+      kbtool review due vault
+      kbtool review due vault --within 7 --format json
+    """
+    loaded = open_vault(vault)
+    _policy(loaded)
+    click.echo(render_due(due_reviews(loaded, today, within), today, fmt), nl=False)  # type: ignore[arg-type]
+
+
+@command.command("agenda")
+@vault_argument
+@click.option(
+    "--weeks",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="How many ISO weeks to show, from the current one.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@today_option
+def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
+    """Coming reviews by ISO week with a count per week, overdue ones first."""
+    loaded = open_vault(vault)
+    _policy(loaded)
+    click.echo(render_agenda(agenda(loaded, today, weeks), fmt), nl=False)  # type: ignore[arg-type]
+
+
+@command.command("done")
+@click.argument("notes", nargs=-1, required=True, metavar="NOTE...")
+@click.option(
+    "--rating",
+    type=click.Choice(list(RATINGS)),
+    help="How well you knew the note (fsrs mode sets the next interval from it).",
+)
+@click.option(
+    "--vault",
+    "vault",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="The vault folder.",
+)
+@today_option
+def done_command(notes: tuple[str, ...], rating: str | None, vault: Path, today: dt.date) -> None:
+    """Record a review of each NOTE: set last_reviewed to today.
+
+    NOTE is a path (from the current folder or the vault) or a note name.
+    Only the review fields change; every other byte of the note stays. In
+    fsrs mode (review.mode = "fsrs" in kbtool.toml) review_interval is set
+    from --rating (default good). Exit 1 when some note could not be done.
+
+    \b
+    Examples:
+      kbtool review done "Networking/Kube-proxy.md"
+      kbtool review done Kube-proxy --rating easy --vault vault
+    """
+    from kbtool.review.done import ReviewError, commit_review, find_note, prepare_review
+    from kbtool.review.log import ReviewLog, ReviewLogError
+
+    loaded = open_vault(vault)
+    policy = _policy(loaded)
+    try:
+        log = ReviewLog.load(loaded.root)
+    except ReviewLogError as exc:
+        fail(str(exc))
+    failed = recorded = False
+    for arg in notes:
+        try:
+            path = find_note(loaded, arg)
+            pending = prepare_review(loaded, path, today, rating, log, policy)
+            commit_review(pending, log)
+            recorded = True
+        except ReviewError as exc:
+            click.echo(f"kbtool: error: {exc}", err=True)
+            failed = True
+            continue
+        click.echo(
+            f"{path}: reviewed {today.isoformat()}; next review "
+            f"{pending.next_due.isoformat()} ({pending.interval})"
+        )
+    if recorded:
+        try:
+            log.save()
+        except ReviewLogError as exc:
+            fail(str(exc))
+    if failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+@command.command("ics")
+@vault_argument
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="The .ics file to write ('-' for standard output).",
+)
+@click.option(
+    "--component",
+    type=click.Choice(["event", "todo"]),
+    default="event",
+    show_default=True,
+    help="All-day events, or to-dos with a due date.",
+)
+@today_option
+def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> None:
+    """Write a calendar (RFC 5545) with one entry per scheduled note, at its due date.
+
+    UIDs are stable per note path, so a calendar app that subscribes to the
+    file moves an entry when its review is rescheduled.
+    """
+    from kbtool.review.ics import build_calendar
+
+    loaded = open_vault(vault)
+    _policy(loaded)
+    data = build_calendar(loaded, today, component)  # type: ignore[arg-type]
+    if str(output) == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror})")
+
+
+@command.command("remind")
+@vault_argument
+@click.option("--smtp", "smtp", required=True, metavar="HOST:PORT", help="The SMTP server.")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    multiple=True,
+    metavar="ADDR",
+    help="Recipient (repeat for several).",
+)
+@click.option("--from", "sender", metavar="ADDR", help="Sender (default: the first --to).")
+@click.option("--starttls", is_flag=True, help="Upgrade the connection with STARTTLS.")
+@click.option("--ssl", "use_ssl", is_flag=True, help="Connect with TLS from the start (port 465).")
+@click.option("--user", metavar="USER", help="Log in as USER (needs --password-env).")
+@click.option(
+    "--password-env", metavar="VAR", help="Environment variable holding the SMTP password."
+)
+@_within_option
+@click.option("-v", "--verbose", is_flag=True, help="Say on stderr when nothing is sent.")
+@today_option
+def remind_command(
+    vault: Path,
+    smtp: str,
+    to: tuple[str, ...],
+    sender: str | None,
+    starttls: bool,
+    use_ssl: bool,
+    user: str | None,
+    password_env: str | None,
+    within: int,
+    verbose: bool,
+    today: dt.date,
+) -> None:
+    """E-mail a digest of the notes due for review. Sends nothing when none is due.
+
+    \b
+    Example (cron, every morning at 7):
+      0 7 * * * cd /path/to/vault && kbtool review remind --smtp localhost:25 --to me@example.org
+    """
+    from kbtool.review.remind import SendError, SmtpSettings, build_digest, parse_hostport, send
+
+    try:
+        host, port = parse_hostport(smtp)
+    except ValueError as exc:
+        fail(f"--smtp: {exc}")
+    password = None
+    if user is not None:
+        if password_env is None:
+            fail("--user needs --password-env VAR (a password is never an argument)")
+        password = os.environ.get(password_env)
+        if password is None:
+            fail(f"--password-env: the environment variable {password_env} is not set")
+    if starttls and use_ssl:
+        fail("--starttls and --ssl exclude each other")
+    loaded = open_vault(vault, show_progress=False)
+    _policy(loaded)
+    items = due_reviews(loaded, today, within)
+    if not items:
+        if verbose:
+            click.echo("kbtool: no note is due for review; nothing sent", err=True)
+        return
+    msg = build_digest(
+        items, today, vault_name=loaded.root.name, sender=sender or to[0], to=list(to)
+    )
+    try:
+        send(msg, SmtpSettings(host, port, starttls, use_ssl, user, password))
+    except SendError as exc:
+        fail(str(exc))
+    if verbose:
+        click.echo(f"kbtool: sent '{msg['Subject']}' to {', '.join(to)}", err=True)

@@ -1,0 +1,132 @@
+"""Record a review: set `last_reviewed` (and in FSRS mode `review_interval`) in a note.
+
+The work is split in two so that nothing is written until everything is
+known: `prepare_review` reads the note and computes its new bytes;
+`commit_review` writes them atomically, refusing if the file changed since
+it was read. Only the bytes of the review fields change (see `edit.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kbtool.atomic import ConcurrentChangeError, write_atomic
+from kbtool.parse import parse_note
+from kbtool.review import adaptive
+from kbtool.review.edit import FrontmatterEditError, set_frontmatter_value
+from kbtool.review.interval import Interval
+from kbtool.review.log import ReviewLog
+from kbtool.review.schedule import ReviewPolicy
+
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
+
+
+class ReviewError(Exception):
+    """This note's review cannot be recorded; the message says why. Others go on."""
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """A computed but not yet written review of one note."""
+
+    path: str  # vault-relative
+    file: Path
+    original: bytes
+    updated: bytes
+    day: dt.date
+    rating: str | None
+    mode: str
+    interval: Interval
+    card: dict[str, Any] | None  # FSRS card state to store (fsrs mode only)
+
+    @property
+    def next_due(self) -> dt.date:
+        return self.interval.after(self.day)
+
+
+def find_note(vault: Vault, arg: str, cwd: Path | None = None) -> str:
+    """The vault path of a NOTE argument: a file path (from cwd or the vault), or a note
+    name resolved the way a wiki-link is. Ambiguous names are refused, not guessed."""
+    root = vault.root.resolve()
+    cwd = cwd or Path.cwd()
+    for candidate in (cwd / arg, vault.root / arg):
+        if candidate.is_file():
+            real = candidate.resolve()
+            if not real.is_relative_to(root):
+                raise ReviewError(f"{arg}: not inside the vault {vault.root}")
+            rel = unicodedata.normalize("NFC", real.relative_to(root).as_posix())
+            if rel not in vault.notes:
+                raise ReviewError(f"{arg}: not a note of the vault (excluded or not Markdown)")
+            return rel
+    resolution = vault.resolver.resolve(arg, "")
+    if resolution.target is None or resolution.target not in vault.notes:
+        raise ReviewError(f"{arg}: no such note in {vault.root}")
+    if resolution.ambiguous:
+        listed = ", ".join(resolution.candidates)
+        raise ReviewError(f"{arg}: several notes match ({listed}); give the path")
+    return resolution.target
+
+
+def prepare_review(
+    vault: Vault,
+    path: str,
+    day: dt.date,
+    rating: str | None,
+    log: ReviewLog,
+    policy: ReviewPolicy | None = None,
+) -> PendingReview:
+    """Read the note at vault path `path` and compute its reviewed bytes."""
+    policy = policy or ReviewPolicy.from_config(vault.config)
+    mode = vault.config.settings.review.mode
+    file = vault.root / path
+    try:
+        original = file.read_bytes()
+    except OSError as exc:
+        raise ReviewError(f"{path}: cannot read ({exc.strerror})") from exc
+    note = parse_note(path, original)
+    try:
+        text = original.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReviewError(f"{path}: not UTF-8; not changed") from exc
+    interval = policy.interval_for(note)
+    card = None
+    try:
+        text = set_frontmatter_value(text, "last_reviewed", day.isoformat())
+        if mode == "fsrs":
+            before = policy.schedule(note, day)
+            days, card = adaptive.review(
+                path,
+                log.cards.get(path),
+                rating or "good",
+                day,
+                base=before.base if before else None,
+                interval_days=before.interval_days if before else None,
+            )
+            interval = Interval(days, "d")
+            text = set_frontmatter_value(text, "review_interval", str(interval))
+    except FrontmatterEditError as exc:
+        raise ReviewError(f"{path}: {exc}; not changed") from exc
+    return PendingReview(
+        path, file, original, text.encode("utf-8"), day, rating, mode, interval, card
+    )
+
+
+def commit_review(pending: PendingReview, log: ReviewLog) -> None:
+    """Write the note atomically (refused if it changed since it was read), then note the
+    review in `log` (the caller saves the log once, after all notes)."""
+    try:
+        write_atomic(pending.file, pending.updated, expect=pending.original)
+    except ConcurrentChangeError as exc:
+        raise ReviewError(f"{pending.path}: changed on disk since read; not written") from exc
+    except OSError as exc:
+        raise ReviewError(f"{pending.path}: cannot write ({exc.strerror}); not changed") from exc
+    if pending.card is not None:
+        log.cards[pending.path] = pending.card
+    log.record(
+        pending.path, pending.day.isoformat(), pending.rating, pending.mode, str(pending.interval)
+    )

@@ -1,0 +1,74 @@
+"""The review log, `<vault>/.kbtool/reviews.json`: every recorded review and FSRS card state.
+
+The adaptive scheduler needs state (stability, difficulty) that has no place
+in a note's frontmatter, so it lives here, keyed by note path. The file is
+plain JSON so it can be read, diffed and committed with the vault; it is
+written atomically and refused if another run changed it in the meantime.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kbtool.atomic import ConcurrentChangeError, write_atomic
+
+LOG_PATH = Path(".kbtool") / "reviews.json"
+VERSION = 1
+
+
+class ReviewLogError(Exception):
+    """The log cannot be read or written; the message names the file."""
+
+
+@dataclass
+class ReviewLog:
+    path: Path
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    _original: bytes | None = None
+
+    @classmethod
+    def load(cls, vault_root: Path) -> ReviewLog:
+        """Read the vault's log; an empty one when there is none yet."""
+        path = vault_root / LOG_PATH
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as exc:
+            raise ReviewLogError(f"{path}: cannot read ({exc.strerror})") from exc
+        try:
+            doc = json.loads(data)
+            cards, reviews = doc["cards"], doc["reviews"]
+            if not isinstance(cards, dict) or not isinstance(reviews, list):
+                raise TypeError("'cards' must be an object and 'reviews' a list")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ReviewLogError(f"{path}: not a kbtool review log ({exc})") from exc
+        return cls(path, cards, reviews, data)
+
+    def record(self, path: str, date: str, rating: str | None, mode: str, interval: str) -> None:
+        self.reviews.append(
+            {"path": path, "date": date, "rating": rating, "mode": mode, "interval": interval}
+        )
+
+    def save(self) -> None:
+        """Write the log atomically; refuse if it changed on disk since `load`."""
+        doc = {
+            "version": VERSION,
+            "cards": dict(sorted(self.cards.items())),
+            "reviews": self.reviews,
+        }
+        data = (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self._original is None and self.path.exists():
+                raise ConcurrentChangeError(f"{self.path}: created by another run; not written")
+            write_atomic(self.path, data, expect=self._original)
+        except ConcurrentChangeError as exc:
+            raise ReviewLogError(str(exc)) from exc
+        except OSError as exc:
+            raise ReviewLogError(f"{self.path}: cannot write ({exc.strerror})") from exc
+        self._original = data

@@ -1,0 +1,126 @@
+"""The e-mail digest of due reviews: a plain-text and an HTML part, sent over SMTP.
+
+Building the message and sending it are separate so that the message can be
+checked without a server. Every value from a note is HTML-escaped in the
+HTML part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from html import escape
+
+from kbtool.review.schedule import DueItem
+
+
+class SendError(Exception):
+    """The digest could not be sent; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    starttls: bool = False
+    ssl: bool = False
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+
+
+def parse_hostport(value: str) -> tuple[str, int]:
+    """`host:port` or `[ipv6]:port` (the port is required: 25, 465, 587 differ in kind)."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"'{value}' is not HOST:PORT (for example localhost:25)")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return host, int(port)
+
+
+def _count(items: list[DueItem]) -> str:
+    n = len(items)
+    return f"{n} note{'s' if n != 1 else ''} due for review"
+
+
+def subject_for(items: list[DueItem]) -> str:
+    """`kbtool: 3 notes due for review`."""
+    return f"kbtool: {_count(items)}"
+
+
+def _text_body(items: list[DueItem], today: dt.date, vault_name: str) -> str:
+    lines = [f"{_count(items)} in {vault_name} on {today.isoformat()}:", ""]
+    for item in items:
+        lines.append(f"- {item.title} ({item.status()}, due {item.due.isoformat()})")
+        lines.append(f"  {item.path}: {item.reason()}")
+    lines += ["", "Record a review with: kbtool review done NOTE"]
+    return "\n".join(lines) + "\n"
+
+
+def _html_body(items: list[DueItem], today: dt.date, vault_name: str) -> str:
+    rows = "\n".join(
+        f"<tr><td>{escape(item.title)}</td><td><code>{escape(item.path)}</code></td>"
+        f"<td>{item.due.isoformat()}</td><td>{escape(item.status())}</td>"
+        f"<td>{escape(item.reason())}</td></tr>"
+        for item in items
+    )
+    heading = f"{_count(items)} in {escape(vault_name)} on {today.isoformat()}"
+    return (
+        "<!DOCTYPE html>\n<html><body>\n"
+        f"<p>{heading}:</p>\n"
+        '<table border="1" cellpadding="4" cellspacing="0">\n'
+        "<tr><th>Note</th><th>Path</th><th>Due</th><th>Status</th><th>Why</th></tr>\n"
+        f"{rows}\n</table>\n"
+        "<p>Record a review with: <code>kbtool review done NOTE</code></p>\n"
+        "</body></html>\n"
+    )
+
+
+def build_digest(
+    items: list[DueItem],
+    today: dt.date,
+    *,
+    vault_name: str,
+    sender: str,
+    to: list[str],
+) -> EmailMessage:
+    """The digest message (multipart/alternative: text, then HTML)."""
+    msg = EmailMessage()
+    msg["Subject"] = subject_for(items)
+    msg["From"] = sender
+    msg["To"] = ", ".join(to)
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain="kbtool.invalid")
+    msg.set_content(_text_body(items, today, vault_name))
+    msg.add_alternative(_html_body(items, today, vault_name), subtype="html")
+    return msg
+
+
+def send(msg: EmailMessage, settings: SmtpSettings) -> None:
+    """Send `msg` to the recipients in its To header; any failure is a `SendError`."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        if settings.ssl:
+            server: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host,
+                settings.port,
+                timeout=settings.timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        with server:
+            if settings.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if settings.user is not None:
+                server.login(settings.user, settings.password or "")
+            server.send_message(msg)
+    except smtplib.SMTPException as exc:
+        raise SendError(f"SMTP {where}: {' '.join(str(exc).split())}") from exc
+    except (OSError, ssl.SSLError) as exc:
+        raise SendError(f"SMTP {where}: {exc.strerror or exc}") from exc
