@@ -46,7 +46,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     if close is None:
         problem = _problem("KB006", "frontmatter opened with '---' on line 1 is never closed", 1)
         return FrontmatterScan(Frontmatter(present=True, start_line=1), 0, problems=(problem,))
-    raw = "\n".join(lines[1:close])
+    raw = "\n".join(lines[1:close]) + "\n"
     suppressions = tuple(_suppressions(lines, close))
     base = Frontmatter(present=True, start_line=1, end_line=close + 1, raw=raw)
     try:
