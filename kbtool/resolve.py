@@ -22,20 +22,22 @@ names no file, the dot segments are dropped and the rest resolves vault-wide.
 
 Every lookup goes through dicts built once per vault (by lower-cased last
 path component, by exact path, by lower-cased alias), and results are
-memoised per (source folder, normalised path), so a vault's links resolve in
-time linear in their number.
+memoised per normalised path (per source folder too when the answer depends
+on it: ambiguous and relative paths), so a vault's links resolve in time
+linear in their number.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from kbtool.headings import SubpathIndex
 from kbtool.linktext import has_scheme, normalise_target
 from kbtool.model import Link, Note
+from kbtool.registry import Finding
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -67,9 +69,8 @@ class Resolution:
         return self.target is not None and len(self.candidates) > 1
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedLink:
-    """One link occurrence of one note, with where it leads."""
+class ResolvedLink(NamedTuple):
+    """One link occurrence of one note, with where it leads (a tuple: a vault has many)."""
 
     note: Note
     link: Link
@@ -78,6 +79,13 @@ class ResolvedLink:
     @property
     def target(self) -> str | None:
         return self.resolution.target
+
+    def finding(self, message: str) -> Finding:
+        """A rule finding that spans this link in its note."""
+        span = self.link.span
+        return Finding(
+            self.note.path, span.line, span.column, message, span.end_line, span.end_column
+        )
 
 
 def _lower_key(path: str) -> str:
@@ -111,15 +119,27 @@ class Resolver:
     _exact: dict[str, str] = field(default_factory=dict)
     _by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _aliases: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    _memo: dict[tuple[str, str], Resolution] = field(default_factory=dict)
+    _keys: dict[str, str] = field(default_factory=dict)  # path as written -> normalised
+    _anywhere: dict[str, Resolution] = field(default_factory=dict)  # same from every folder
+    _memo: dict[tuple[str, str], Resolution] = field(default_factory=dict)  # by source folder
     _notes: dict[str, Note] = field(default_factory=dict)
     _resolved: list[ResolvedLink] | None = None
+    _by_source: dict[str, list[ResolvedLink]] = field(default_factory=dict)
+    _by_target: dict[str, list[ResolvedLink]] = field(default_factory=dict)
+    _names: dict[bool, tuple[list[str], list[str]]] = field(default_factory=dict)
+    _extensions: frozenset[str] = frozenset()
+    _stems: dict[str, str] | None = None
+    _suggestions: dict[str, str | None] = field(default_factory=dict)
+    _subpaths: dict[str, SubpathIndex] = field(default_factory=dict)
 
     @classmethod
     def for_vault(cls, vault: Vault) -> Resolver:
         files = tuple(vault.notes) + tuple(vault.attachments)
         resolver = cls(files, vault.config.settings.links.resolve_aliases)
         resolver._notes = dict(vault.notes)
+        resolver._extensions = frozenset(
+            a.rsplit(".", 1)[1].lower() for a in vault.attachments if "." in a.rsplit("/", 1)[-1]
+        )
         for path in files:
             exact = path[:-3] if path.lower().endswith(".md") else path
             resolver._exact.setdefault(exact, path)
@@ -135,13 +155,20 @@ class Resolver:
         """Resolve a link path written in the note at vault path `source`."""
         if not path.strip():
             return Resolution(source, "", (), "source")
-        key = normalise_target(path)
+        key = self._keys.get(path)
+        if key is None:
+            key = self._keys[path] = normalise_target(path)
+        found = self._anywhere.get(key)
+        if found is not None:
+            return found
         folder = posixpath.dirname(source)
-        memo_key = (folder, key)
-        found = self._memo.get(memo_key)
+        found = self._memo.get((folder, key))
         if found is None:
             found = self._resolve(key, folder)
-            self._memo[memo_key] = found
+            if found.ambiguous or key.startswith(("./", "../")):
+                self._memo[(folder, key)] = found
+            else:
+                self._anywhere[key] = found
         return found
 
     def _resolve(self, key: str, folder: str) -> Resolution:
@@ -183,18 +210,52 @@ class Resolver:
 
     def resolved_links(self) -> list[ResolvedLink]:
         """Every internal link of the vault with its resolution, computed once and shared
-        by KB201 to KB207, the graph and stats. External Markdown links are left out."""
+        by KB201 to KB207, the graph, stats and show. External Markdown links are left out."""
         if self._resolved is None:
+            resolve = self.resolve
             self._resolved = [
-                ResolvedLink(note, link, self.resolve_link(note, link))
+                ResolvedLink(note, link, resolve(link.path, note.path))
                 for note in self._notes.values()
                 for link in note.links
                 if not is_external(link)
             ]
+            for item in self._resolved:
+                self._by_source.setdefault(item.note.path, []).append(item)
+                if item.target is not None:
+                    self._by_target.setdefault(item.target, []).append(item)
         return self._resolved
 
-    def links_from(self, note_path: str) -> Iterator[ResolvedLink]:
-        return (r for r in self.resolved_links() if r.note.path == note_path)
+    def links_from(self, path: str) -> list[ResolvedLink]:
+        """The resolved internal links written in the note at `path`, in file order."""
+        self.resolved_links()
+        return self._by_source.get(path, [])
+
+    def links_to(self, path: str) -> list[ResolvedLink]:
+        """Every link that resolves to `path` (backlinks, self-links included)."""
+        self.resolved_links()
+        return self._by_target.get(path, [])
+
+    def note(self, path: str) -> Note:
+        return self._notes[path]
+
+    def subpath_index(self, path: str) -> SubpathIndex:
+        """The headings and block ids of the note at `path`, indexed once per note."""
+        index = self._subpaths.get(path)
+        if index is None:
+            index = self._subpaths[path] = SubpathIndex.for_note(self._notes[path])
+        return index
+
+    def is_attachment_path(self, path: str) -> bool:
+        """A path with a non-Markdown extension: one Obsidian accepts or one the vault holds."""
+        return has_attachment_extension(path, self._extensions)
+
+    def is_missing_attachment(self, item: ResolvedLink) -> bool:
+        """An unresolved embed of a non-Markdown file: KB205's case, not KB201's."""
+        return (
+            item.target is None
+            and item.link.kind == "embed"
+            and self.is_attachment_path(item.link.path)
+        )
 
     # -- suggestions -----------------------------------------------------
 
@@ -216,28 +277,57 @@ class Resolver:
         e.g. `[[Artificial Intelligence|AI]]` or `[[Kubernetes]]`.
         """
         key = normalise_target(path)
+        if key not in self._suggestions:
+            self._suggestions[key] = self._suggest(key)
+        return self._suggestions[key]
+
+    def _suggest(self, key: str) -> str | None:
         owners = self.alias_owners(key)
         if owners:
             return f"[[{self.link_text(owners[0])}|{key}]]"
         from rapidfuzz import fuzz, process, utils
 
         last = key.rsplit("/", 1)[-1]
-        wants_attachment = has_attachment_extension(last)
-        names = {
-            (_last_component(f) if wants_attachment else _last_component(f)[:-3]): f
-            for f in self.files
-            if f.lower().endswith(".md") != wants_attachment
-        }
+        if not self.is_attachment_path(last):
+            with_extension = self._attachment_stems().get(last.lower())
+            if with_extension:
+                return f"[[{self.link_text(with_extension)}]]"
+        processed, files = self._names_by_kind(self.is_attachment_path(last))
         match = process.extractOne(
-            last,
-            list(names),
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
+            utils.default_process(last),
+            processed,
+            scorer=fuzz.ratio,
+            processor=None,
             score_cutoff=80,
         )
         if match is None:
             return None
-        return f"[[{self.link_text(names[match[0]])}]]"
+        return f"[[{self.link_text(files[match[2]])}]]"
+
+    def _attachment_stems(self) -> dict[str, str]:
+        """Attachments by lower-cased name without extension: `[[diagram]]` -> diagram.png."""
+        if self._stems is None:
+            self._stems = {}
+            for f in self.files:
+                name = f.rsplit("/", 1)[-1]
+                if not is_note(f) and "." in name:
+                    self._stems.setdefault(name.rsplit(".", 1)[0].lower(), f)
+        return self._stems
+
+    def _names_by_kind(self, attachments: bool) -> tuple[list[str], list[str]]:
+        """Note names (without `.md`) or attachment names (with extension), pre-processed
+        for rapidfuzz once, and the file of each."""
+        if attachments not in self._names:
+            from rapidfuzz import utils
+
+            by_name: dict[str, str] = {}
+            for f in self.files:
+                if is_note(f) != attachments:
+                    name = f.rsplit("/", 1)[-1]
+                    by_name.setdefault(name if attachments else name[:-3], f)
+            processed = [utils.default_process(name) for name in by_name]
+            self._names[attachments] = (processed, list(by_name.values()))
+        return self._names[attachments]
 
 
 def _choose(candidates: list[str], key: str, folder: str) -> Resolution:

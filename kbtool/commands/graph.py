@@ -1,0 +1,40 @@
+"""`kbtool graph`: export the link graph as JSON, GraphML, GEXF, DOT or Mermaid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kbtool.commands.common import open_vault, vault_argument, write_output
+from kbtool.graph import FORMATS, export_graph
+
+
+@click.command("graph")
+@vault_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="json",
+    show_default=True,
+    help="json (kbtool's schema), graphml or gexf (Gephi, yEd), dot (Graphviz), mermaid.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to FILE (atomically) instead of standard output.",
+)
+def command(vault: Path, fmt: str, output: Path | None) -> None:
+    """The link graph: notes, linked attachments and unresolved targets as nodes,
+    one edge per link, embed or property link.
+
+    \b
+    Examples:
+      kbtool graph vault > graph.json
+      kbtool graph vault --format graphml -o vault.graphml
+      kbtool graph vault --format dot | dot -Tsvg > graph.svg
+    """
+    loaded = open_vault(vault)
+    write_output(export_graph(loaded.graph, fmt), output)

@@ -1,0 +1,183 @@
+"""`kbtool show`: one note with its metadata, outgoing links, backlinks and due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kbtool.commands.common import fail, open_vault, today_option
+from kbtool.resolve import link_label
+from kbtool.vault import Vault
+
+SNIPPET_WIDTH = 120
+
+
+def locate_note(vault: Vault, arg: str, cwd: Path | None = None) -> tuple[str, tuple[str, ...]]:
+    """The vault path NOTE names, and the other candidates when the name is ambiguous.
+
+    NOTE is a file path (from the current folder or the vault root) or a name or
+    partial path resolved like a wiki-link written at the vault root.
+    """
+    root = vault.root.resolve()
+    for candidate in ((cwd or Path.cwd()) / arg, vault.root / arg):
+        if candidate.is_file() and candidate.resolve().is_relative_to(root):
+            rel = unicodedata.normalize("NFC", candidate.resolve().relative_to(root).as_posix())
+            if rel in vault.notes:
+                return rel, ()
+    resolution = vault.resolver.resolve(arg, "")
+    target = resolution.target
+    if target is None or target not in vault.notes:
+        hint = vault.resolver.suggest(arg)
+        fail(f"{arg}: no such note in {vault.root}" + (f" (did you mean {hint}?)" if hint else ""))
+    others = tuple(c for c in resolution.candidates if c != target)
+    return target, others
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _file_lines(vault: Vault, paths: Iterable[str]) -> dict[str, list[str]]:
+    """The lines of each backlinking file, read once each (snippets need the text)."""
+    lines: dict[str, list[str]] = {}
+    for path in paths:
+        try:
+            text = (vault.root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        lines[path] = [ln.removesuffix("\r") for ln in text.removeprefix("\ufeff").split("\n")]
+    return lines
+
+
+def _snippet(lines: list[str], line: int) -> str:
+    text = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
+    return text if len(text) <= SNIPPET_WIDTH else text[: SNIPPET_WIDTH - 1] + "…"
+
+
+def _due(vault: Vault, path: str) -> dt.date | None:
+    """The next review date, when the review scheduler is available and the note is scheduled."""
+    try:
+        from kbtool.review.schedule import due_date
+    except ImportError:  # pragma: no cover - the scheduler ships with kbtool
+        return None
+    return due_date(vault.notes[path], vault.config)
+
+
+def describe_note(vault: Vault, path: str) -> dict[str, Any]:
+    """Everything `show` prints about the note at vault path `path`, as JSON-ready data."""
+    note = vault.notes[path]
+    resolver = vault.resolver
+    outgoing = [
+        {
+            "kind": r.link.kind,
+            "link": link_label(r.link),
+            "target": r.target,
+            "subpath": r.link.subpath or None,
+            "resolved": r.target is not None,
+            "line": r.link.line,
+            "column": r.link.column,
+        }
+        for r in resolver.links_from(path)
+    ]
+    incoming = [r for r in resolver.links_to(path) if r.note.path != path]
+    lines = _file_lines(vault, dict.fromkeys(r.note.path for r in incoming))
+    backlinks = [
+        {
+            "source": r.note.path,
+            "kind": r.link.kind,
+            "line": r.link.line,
+            "column": r.link.column,
+            "snippet": _snippet(lines[r.note.path], r.link.line),
+        }
+        for r in incoming
+    ]
+    due = _due(vault, path)
+    return {
+        "path": path,
+        "title": note.title,
+        "metadata": _jsonable(note.meta),
+        "outgoing": outgoing,
+        "backlinks": backlinks,
+        "due": due.isoformat() if due else None,
+    }
+
+
+def _due_text(due: str | None, today: dt.date) -> str:
+    if due is None:
+        return "not scheduled"
+    days = (dt.date.fromisoformat(due) - today).days
+    if days < 0:
+        return f"{due} (overdue by {-days} days)"
+    return f"{due} (today)" if days == 0 else f"{due} (in {days} days)"
+
+
+def format_text(info: dict[str, Any], today: dt.date) -> str:
+    """The plain-text form of `describe_note`'s result."""
+    out = [info["path"], f"  title: {info['title']}"]
+    for key, value in info["metadata"].items():
+        if key == "title" or value in (None, "", []):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        out.append(f"  {key}: {shown}")
+    out.append(f"  due: {_due_text(info['due'], today)}")
+    out += ["", f"Outgoing links ({len(info['outgoing'])}):"]
+    for link in info["outgoing"]:
+        at = f"{link['line']}:{link['column']}"
+        if link["resolved"]:
+            where = link["target"] + (link["subpath"] or "")
+        else:
+            where = f"{link['link']} (unresolved)"
+        out.append(f"  {at}  {link['kind']:<8} {where}")
+    out += ["", f"Backlinks ({len(info['backlinks'])}):"]
+    for back in info["backlinks"]:
+        out.append(f"  {back['source']}:{back['line']}  {back['kind']:<8} {back['snippet']}")
+    return "\n".join(out) + "\n"
+
+
+@click.command("show")
+@click.argument("note")
+@click.option(
+    "--vault",
+    "vault_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="The vault folder.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+@today_option
+def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
+    """One note: metadata, outgoing links, backlinks (with the linking line) and due date.
+
+    NOTE is a file path or a note name, resolved like a [[wiki-link]].
+
+    \b
+    Examples:
+      kbtool show "Kube-proxy" --vault vault
+      kbtool show vault/Networking/Kube-proxy.md --format json
+    """
+    vault = open_vault(vault_path)
+    path, others = locate_note(vault, note)
+    if others:
+        click.echo(f"kbtool: note: '{note}' also matches {', '.join(others)}", err=True)
+    info = describe_note(vault, path)
+    if fmt == "json":
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(info, today), nl=False)

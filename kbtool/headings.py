@@ -1,0 +1,121 @@
+"""Heading and block subpaths: does `[[Note#A#B]]` or `[[Note#^id]]` reach something?
+
+Headings compare the way Obsidian's `stripHeading` leaves them: each of
+``! " # $ % & ( ) * + , . : ; < = > ? @ ^ ` { | } ~ / [ ] \\`` becomes a space,
+white space collapses, ends are trimmed, and the comparison ignores case (so
+`[[Note#wifi 2 4 vs 5 0]]` reaches `## wifi 2.4 vs 5.0`). A chain `#A#B#C`
+needs C nested under B nested under A (ancestors, not necessarily parents).
+
+Block ids compare case-insensitively: Obsidian's metadata cache keys blocks
+by the lower-cased id, so `[[Note#^AbC]]` reaches `^abc`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kbtool.model import BlockId, Heading, Note
+
+_STRIPPED = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
+
+SubpathKind = Literal["none", "heading", "block"]
+
+
+def strip_heading(text: str) -> str:
+    """Obsidian's `stripHeading`: punctuation to spaces, white space collapsed, trimmed."""
+    return " ".join(_STRIPPED.sub(" ", text).split())
+
+
+def heading_key(text: str) -> str:
+    """What two headings compare by: stripped and lower-cased."""
+    return strip_heading(text).lower()
+
+
+def subpath_kind(subpath: str) -> SubpathKind:
+    """`#^id` is a block, `#Heading` a heading, "" no subpath.
+
+    A PDF's `#page=3` reads as a heading here; callers check subpaths only on
+    notes, never on attachments, so it is never looked up.
+    """
+    if not subpath or subpath == "#":
+        return "none"
+    if subpath.startswith("#^"):
+        return "block"
+    return "heading"
+
+
+def heading_chain(subpath: str) -> list[str]:
+    """`#A#B` -> ["A", "B"] (empty segments dropped)."""
+    return [part.strip() for part in subpath.split("#") if part.strip()]
+
+
+def _is_subsequence(wanted: list[str], within: list[str]) -> bool:
+    remaining = iter(within)
+    return all(any(w == item for item in remaining) for w in wanted)
+
+
+@dataclass
+class SubpathIndex:
+    """The headings and block ids of one note, keyed for lookup (built once per note)."""
+
+    headings: dict[str, list[Heading]] = field(default_factory=dict)
+    blocks: dict[str, BlockId] = field(default_factory=dict)
+
+    @classmethod
+    def for_note(cls, note: Note) -> SubpathIndex:
+        index = cls()
+        for heading in note.headings:
+            index.headings.setdefault(heading_key(heading.text), []).append(heading)
+        for block in note.block_ids:
+            index.blocks.setdefault(block.id.lstrip("^").lower(), block)
+        return index
+
+    def find_heading(self, subpath: str) -> Heading | None:
+        """The heading a `#A#B` subpath reaches, or None."""
+        chain = [heading_key(part) for part in heading_chain(subpath)]
+        if not chain:
+            return None
+        for heading in self.headings.get(chain[-1], ()):
+            parents = [heading_key(p) for p in heading.parents]
+            if _is_subsequence(chain[:-1], parents):
+                return heading
+        return None
+
+    def find_block(self, subpath: str) -> BlockId | None:
+        """The block a `#^id` subpath reaches, or None."""
+        return self.blocks.get(subpath[2:].strip().lower())
+
+    def closest_heading(self, subpath: str) -> str | None:
+        """A subpath that exists and is close to `subpath`, for "did you mean".
+
+        When the last heading exists but not under the given chain, the answer is
+        its real chain (`#Top#Sub`); otherwise the closest heading by spelling.
+        """
+        chain = heading_chain(subpath)
+        if not chain or not self.headings:
+            return None
+        same = self.headings.get(heading_key(chain[-1]))
+        if same:
+            return "#" + "#".join((*same[0].parents, same[0].text))
+        from rapidfuzz import fuzz, process
+
+        match = process.extractOne(
+            heading_key(chain[-1]), list(self.headings), scorer=fuzz.ratio, score_cutoff=70
+        )
+        return "#" + self.headings[match[0]][0].text if match else None
+
+
+def section_lines(note: Note, heading: Heading) -> tuple[int, int]:
+    """The lines a heading's section spans: to the next heading of the same or a higher level."""
+    end = 1 << 30
+    after = False
+    for other in note.headings:
+        if other is heading:
+            after = True
+            continue
+        if after and other.line > heading.line and other.level <= heading.level:
+            end = other.line - 1
+            break
+    return heading.line, end

@@ -1,0 +1,25 @@
+"""KB302 duplicate-name: two notes share a file name in different folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.registry import Finding, rule
+
+
+@rule("KB302", "duplicate-name", "info", "two notes share a file name in different folders")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Notes whose file names are equal ignoring case (`a/Note.md`, `b/note.md`): a bare
+    `[[Note]]` reaches only one of them, chosen by folder and path length, and which one
+    can change when a note moves. Reported on each of the notes; KB202 reports the links
+    that are actually ambiguous."""
+    by_name: dict[str, list[str]] = {}
+    for note in ctx.vault.notes.values():
+        by_name.setdefault(note.name.lower(), []).append(note.path)
+    for paths in by_name.values():
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            others = ", ".join(p for p in paths if p != path)
+            yield Finding(path, 1, 1, f"another note has the same name: {others}")

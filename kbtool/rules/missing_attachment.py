@@ -1,0 +1,27 @@
+"""KB205 missing-attachment: an embed of an image, PDF or other file that is not in the vault."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.registry import Finding, rule
+from kbtool.resolve import link_label
+
+
+@rule("KB205", "missing-attachment", "error", "an embed of a file that does not exist")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """An embed (`![[diagram.png]]`, `![[paper.pdf#page=3]]`, `![alt](img/x.png)`) of a
+    non-Markdown file that no vault file matches: the note shows an empty frame. A path
+    counts as a file, not a note, when its extension is one Obsidian accepts (images,
+    audio, video, PDF, canvas, base) or one that files in the vault carry. A plain link
+    to a missing file, and an embed of a missing note, are KB201."""
+    resolver = ctx.vault.resolver
+    for item in resolver.resolved_links():
+        if not resolver.is_missing_attachment(item):
+            continue
+        message = f"{link_label(item.link)}: no file '{item.link.path}' in the vault"
+        suggestion = resolver.suggest(item.link.path)
+        if suggestion:
+            message += f"; did you mean {suggestion}?"
+        yield item.finding(message)

@@ -1,0 +1,29 @@
+"""KB204 missing-block: `[[Note#^id]]` where the note has no such block id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.headings import subpath_kind
+from kbtool.registry import Finding, rule
+from kbtool.resolve import is_note, link_label
+
+
+@rule("KB204", "missing-block", "error", "[[Note#^id]]: no such block id")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A link or embed of a block (`[[Note#^37066d]]`, `![[#^summary]]`) whose target note
+    has no `^37066d` block id: at the end of a paragraph or list item line, or alone on a
+    line after a list, quote, callout or table. Block ids compare case-insensitively, as
+    in Obsidian's metadata cache. Ids inside code blocks do not count."""
+    resolver = ctx.vault.resolver
+    for item in resolver.resolved_links():
+        subpath = item.link.subpath
+        if not is_note(item.target) or subpath_kind(subpath) != "block":
+            continue
+        assert item.target is not None
+        if resolver.subpath_index(item.target).find_block(subpath) is not None:
+            continue
+        block = subpath[1:].strip()
+        message = f"{link_label(item.link)}: no block {block} in {item.target}"
+        yield item.finding(message)

@@ -1,0 +1,20 @@
+"""KB301 orphan-note: a note with no link in and no link out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.context import RuleContext
+from kbtool.graph import orphan_notes
+from kbtool.registry import Finding, rule
+
+
+@rule("KB301", "orphan-note", "warning", "no link in, no link out")
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A note that no other note links to, embeds or names in a property, and that links
+    to nothing itself: it floats alone in Obsidian's graph and is found only by search.
+    Links of every kind count; a note's links to itself do not. A note whose only link
+    is broken is not an orphan (Obsidian's graph joins it to the missing note; KB201
+    reports the link)."""
+    for path in orphan_notes(ctx.vault.graph):
+        yield Finding(path, 1, 1, "orphan note: no note links here and it links to nothing")
