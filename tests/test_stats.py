@@ -92,3 +92,23 @@ def test_cli_text_is_plain_when_piped() -> None:
     assert "Components    4 (largest: 4 notes)" in lines
     assert "MOC reach     2 notes not reached by 2 MOCs" in lines
     assert "\x1b[" not in result.output
+
+
+def test_rich_tables_keep_brackets_in_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    from kbtool.commands.stats import _print_rich
+
+    stats = VaultStats(
+        1,
+        0,
+        {"link": 0, "embed": 0, "property": 0, "total": 0},
+        0,
+        ["[draft] idea.md"],
+        ["[draft] idea.md"],
+        1,
+        1,
+        hubs_pagerank=[{"path": "[draft] idea.md", "pagerank": 1.0}],
+    )
+    _print_rich(stats)
+    out = capsys.readouterr().out
+    assert "Orphans (1): [draft] idea.md" in out
+    assert "│   1.0000 │ [draft] idea.md │" in out

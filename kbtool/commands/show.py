@@ -13,6 +13,7 @@ import click
 
 from kbtool.commands.common import fail, open_vault, today_option
 from kbtool.resolve import link_label
+from kbtool.review.schedule import due_date
 from kbtool.vault import Vault
 
 SNIPPET_WIDTH = 120
@@ -68,15 +69,6 @@ def _snippet(lines: list[str], line: int) -> str:
     return text if len(text) <= SNIPPET_WIDTH else text[: SNIPPET_WIDTH - 1] + "…"
 
 
-def _due(vault: Vault, path: str) -> dt.date | None:
-    """The next review date, when the review scheduler is available and the note is scheduled."""
-    try:
-        from kbtool.review.schedule import due_date
-    except ImportError:  # pragma: no cover - the scheduler ships with kbtool
-        return None
-    return due_date(vault.notes[path], vault.config)
-
-
 def describe_note(vault: Vault, path: str) -> dict[str, Any]:
     """Everything `show` prints about the note at vault path `path`, as JSON-ready data."""
     note = vault.notes[path]
@@ -105,7 +97,7 @@ def describe_note(vault: Vault, path: str) -> dict[str, Any]:
         }
         for r in incoming
     ]
-    due = _due(vault, path)
+    due = due_date(note, vault.config)
     return {
         "path": path,
         "title": note.title,
@@ -169,8 +161,8 @@ def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
 
     \b
     Examples:
-      kbtool show "Kube-proxy" --vault vault
-      kbtool show vault/Networking/Kube-proxy.md --format json
+      kbtool show "eBPF dataplanes can replace kube-proxy" --vault vault
+      kbtool show "coredns resolves service names inside the cluster" --vault vault --format json
     """
     vault = open_vault(vault_path)
     path, others = locate_note(vault, note)

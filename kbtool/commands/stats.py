@@ -13,8 +13,9 @@ from kbtool.stats import VaultStats, compute_stats, format_text, summary_rows
 
 
 def _print_rich(stats: VaultStats) -> None:
-    """Tables for a terminal."""
+    """Tables for a terminal (note paths escaped: `[` in a file name is not markup)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -22,24 +23,31 @@ def _print_rich(stats: VaultStats) -> None:
     for label, value in summary_rows(stats):
         summary.add_row(f"[bold]{label}[/bold]", value)
     console.print(summary)
-    for title, key, column in (
-        ("Hubs by in-degree", "in_degree", "links in"),
-        ("Hubs by PageRank", "pagerank", "PageRank"),
-    ):
-        hubs = stats.hubs_in_degree if key == "in_degree" else stats.hubs_pagerank
-        if not hubs:
-            continue
-        table = Table(title=title, title_justify="left")
-        table.add_column(column, justify="right")
-        table.add_column("note")
-        for hub in hubs:
-            value = hub[key]
-            table.add_row(f"{value:.4f}" if key == "pagerank" else str(value), hub["path"])
-        console.print(table)
+    hubs = (
+        (
+            "Hubs by in-degree",
+            "links in",
+            [(str(h["in_degree"]), h["path"]) for h in stats.hubs_in_degree],
+        ),
+        (
+            "Hubs by PageRank",
+            "PageRank",
+            [(f"{h['pagerank']:.4f}", h["path"]) for h in stats.hubs_pagerank],
+        ),
+    )
+    for title, column, rows in hubs:
+        if rows:
+            table = Table(title=title, title_justify="left")
+            table.add_column(column, justify="right")
+            table.add_column("note")
+            for value, path in rows:
+                table.add_row(value, escape(path))
+            console.print(table)
     for title, paths in (("Orphans", stats.orphans), ("Dead ends", stats.dead_ends)):
         if paths:
+            shown = escape(", ".join(paths[:10]))
             more = f" ... and {len(paths) - 10} more" if len(paths) > 10 else ""
-            console.print(f"[bold]{title}[/bold] ({len(paths)}): {', '.join(paths[:10])}{more}")
+            console.print(f"[bold]{title}[/bold] ({len(paths)}): {shown}{more}")
 
 
 @click.command("stats")
