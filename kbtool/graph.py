@@ -103,7 +103,12 @@ def note_digraph(graph: nx.MultiDiGraph) -> nx.DiGraph:
     notes = note_nodes(graph)
     simple.add_nodes_from(notes)
     kinds = dict(graph.nodes(data="kind"))
-    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v and kinds.get(v) == "note")
+    simple.add_edges_from(
+        (u, v)
+        for u, targets in graph.adj.items()
+        for v in targets
+        if u != v and kinds.get(v) == "note"
+    )
     return simple
 
 

@@ -41,10 +41,11 @@ def moc_reach(vault: Vault) -> dict[str, set[str]]:
     return {moc: nx.descendants(simple, moc) for moc in mocs(vault)}
 
 
-def reached_by_mocs(vault: Vault) -> set[str]:
+def reached_by_mocs(vault: Vault, simple: nx.DiGraph | None = None) -> set[str]:
     """Every note some MOC reaches (the MOCs themselves excluded unless reached):
-    one walk from all MOCs at once, linear in the graph's size."""
-    simple = note_digraph(vault.graph)
+    one walk from all MOCs at once, linear in the graph's size. `simple` is
+    `note_digraph(vault.graph)` when the caller has it already."""
+    simple = note_digraph(vault.graph) if simple is None else simple
     reached: set[str] = set()
     frontier = [v for moc in mocs(vault) for v in simple.successors(moc)]
     while frontier:
@@ -90,7 +91,7 @@ def compute_stats(vault: Vault, top: int = TOP) -> VaultStats:
     ranks = nx.pagerank(simple) if simple.number_of_nodes() else {}
     ranked = sorted(ranks.items(), key=lambda item: (-round(item[1], 9), item[0]))
     moc_list = mocs(vault)
-    reached = reached_by_mocs(vault)
+    reached = reached_by_mocs(vault, simple)
     moc_set = set(moc_list)
     return VaultStats(
         notes=len(vault.notes),
