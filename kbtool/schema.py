@@ -100,22 +100,38 @@ _EXPECTED = {
 }
 
 
-def _describe(value: Any) -> str:
+def property_type(value: Any) -> str | None:
+    """Obsidian's property type of a value; None for an empty value (fits any type)."""
+    if value is None:
+        return None
     if isinstance(value, bool):
-        return "a checkbox"
+        return "checkbox"
     if isinstance(value, int | float):
-        return "a number"
+        return "number"
     if isinstance(value, dt.datetime):
-        return "a date and time"
+        return "date & time"
     if isinstance(value, dt.date):
-        return "a date"
+        return "date"
     if isinstance(value, list):
-        return "a list"
+        return "list"
     if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, str):
-        return "text"
-    return type(value).__name__
+        return "object"
+    return "text"
+
+
+_ARTICLE = {
+    "checkbox": "a checkbox",
+    "number": "a number",
+    "date & time": "a date and time",
+    "date": "a date",
+    "list": "a list",
+    "object": "a mapping",
+    "text": "text",
+}
+
+
+def _describe(value: Any) -> str:
+    return _ARTICLE.get(property_type(value) or "", "an empty value")
 
 
 def is_empty(value: Any) -> bool:

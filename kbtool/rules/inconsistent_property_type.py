@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from typing import Any
 
 from kbtool.config import RESERVED_LISTS
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
-
-
-def property_type(value: Any) -> str | None:
-    """Obsidian's property type of a value; None for an empty value (fits any type)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "checkbox"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dt.datetime):
-        return "date & time"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "object"
-    return "text"
+from kbtool.schema import property_type
 
 
 @rule(
