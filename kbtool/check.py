@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kbtool.context import RuleContext
-from kbtool.model import Diagnostic, Severity, Suppression
+from kbtool.gcpause import paused_gc
+from kbtool.model import Diagnostic, Severity
 from kbtool.registry import Finding, Rule, all_rules
 from kbtool.vault import Vault
 
@@ -102,10 +103,30 @@ def _path_ignores(vault: Vault, path: str) -> list[str]:
     return codes
 
 
-def _silences(s: Suppression, finding: Finding, code: str) -> bool:
-    if s.codes and code not in s.codes:
-        return False
-    return s.target_line in (0, finding.line)
+class _Filter:
+    """Per-path ignores and inline suppressions, remembering which suppressions were used."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.used: set[tuple[str, int, int]] = set()
+        self._ignores: dict[str, list[str]] = {}
+
+    def ignored(self, path: str, code: str) -> bool:
+        if path not in self._ignores:
+            self._ignores[path] = _path_ignores(self.vault, path)
+        return _matches(code, self._ignores[path])
+
+    def keep(self, finding: Finding, code: str) -> bool:
+        if self.ignored(finding.path, code):
+            return False
+        note = self.vault.notes.get(finding.path)
+        if note is None or not note.suppressions:
+            return True
+        for s in note.suppressions:
+            if (not s.codes or code in s.codes) and s.target_line in (0, finding.line):
+                self.used.add((note.path, s.line, s.column))
+                return False
+        return True
 
 
 def check(
@@ -119,25 +140,16 @@ def check(
     severities = effective_severities(vault, select, ignore)
     rules = all_rules()
     ctx = RuleContext(vault, today or dt.date.today())
-    used: set[tuple[str, int, int]] = set()
+    keep = _Filter(vault)
     diagnostics: list[Diagnostic] = []
-    ignore_cache: dict[str, list[str]] = {}
-    for code, severity in severities.items():
-        rule_ = rules[code]
-        for finding in rule_.check(ctx):
-            if finding.path not in ignore_cache:
-                ignore_cache[finding.path] = _path_ignores(vault, finding.path)
-            if _matches(code, ignore_cache[finding.path]):
-                continue
-            note = vault.notes.get(finding.path)
-            if note is not None and note.suppressions:
-                hit = next((s for s in note.suppressions if _silences(s, finding, code)), None)
-                if hit is not None:
-                    used.add((finding.path, hit.line, hit.column))
-                    continue
-            diagnostics.append(_diagnostic(finding, rule_, severity))
+    with paused_gc():
+        for code, severity in severities.items():
+            rule_ = rules[code]
+            diagnostics.extend(
+                _diagnostic(f, rule_, severity) for f in rule_.check(ctx) if keep.keep(f, code)
+            )
     if UNUSED_SUPPRESSION in severities:
-        diagnostics.extend(_unused(vault, used, severities, rules[UNUSED_SUPPRESSION]))
+        diagnostics.extend(_unused(keep, severities, rules[UNUSED_SUPPRESSION]))
     diagnostics.sort(key=Diagnostic.sort_key)
     return CheckResult(diagnostics, len(vault.notes), len(vault.attachments), tuple(severities))
 
@@ -157,13 +169,11 @@ def _diagnostic(finding: Finding, rule_: Rule, severity: Severity) -> Diagnostic
     )
 
 
-def _unused(
-    vault: Vault, used: set[tuple[str, int, int]], severities: dict[str, Severity], rule_: Rule
-) -> Iterable[Diagnostic]:
+def _unused(keep: _Filter, severities: dict[str, Severity], rule_: Rule) -> Iterable[Diagnostic]:
     """Suppressions that silenced nothing, among those whose codes all ran."""
-    for note in vault.notes.values():
+    for note in keep.vault.notes.values():
         for s in note.suppressions:
-            if (note.path, s.line, s.column) in used:
+            if (note.path, s.line, s.column) in keep.used:
                 continue
             if s.codes and not all(c in severities for c in s.codes):
                 continue
@@ -171,6 +181,6 @@ def _unused(
             finding = Finding(
                 note.path, s.line, s.column, f"suppression of {codes} silenced nothing; remove it"
             )
-            if _matches(UNUSED_SUPPRESSION, _path_ignores(vault, note.path)):
+            if keep.ignored(note.path, UNUSED_SUPPRESSION):
                 continue
             yield _diagnostic(finding, rule_, severities[UNUSED_SUPPRESSION])

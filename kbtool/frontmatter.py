@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kbtool.linktext import split_wikilink
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
+from kbtool.yamlvalues import construct
 
 _FENCE = re.compile(r"---[ \t]*")
 _WIKILINK = re.compile(r"(!?)\[\[(.+?)\]\](?!\])")
@@ -54,7 +55,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
         try:
             node = loader.get_single_node()
             problems = tuple(_duplicate_keys(node)) if node is not None else ()
-            data = loader.construct_document(node) if node is not None else None
+            data = construct(node, loader, raw) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbtool.config import CONFIG_NAME, Config, load_config
+from kbtool.gcpause import paused_gc
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.parse import parse_note
 
@@ -143,8 +144,9 @@ def load_vault(
     note_files.sort()
     notes: dict[str, Note] = {}
     total = len(note_files)
-    for index, (rel, path) in enumerate(note_files, 1):
-        notes[rel] = read_note(rel, path)
-        if progress is not None:
-            progress(index, total)
+    with paused_gc():
+        for index, (rel, path) in enumerate(note_files, 1):
+            notes[rel] = read_note(rel, path)
+            if progress is not None:
+                progress(index, total)
     return Vault(root_path, config, notes, sorted(attachments), skipped)
