@@ -112,18 +112,21 @@ def note_digraph(graph: nx.MultiDiGraph) -> nx.DiGraph:
     return simple
 
 
-def orphan_notes(graph: nx.MultiDiGraph) -> list[str]:
+def orphan_notes(vault: Vault) -> list[str]:
     """Notes with no link in from another note and no link out (self-links ignored).
 
     A link out counts whatever it reaches, an attachment or an unresolved
     target too: Obsidian's graph view draws such a note connected to the
-    not-yet-created note, and KB201 already reports the broken link.
+    not-yet-created note, and KB201 already reports the broken link. Read
+    from the resolved links, so `check` needs no graph object for it.
     """
+    resolver = vault.resolver
+    resolver.resolved_links()
     return [
-        n
-        for n in note_nodes(graph)
-        if not any(u != n for u in graph.predecessors(n))
-        and not any(v != n for v in graph.successors(n))
+        path
+        for path in vault.notes
+        if not any(item.note.path != path for item in resolver.links_to(path))
+        and not any(item.target != path for item in resolver.links_from(path))
     ]
 
 

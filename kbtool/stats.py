@@ -98,7 +98,7 @@ def compute_stats(vault: Vault, top: int = TOP) -> VaultStats:
         attachments=len(vault.attachments),
         links=links,
         broken_links=broken,
-        orphans=orphan_notes(graph),
+        orphans=orphan_notes(vault),
         dead_ends=dead_ends(graph),
         components=len(components),
         largest_component=max(components, default=0),

@@ -16,5 +16,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     Links of every kind count; a note's links to itself do not. A note whose only link
     is broken is not an orphan (Obsidian's graph joins it to the missing note; KB201
     reports the link)."""
-    for path in orphan_notes(ctx.vault.graph):
+    for path in orphan_notes(ctx.vault):
         yield Finding(path, 1, 1, "orphan note: no note links here and it links to nothing")
