@@ -22,6 +22,7 @@ import io
 import os
 import platform
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
@@ -128,10 +129,31 @@ def profile(root: Path, top: int) -> str:
     return out.getvalue()
 
 
+def _commit() -> str:
+    """The repo's short HEAD (with `+` when files differ from it), or `-` outside git."""
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no", "kbtool"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "-"
+    return head + ("+" if dirty else "")
+
+
 def _row(n: int, base: float, kb: float) -> str:
     return (
-        f"| {n:,} | {base:.2f} | {kb:.2f} | {kb / base:.2f} | {dt.date.today().isoformat()} "
-        f"| {os.cpu_count()} | {platform.python_version()} |"
+        f"| {n:,} | {base:.2f} | {kb:.2f} | {kb / base:.2f} | {_commit()} "
+        f"| {dt.date.today().isoformat()} | {os.cpu_count()} | {platform.python_version()} |"
     )
 
 

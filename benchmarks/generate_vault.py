@@ -29,7 +29,7 @@ from urllib.parse import quote
 __all__ = ["GENERATOR_VERSION", "generate"]
 
 # Bump when the output changes, so that cached benchmark vaults are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 FRONTMATTER_KEYS = (
     "aliases",
@@ -348,7 +348,7 @@ class _Writer:
             "tags": _flow_list(tags),
             "title": _yaml_scalar(p.name),
             "type": ntype,
-            "uid": f"{rng.getrandbits(32):08x}" if rng.random() < 0.3 else "",
+            "uid": f"kb{rng.getrandbits(32):08x}" if rng.random() < 0.3 else "",
             "updated": "",
             "version": str(rng.randint(1, 3)),
         }
