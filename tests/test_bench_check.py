@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tempfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benchmark_scripts import load_script
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_check.py"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_check", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bc = _load()
+bc = load_script("bench_check")
 
 
 def test_cached_vault_is_generated_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

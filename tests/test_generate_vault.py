@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import unquote
 
 import pytest
 import yaml
+from benchmark_scripts import load_script
 
 N = 60
-GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate_vault.py"
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_vault", GENERATOR)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-gv = _load()
+gv = load_script("generate_vault")
 
 
 def _files(root: Path) -> dict[str, bytes]:
