@@ -38,6 +38,7 @@ from kbtool.headings import SubpathIndex
 from kbtool.linktext import has_scheme, normalise_target
 from kbtool.model import Link, Note
 from kbtool.registry import Finding
+from kbtool.suggest import NameIndex
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -126,7 +127,7 @@ class Resolver:
     _resolved: list[ResolvedLink] | None = None
     _by_source: dict[str, list[ResolvedLink]] = field(default_factory=dict)
     _by_target: dict[str, list[ResolvedLink]] = field(default_factory=dict)
-    _names: dict[bool, tuple[list[str], list[str]]] = field(default_factory=dict)
+    _names: dict[bool, tuple[NameIndex, list[str]]] = field(default_factory=dict)
     _extensions: frozenset[str] = frozenset()
     _stems: dict[str, str] | None = None
     _suggestions: dict[str, str | None] = field(default_factory=dict)
@@ -285,24 +286,14 @@ class Resolver:
         owners = self.alias_owners(key)
         if owners:
             return f"[[{self.link_text(owners[0])}|{key}]]"
-        from rapidfuzz import fuzz, process, utils
-
         last = key.rsplit("/", 1)[-1]
         if not self.is_attachment_path(last):
             with_extension = self._attachment_stems().get(last.lower())
             if with_extension:
                 return f"[[{self.link_text(with_extension)}]]"
-        processed, files = self._names_by_kind(self.is_attachment_path(last))
-        match = process.extractOne(
-            utils.default_process(last),
-            processed,
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=80,
-        )
-        if match is None:
-            return None
-        return f"[[{self.link_text(files[match[2]])}]]"
+        index, files = self._names_by_kind(self.is_attachment_path(last))
+        found = index.closest(last)
+        return None if found is None else f"[[{self.link_text(files[found])}]]"
 
     def _attachment_stems(self) -> dict[str, str]:
         """Attachments by lower-cased name without extension: `[[diagram]]` -> diagram.png."""
@@ -314,19 +305,16 @@ class Resolver:
                     self._stems.setdefault(name.rsplit(".", 1)[0].lower(), f)
         return self._stems
 
-    def _names_by_kind(self, attachments: bool) -> tuple[list[str], list[str]]:
-        """Note names (without `.md`) or attachment names (with extension), pre-processed
-        for rapidfuzz once, and the file of each."""
+    def _names_by_kind(self, attachments: bool) -> tuple[NameIndex, list[str]]:
+        """Note names (without `.md`) or attachment names (with extension), indexed for
+        "did you mean" once, and the file of each."""
         if attachments not in self._names:
-            from rapidfuzz import utils
-
             by_name: dict[str, str] = {}
             for f in self.files:
                 if is_note(f) != attachments:
                     name = f.rsplit("/", 1)[-1]
                     by_name.setdefault(name if attachments else name[:-3], f)
-            processed = [utils.default_process(name) for name in by_name]
-            self._names[attachments] = (processed, list(by_name.values()))
+            self._names[attachments] = (NameIndex(list(by_name)), list(by_name.values()))
         return self._names[attachments]
 
 
