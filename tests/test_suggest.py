@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process, utils
 from kbtool.suggest import NameIndex
 
 VAULT = Path(__file__).resolve().parent.parent / "vault"
-WORDS = [
+WORDS = (
     "service",
     "pod",
     "node",
@@ -31,7 +31,7 @@ WORDS = [
     "table",
     "mode",
     "balance",
-]
+)
 
 
 def _names() -> list[str]:
