@@ -105,32 +105,45 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
 
 
 def _duplicate_keys(node: Node) -> list[Problem]:
-    """Every repeated key in every mapping of the tree (PyYAML keeps only the last)."""
+    """Every repeated key in every mapping of the tree (PyYAML keeps only the last).
+
+    Only mappings and lists are walked, and a mapping's keys are compared one
+    by one only when a set of them is smaller than their count.
+    """
     found: list[Problem] = []
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in current.value:
-                if isinstance(key_node, ScalarNode):
-                    key = key_node.value
-                    line = key_node.start_mark.line + 2
-                    if key in seen:
-                        found.append(
-                            _problem(
-                                "KB004",
-                                f"key '{key}' appears again (first on line {seen[key]});"
-                                " YAML keeps only the last value",
-                                line,
-                                key_node.start_mark.column + 1,
-                            )
-                        )
-                    else:
-                        seen[key] = line
-                stack.append(value_node)
+            pairs = current.value
+            keys = [k.value for k, _ in pairs if isinstance(k, ScalarNode)]
+            if len(set(keys)) != len(keys):
+                found.extend(_repeats(pairs))
+            stack.extend(v for _, v in pairs if isinstance(v, MappingNode | SequenceNode))
         elif isinstance(current, SequenceNode):
-            stack.extend(current.value)
+            stack.extend(v for v in current.value if isinstance(v, MappingNode | SequenceNode))
+    return found
+
+
+def _repeats(pairs: list[tuple[Node, Node]]) -> list[Problem]:
+    seen: dict[Any, int] = {}
+    found: list[Problem] = []
+    for key_node, _ in pairs:
+        if not isinstance(key_node, ScalarNode):
+            continue
+        key, line = key_node.value, key_node.start_mark.line + 2
+        if key in seen:
+            found.append(
+                _problem(
+                    "KB004",
+                    f"key '{key}' appears again (first on line {seen[key]});"
+                    " YAML keeps only the last value",
+                    line,
+                    key_node.start_mark.column + 1,
+                )
+            )
+        else:
+            seen[key] = line
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from kbtool.model import BlockId, Heading, Note
@@ -28,8 +29,10 @@ def strip_heading(text: str) -> str:
     return " ".join(_STRIPPED.sub(" ", text).split())
 
 
+@lru_cache(maxsize=65536)
 def heading_key(text: str) -> str:
-    """What two headings compare by: stripped and lower-cased."""
+    """What two headings compare by: stripped and lower-cased (memoised: vaults repeat
+    the same headings, `## Summary`, `## Related`, thousands of times)."""
     return strip_heading(text).lower()
 
 
@@ -78,8 +81,9 @@ class SubpathIndex:
         if not chain:
             return None
         for heading in self.headings.get(chain[-1], ()):
-            parents = [heading_key(p) for p in heading.parents]
-            if _is_subsequence(chain[:-1], parents):
+            if len(chain) == 1:
+                return heading
+            if _is_subsequence(chain[:-1], [heading_key(p) for p in heading.parents]):
                 return heading
         return None
 

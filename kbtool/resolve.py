@@ -128,6 +128,7 @@ class Resolver:
     _by_source: dict[str, list[ResolvedLink]] = field(default_factory=dict)
     _by_target: dict[str, list[ResolvedLink]] = field(default_factory=dict)
     _names: dict[bool, tuple[NameIndex, list[str]]] = field(default_factory=dict)
+    _with_subpath: list[ResolvedLink] | None = None
     _extensions: frozenset[str] = frozenset()
     _stems: dict[str, str] | None = None
     _suggestions: dict[str, str | None] = field(default_factory=dict)
@@ -225,6 +226,17 @@ class Resolver:
                 if item.target is not None:
                     self._by_target.setdefault(item.target, []).append(item)
         return self._resolved
+
+    def subpath_links(self) -> list[ResolvedLink]:
+        """The resolved links to a note that carry a `#heading` or `#^block` subpath
+        (what KB203 and KB204 check), filtered once from `resolved_links()`."""
+        if self._with_subpath is None:
+            self._with_subpath = [
+                item
+                for item in self.resolved_links()
+                if item.link.subpath and item.target is not None and is_note(item.target)
+            ]
+        return self._with_subpath
 
     def links_from(self, path: str) -> list[ResolvedLink]:
         """The resolved internal links written in the note at `path`, in file order."""

@@ -100,22 +100,28 @@ _EXPECTED = {
 }
 
 
+_PROPERTY_TYPES: dict[type, str] = {
+    bool: "checkbox",
+    int: "number",
+    float: "number",
+    dt.datetime: "date & time",
+    dt.date: "date",
+    list: "list",
+    dict: "object",
+    str: "text",
+}
+
+
 def property_type(value: Any) -> str | None:
     """Obsidian's property type of a value; None for an empty value (fits any type)."""
     if value is None:
         return None
-    if isinstance(value, bool):
-        return "checkbox"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dt.datetime):
-        return "date & time"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "object"
+    found = _PROPERTY_TYPES.get(type(value))
+    if found is not None:
+        return found
+    for kind, name in _PROPERTY_TYPES.items():  # subclasses, e.g. a tz-aware datetime subclass
+        if isinstance(value, kind):
+            return name
     return "text"
 
 

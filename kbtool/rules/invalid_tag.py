@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
@@ -15,6 +16,12 @@ def tag_problem(tag: object) -> str | None:
     """Why `tag` is not a valid Obsidian tag, or None when it is one."""
     if not isinstance(tag, str):
         return f"{tag!r} is not text"
+    return _text_tag_problem(tag)
+
+
+@lru_cache(maxsize=65536)
+def _text_tag_problem(tag: str) -> str | None:
+    """Memoised: a vault uses a few hundred distinct tags thousands of times."""
     text = tag[1:] if tag.startswith("#") else tag
     if tag.startswith("#"):
         return f"'{tag}' starts with '#'; frontmatter tags are written without it"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from kbtool.context import RuleContext
 from kbtool.headings import subpath_kind
 from kbtool.registry import Finding, rule
-from kbtool.resolve import is_note, link_label
+from kbtool.resolve import link_label
 
 
 @rule("KB204", "missing-block", "error", "[[Note#^id]]: no such block id")
@@ -17,9 +17,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     line after a list, quote, callout or table. Block ids compare case-insensitively, as
     in Obsidian's metadata cache. Ids inside code blocks do not count."""
     resolver = ctx.vault.resolver
-    for item in resolver.resolved_links():
+    for item in resolver.subpath_links():
         subpath = item.link.subpath
-        if not is_note(item.target) or subpath_kind(subpath) != "block":
+        if subpath_kind(subpath) != "block":
             continue
         assert item.target is not None
         if resolver.subpath_index(item.target).find_block(subpath) is not None:

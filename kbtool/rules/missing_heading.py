@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from kbtool.context import RuleContext
 from kbtool.headings import heading_chain, subpath_kind
 from kbtool.registry import Finding, rule
-from kbtool.resolve import is_note, link_label
+from kbtool.resolve import link_label
 
 
 def _missing(chain: list[str]) -> str:
@@ -25,9 +25,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     `## Wifi 2.4`. Obsidian opens the note at its top instead. Headings in code blocks do
     not count; subpaths on attachments (`#page=3` on a PDF) are not checked."""
     resolver = ctx.vault.resolver
-    for item in resolver.resolved_links():
+    for item in resolver.subpath_links():
         subpath = item.link.subpath
-        if not is_note(item.target) or subpath_kind(subpath) != "heading":
+        if subpath_kind(subpath) != "heading":
             continue
         assert item.target is not None
         index = resolver.subpath_index(item.target)
