@@ -85,14 +85,12 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     links: list[Link] = []
     for key_node, value_node in node.value:
         key = str(key_node.value) if isinstance(key_node, ScalarNode) else repr(key_node)
-        positions.setdefault(
-            key,
-            PropertyPos(
-                key_node.start_mark.line + 2,
-                key_node.start_mark.column + 1,
-                value_node.start_mark.line + 2,
-                value_node.start_mark.column + 1,
-            ),
+        # a repeated key (KB004) points at its last occurrence: the value YAML keeps
+        positions[key] = PropertyPos(
+            key_node.start_mark.line + 2,
+            key_node.start_mark.column + 1,
+            value_node.start_mark.line + 2,
+            value_node.start_mark.column + 1,
         )
         if isinstance(value_node, SequenceNode):
             items[key] = tuple(

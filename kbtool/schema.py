@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, create_model
 
 from kbtool.config import RESERVED_LISTS, FieldKind, SchemaConfig
@@ -325,11 +326,24 @@ class SchemaValidator:
 
 
 def _tags_fix(key: str, value: Any) -> dict[str, Any] | None:
-    """`tags: a, b` is read by Obsidian; offer the list it means."""
-    if key in RESERVED_LISTS and isinstance(value, str):
-        items = [t.lstrip("#") for t in value.replace(",", " ").split() if t.strip("#")]
-        return {"description": f"write {key} as a list", "replacement": items}
-    return None
+    """`tags: a, b` is read by Obsidian as the tags a and b; offer the list it means.
+
+    A fix sets one frontmatter property: `key`, the `value` to write (one line of
+    YAML) and the `replacement` it reads back as; `kbtool check --fix` applies it.
+    """
+    if key not in RESERVED_LISTS or not isinstance(value, str):
+        return None
+    # tags and CSS classes hold no spaces; an alias may ("Artificial Intelligence")
+    parts = value.split(",") if key == "aliases" else value.replace(",", " ").split()
+    items = [t.strip().lstrip("#") if key == "tags" else t.strip() for t in parts]
+    items = [t for t in items if t]
+    text = yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=1 << 20)
+    return {
+        "description": f"write {key} as a list",
+        "key": key,
+        "value": text.strip(),
+        "replacement": items,
+    }
 
 
 def validate_vault(vault: Vault) -> SchemaReport:

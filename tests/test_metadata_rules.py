@@ -101,7 +101,12 @@ def test_tags_string_offers_a_list_fix(tmp_path: Path) -> None:
     result = check(load_vault(tmp_path), select=["KB102"], today=TODAY)
     [diag] = result.diagnostics
     assert (diag.line, diag.column) == (2, 7)
-    assert diag.fix == {"description": "write tags as a list", "replacement": ["a", "b", "c"]}
+    assert diag.fix == {
+        "description": "write tags as a list",
+        "key": "tags",
+        "value": "[a, b, c]",
+        "replacement": ["a", "b", "c"],
+    }
 
 
 def test_untyped_notes_get_only_generic_checks(tmp_path: Path) -> None:

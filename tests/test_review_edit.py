@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbtool.frontmatter import scan_frontmatter
-from kbtool.review.edit import FrontmatterEditError, set_frontmatter_value
+from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 
 CASES = Path(__file__).parent / "fixtures" / "review_edit"
 DAY = "2026-11-26"

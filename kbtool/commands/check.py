@@ -17,6 +17,7 @@ from kbtool.commands.common import (
     vault_argument,
     write_output,
 )
+from kbtool.fix import apply_fixes
 from kbtool.report import FORMATS, renderer
 
 
@@ -50,7 +51,11 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 @click.option("--error-on-warning", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
 @click.option("--no-cache", is_flag=True, help="Parse every note afresh (accepted; no cache yet).")
-@click.option("--fix", is_flag=True, hidden=True)
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply safe fixes (such as 'tags: a, b' to a list), then report what remains.",
+)
 @today_option
 def command(
     vault: Path,
@@ -77,13 +82,20 @@ def command(
       kbtool check vault --select KB2 --format github
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
     """
-    if fix:
-        fail("--fix is not available yet: no rule offers a safe fix")
     loaded = open_vault(vault)
+    chosen = {"select": _codes(select) or None, "ignore": _codes(ignore), "today": today}
     try:
-        result = check(loaded, select=_codes(select) or None, ignore=_codes(ignore), today=today)  # type: ignore[arg-type]
+        result = check(loaded, **chosen)  # type: ignore[arg-type]
     except SelectionError as exc:
         fail(str(exc))
+    if fix:
+        fixes = apply_fixes(loaded, result.diagnostics)
+        for diag, why in fixes.failed:
+            click.echo(f"{diag.path}:{diag.line}:{diag.column}: not fixed: {why}", err=True)
+        if fixes.fixed:
+            click.echo(f"Fixed {len(fixes.fixed)} finding(s) in {fixes.notes} note(s).", err=True)
+            loaded = open_vault(vault)
+            result = check(loaded, **chosen)  # type: ignore[arg-type]
     colour = fmt == "text" and output is None and sys.stdout.isatty()
     report = renderer(fmt)(result, str(loaded.root), colour)
     write_output(report, output)

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kbtool.atomic import ConcurrentChangeError, write_atomic
+from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.parse import parse_note
 from kbtool.review import adaptive
-from kbtool.review.edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.review.interval import Interval
 from kbtool.review.log import ReviewLog
 from kbtool.review.schedule import ReviewPolicy

@@ -91,8 +91,14 @@ def _compose(raw: str) -> MappingNode | None:
     return node
 
 
-def _replace_value(raw: str, key_node: ScalarNode, node: object, key: str, value: str) -> str:
-    """`raw` with the value of one existing key replaced (or filled in when empty)."""
+def _replace_value(
+    raw: str, key_node: ScalarNode, node: object, key: str, value: str, whole: bool = False
+) -> str:
+    """`raw` with the value of one existing key replaced (or filled in when empty).
+
+    A quoted value keeps its quotes unless `whole` asks to replace them too (when
+    the new value is YAML of another kind, such as a flow list).
+    """
     if not isinstance(node, ScalarNode) or node.style not in (None, "'", '"'):
         raise FrontmatterEditError(f"'{key}' holds a list, mapping or block value; not rewritten")
     start, end = node.start_mark.index, node.end_mark.index
@@ -104,7 +110,7 @@ def _replace_value(raw: str, key_node: ScalarNode, node: object, key: str, value
     between = raw[key_node.end_mark.index : start]
     if not re.fullmatch(r"[ \t]*:[ \t]*", between) or (end > start and raw[start] in "&!*"):
         raise FrontmatterEditError(f"'{key}' has a YAML anchor, tag or alias; not rewritten")
-    if node.style is not None:  # quoted: keep the quotes, replace what is inside
+    if node.style is not None and not whole:  # quoted: keep the quotes, replace the inside
         return raw[: start + 1] + value + raw[end - 1 :]
     if end > start:  # plain, non-empty (a date, `~`, `null`)
         return raw[:start] + value + raw[end:]
@@ -143,8 +149,11 @@ def _add_key(raw: str, node: MappingNode | None, key: str, value: str, fence_eol
     return raw[:offset] + f"{indent}{key}: {value}{eol}" + raw[offset:]
 
 
-def set_frontmatter_value(text: str, key: str, value: str) -> str:
+def set_frontmatter_value(text: str, key: str, value: str, *, expected: Any = None) -> str:
     """Return `text` with top-level `key` set to the plain YAML `value`.
+
+    With `expected`, `value` may be any one-line YAML (a flow list `[a, b]`)
+    and must read back as `expected`; it then replaces a quoted value whole.
 
     Only the characters of the old value change (for an empty `key:`, the
     value is inserted after the colon and its blank); an absent key is added
@@ -153,7 +162,7 @@ def set_frontmatter_value(text: str, key: str, value: str) -> str:
     frontmatter, the key appears twice, or its value is a list, mapping,
     block scalar, multi-line, anchored, tagged or aliased value.
     """
-    if not _SAFE_VALUE.fullmatch(value):
+    if (expected is None and not _SAFE_VALUE.fullmatch(value)) or "\n" in value or "\r" in value:
         raise ValueError(f"{value!r} cannot be written as a plain YAML value")
     yaml_start, yaml_end, fence_eol = _frontmatter_region(text)
     raw = text[yaml_start:yaml_end]
@@ -167,18 +176,25 @@ def set_frontmatter_value(text: str, key: str, value: str) -> str:
     if len(matches) > 1:
         raise FrontmatterEditError(f"'{key}' appears more than once in the frontmatter")
     if matches:
-        new_raw = _replace_value(raw, matches[0][0], matches[0][1], key, value)
+        whole = expected is not None
+        new_raw = _replace_value(raw, matches[0][0], matches[0][1], key, value, whole)
     else:
         new_raw = _add_key(raw, node, key, value, fence_eol)
-    _verify(before, _load(new_raw), key, value)
+    _verify(before, _load(new_raw), key, value, expected)
     return text[:yaml_start] + new_raw + text[yaml_end:]
 
 
-def _verify(before: dict[str, Any], after: dict[str, Any], key: str, value: str) -> None:
+def _verify(
+    before: dict[str, Any], after: dict[str, Any], key: str, value: str, expected: Any
+) -> None:
     """Refuse an edit that changed anything but `key`, or did not set it to `value`."""
     written = after.get(key)
-    as_text = written.isoformat() if hasattr(written, "isoformat") else str(written)
+    if expected is not None:
+        wrong = written != expected
+    else:
+        as_text = written.isoformat() if hasattr(written, "isoformat") else str(written)
+        wrong = as_text != value
     others_before = {k: v for k, v in before.items() if k != key}
     others_after = {k: v for k, v in after.items() if k != key}
-    if as_text != value or repr(others_before) != repr(others_after):
+    if wrong or repr(others_before) != repr(others_after):
         raise FrontmatterEditError(f"setting '{key}' here would change other values; not done")
