@@ -60,8 +60,9 @@ values = st.recursive(
     | st.text()
     | st.dates()
     | st.datetimes(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(min_size=1), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(min_size=1), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
