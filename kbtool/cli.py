@@ -22,8 +22,10 @@ def main() -> None:
 
     \b
     Start with:
-      kbtool check VAULT        find broken links and bad metadata
-      kbtool rules              list every check and its code
+      kbtool check VAULT              find broken links and bad metadata
+      kbtool rules                    list every check and its code
+      kbtool stats VAULT              orphans, hubs, components
+      kbtool review due VAULT         notes due for review
     """
 
 

@@ -52,6 +52,11 @@ def command(vault: Path, fmt: str, output: Path | None, today: dt.date, recent: 
     The Markdown has no frontmatter, so it can be saved as a note of the vault
     (e.g. `-o VAULT/Index.md`) whatever types the vault's schema allows; that
     note is then left out of its own index.
+
+    \b
+    Examples:
+      kbtool index vault -o vault/Index.md
+      kbtool index vault --format json --recent 20
     """
     loaded = open_vault(vault)
     index_path = _inside_vault(output, loaded.root) if output is not None else None

@@ -85,7 +85,13 @@ def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
 )
 @today_option
 def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
-    """Coming reviews by ISO week with a count per week, overdue ones first."""
+    """Coming reviews by ISO week with a count per week, overdue ones first.
+
+    \b
+    Examples:
+      kbtool review agenda vault
+      kbtool review agenda vault --weeks 12
+    """
     loaded = open_vault(vault)
     _policy(loaded)
     click.echo(render_agenda(agenda(loaded, today, weeks), fmt), nl=False)  # type: ignore[arg-type]
@@ -175,6 +181,11 @@ def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> No
 
     UIDs are stable per note path, so a calendar app that subscribes to the
     file moves an entry when its review is rescheduled.
+
+    \b
+    Examples:
+      kbtool review ics vault -o ~/public_html/reviews.ics
+      kbtool review ics vault -o reviews.ics --component todo
     """
     from kbtool.review.ics import build_calendar
 

@@ -62,7 +62,13 @@ def _print_rich(stats: VaultStats) -> None:
 )
 def command(vault: Path, fmt: str) -> None:
     """Notes, links, broken links, orphans, dead ends, components, hubs by in-degree
-    and PageRank, and the notes no MOC reaches."""
+    and PageRank, and the notes no MOC reaches.
+
+    \b
+    Examples:
+      kbtool stats vault
+      kbtool stats vault --format json | jq .orphans
+    """
     stats = compute_stats(open_vault(vault))
     if fmt == "json":
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
