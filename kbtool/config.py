@@ -141,7 +141,8 @@ def _describe(error: dict[str, Any]) -> str:
     loc = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"unknown key '{loc}'"
-    return f"'{loc}': {error['msg']} (got {error.get('input')!r})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"'{loc}': {message} (got {error.get('input')!r})"
 
 
 def load_config(vault_root: Path) -> Config:
