@@ -132,6 +132,7 @@ def test_missing_vault_exits_2_with_one_line(tmp_path: Path) -> None:
         ("[schema]\nrequire_typ = true\n", "unknown key 'schema.require_typ'"),
         ('[rules]\nselect = ["KB999"]\n', "'KB999' names no rule"),
         ('[rules.severity]\nKB201 = "loud"\n', "rules.severity.KB201"),
+        ('[review]\ndefault_interval = "soon"\n', "'review.default_interval': 'soon' is not a"),
     ],
 )
 def test_bad_config_exits_2(tmp_path: Path, toml: str, words: str) -> None:
