@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from kbtool.index.summary import clean_inline, first_sentence, summarise
+from kbtool.index.summary import clean_inline, first_sentence, map_prose, note_summary, summarise
+from kbtool.vault import read_note
 
 
 def _summary(text: str, summary_heading: str | None = "## Summary") -> str:
@@ -127,3 +130,116 @@ def test_no_prose_gives_empty_summary() -> None:
 def test_body_start_skips_frontmatter() -> None:
     lines = ["---", "title: Not this. No.", "---", "Body. More."]
     assert summarise(lines, 3, None) == "Body."
+
+
+# Regions (code, math, comments, HTML) and headings come from the scanner.
+
+
+def test_section_ends_at_a_heading_of_its_level_not_at_a_deeper_one() -> None:
+    text = (
+        "Body first. More.\n\n## Summary\n\n### Why\n\nDeeper but inside. More.\n\n## Next\n\nNo."
+    )
+    assert _summary(text) == "Deeper but inside."
+    text = "Body first. More.\n\n## Summary\n\n## Next\n\nNot the summary. More."
+    assert _summary(text) == "Body first."
+
+
+def test_setext_summary_heading_and_setext_underlines() -> None:
+    lines = ["Summary", "-------", "Set under the heading. More.", "", "Title", "---", "Body."]
+    assert summarise(lines, 0, 1) == "Set under the heading."
+    assert summarise(["Title", "---", "Body text. More."], 0, None) == "Body text."
+    assert summarise(["Long", "title", "===", "Body text. More."], 0, None) == "Body text."
+
+
+def test_heading_in_a_quote_is_no_prose() -> None:
+    assert _summary("> # Quoted heading\n\n> Quoted prose. More.", None) == "Quoted prose."
+
+
+def test_atx_heading_followed_directly_by_prose() -> None:
+    assert _summary("## Heading\nProse right under it. More.", None) == "Prose right under it."
+
+
+def test_code_blocks_in_containers_and_html_blocks_are_skipped() -> None:
+    text = "\n".join(
+        [
+            "> ```",
+            "> quoted code. No.",
+            "> ```",
+            "",
+            "<div>",
+            "html block. No.",
+            "</div>",
+            "",
+            "$$",
+            "math block. No.",
+            "$$",
+            "",
+            "    indented code. No.",
+            "",
+            "The prose. More.",
+        ]
+    )
+    assert _summary(text, None) == "The prose."
+
+
+def test_indented_continuation_line_is_prose_not_code() -> None:
+    assert _summary("First line\n    goes on here. More.", None) == "First line goes on here."
+
+
+def test_comment_alone_on_a_line_keeps_the_paragraph_going() -> None:
+    text = "First line\n%% a note to self. %%\ngoes on. More."
+    assert _summary(text, None) == "First line goes on."
+
+
+def test_comment_spanning_lines_inside_a_paragraph_is_cut() -> None:
+    text = "Kept %% hidden.\nStill hidden. %% and kept. More."
+    assert _summary(text, None) == "Kept and kept."
+
+
+def test_code_and_math_spans_are_kept_and_do_not_end_sentences() -> None:
+    text = "Energy is $E = m. C$ here, see `a. B`. More."
+    assert _summary(text, None) == "Energy is $E = m. C$ here, see `a. B`."
+
+
+def test_code_span_over_two_lines_is_kept_whole() -> None:
+    assert _summary("Run `make\nall. Now` first. More.", None) == "Run `make all. Now` first."
+
+
+def test_markup_around_code_is_cleaned_and_code_kept() -> None:
+    text = "In blocks, **a backslash (`\\`)** and [`cfg`](x.md) and [[Page|`p`]] work. More."
+    assert _summary(text, None) == "In blocks, a backslash (`\\`) and `cfg` and `p` work."
+
+
+def test_line_opening_with_an_html_tag_is_decoration() -> None:
+    text = '<span class="related">#index</span>\n\nThe real prose. More.'
+    assert _summary(text, None) == "The real prose."
+
+
+def test_inline_html_inside_prose_is_stripped() -> None:
+    assert _summary("Text with <b>bold</b> words. More.", None) == "Text with bold words."
+
+
+def test_private_use_characters_in_a_note_are_not_taken_for_marks() -> None:
+    text = "Icon \U000f0000 and `code` here. More."
+    assert _summary(text, None) == "Icon \U000f0000 and `code` here."
+    assert clean_inline("A \U000f0001 `b\U000f0002` c") == "A \U000f0001 `b\U000f0002` c"
+    assert _summary("`x \U000f0003` and\n`y \U000f0004`. More.", None) == (
+        "`x \U000f0003` and `y \U000f0004`."
+    )
+
+
+def test_note_summary_uses_the_notes_headings(tmp_path: Path) -> None:
+    body = (
+        "---\ntitle: T\n---\n\nIntro. More.\n\n## Summary\n\n```\nnot this.\n```\n\nIt is this.\n"
+    )
+    (tmp_path / "n.md").write_text(body, encoding="utf-8")
+    note = read_note("n.md", tmp_path / "n.md")
+    assert note_summary(tmp_path, note) == "It is this."
+
+
+def test_map_prose_leaves_code_spans_alone() -> None:
+    def shout(text: str) -> str:
+        return text.upper()
+
+    assert map_prose("a `b` c ``d`e`` f", shout) == "A `b` C ``d`e`` F"
+    assert map_prose("no code", shout) == "NO CODE"
