@@ -151,14 +151,6 @@ def test_setext_summary_heading_and_setext_underlines() -> None:
     assert summarise(["Long", "title", "===", "Body text. More."], 0, None) == "Body text."
 
 
-def test_heading_in_a_quote_is_no_prose() -> None:
-    assert _summary("> # Quoted heading\n\n> Quoted prose. More.", None) == "Quoted prose."
-
-
-def test_atx_heading_followed_directly_by_prose() -> None:
-    assert _summary("## Heading\nProse right under it. More.", None) == "Prose right under it."
-
-
 def test_code_blocks_in_containers_and_html_blocks_are_skipped() -> None:
     text = "\n".join(
         [
@@ -182,41 +174,53 @@ def test_code_blocks_in_containers_and_html_blocks_are_skipped() -> None:
     assert _summary(text, None) == "The prose."
 
 
-def test_indented_continuation_line_is_prose_not_code() -> None:
-    assert _summary("First line\n    goes on here. More.", None) == "First line goes on here."
-
-
-def test_comment_alone_on_a_line_keeps_the_paragraph_going() -> None:
-    text = "First line\n%% a note to self. %%\ngoes on. More."
-    assert _summary(text, None) == "First line goes on."
-
-
-def test_comment_spanning_lines_inside_a_paragraph_is_cut() -> None:
-    text = "Kept %% hidden.\nStill hidden. %% and kept. More."
-    assert _summary(text, None) == "Kept and kept."
-
-
-def test_code_and_math_spans_are_kept_and_do_not_end_sentences() -> None:
-    text = "Energy is $E = m. C$ here, see `a. B`. More."
-    assert _summary(text, None) == "Energy is $E = m. C$ here, see `a. B`."
-
-
-def test_code_span_over_two_lines_is_kept_whole() -> None:
-    assert _summary("Run `make\nall. Now` first. More.", None) == "Run `make all. Now` first."
-
-
-def test_markup_around_code_is_cleaned_and_code_kept() -> None:
-    text = "In blocks, **a backslash (`\\`)** and [`cfg`](x.md) and [[Page|`p`]] work. More."
-    assert _summary(text, None) == "In blocks, a backslash (`\\`) and `cfg` and `p` work."
-
-
-def test_line_opening_with_an_html_tag_is_decoration() -> None:
-    text = '<span class="related">#index</span>\n\nThe real prose. More.'
-    assert _summary(text, None) == "The real prose."
-
-
-def test_inline_html_inside_prose_is_stripped() -> None:
-    assert _summary("Text with <b>bold</b> words. More.", None) == "Text with bold words."
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "> # Quoted heading\n\n> Quoted prose. More.", "Quoted prose.", id="heading-in-quote"
+        ),
+        pytest.param("## Heading\nRight under it. More.", "Right under it.", id="atx-then-prose"),
+        pytest.param(
+            "First line\n    goes on here. More.",
+            "First line goes on here.",
+            id="indented-lazy-line",
+        ),
+        pytest.param(
+            "First line\n%% a note to self. %%\ngoes on. More.",
+            "First line goes on.",
+            id="comment-alone-keeps-paragraph",
+        ),
+        pytest.param(
+            "Kept %% hidden.\nStill hidden. %% and kept. More.",
+            "Kept and kept.",
+            id="comment-over-lines-cut",
+        ),
+        pytest.param(
+            "Energy is $E = m. C$ here, see `a. B`. More.",
+            "Energy is $E = m. C$ here, see `a. B`.",
+            id="code-and-math-kept-and-no-sentence-end",
+        ),
+        pytest.param(
+            "Run `make\nall. Now` first. More.", "Run `make all. Now` first.", id="code-over-lines"
+        ),
+        pytest.param(
+            "In blocks, **a backslash (`\\`)** and [`cfg`](x.md) and [[Page|`p`]] work. More.",
+            "In blocks, a backslash (`\\`) and `cfg` and `p` work.",
+            id="markup-around-code-cleaned",
+        ),
+        pytest.param(
+            '<span class="related">#index</span>\n\nThe real prose. More.',
+            "The real prose.",
+            id="html-tag-line-is-decoration",
+        ),
+        pytest.param(
+            "Text with <b>bold</b> words. More.", "Text with bold words.", id="inline-html-stripped"
+        ),
+    ],
+)
+def test_first_paragraph_from_scanner_regions(text: str, expected: str) -> None:
+    assert _summary(text, None) == expected
 
 
 def test_private_use_characters_in_a_note_are_not_taken_for_marks() -> None:
