@@ -8,6 +8,7 @@ from the parsed notes, so a command that needs neither does not pay for them.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kbtool.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.gcpause import paused_gc
 from kbtool.model import Frontmatter, Note, Problem, Span
@@ -38,6 +40,8 @@ class Vault:
     notes: dict[str, Note]  # by vault-relative path, sorted
     attachments: list[str] = field(default_factory=list)
     skipped_links: list[str] = field(default_factory=list)  # symlinks not followed
+    cache_hits: int = 0  # notes taken from the parse cache
+    cache_misses: int = 0  # notes parsed (with the cache on)
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -108,15 +112,22 @@ def iter_vault_files(
                 yield rel, Path(entry.path)
 
 
-def read_note(rel: str, path: Path) -> Note:
-    """Read and parse one note; an I/O error becomes a KB001 problem on the note."""
+def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
+    """Read and parse one note (or take it from the cache when its bytes are unchanged);
+    an I/O error becomes a KB001 problem on the note."""
     try:
         data = path.read_bytes()
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
         problem = Problem("KB001", f"cannot read file: {exc.strerror}", Span(1, 1, 1, 1))
         return Note(rel, 0, 0, "", Frontmatter(), 1, problems=(problem,))
-    return parse_note(rel, data, mtime)
+    if cache is None:
+        return parse_note(rel, data, mtime)
+    note = cache.get(rel, hashlib.sha256(data).hexdigest(), mtime)
+    if note is None:
+        note = parse_note(rel, data, mtime)
+        cache.put(note)
+    return note
 
 
 def load_vault(
@@ -124,8 +135,13 @@ def load_vault(
     *,
     config: Config | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: bool = False,
 ) -> Vault:
-    """Load and parse every note under `root`; raise `VaultError` or `ConfigError`."""
+    """Load and parse every note under `root`; raise `VaultError` or `ConfigError`.
+
+    With `cache`, notes whose bytes are unchanged since an earlier run come from
+    the parse cache (`kbtool.cache`) instead of being parsed again.
+    """
     root_path = Path(root)
     if not root_path.exists():
         raise VaultError(f"{root_path}: no such vault (folder does not exist)")
@@ -144,9 +160,15 @@ def load_vault(
     note_files.sort()
     notes: dict[str, Note] = {}
     total = len(note_files)
+    store = ParseCache(root_path) if cache else None
     with paused_gc():
         for index, (rel, path) in enumerate(note_files, 1):
-            notes[rel] = read_note(rel, path)
+            notes[rel] = read_note(rel, path, store)
             if progress is not None:
                 progress(index, total)
-    return Vault(root_path, config, notes, sorted(attachments), skipped)
+        if store is not None:
+            store.save()
+    vault = Vault(root_path, config, notes, sorted(attachments), skipped)
+    if store is not None:
+        vault.cache_hits, vault.cache_misses = store.hits, store.misses
+    return vault

@@ -36,6 +36,12 @@ def corpora() -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Commands use the parse cache; keep the tests' cache out of the user's cache folder."""
+    monkeypatch.setenv("KBTOOL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kbtool-cache"))
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

@@ -50,7 +50,9 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes.")
 @click.option("--error-on-warning", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
-@click.option("--no-cache", is_flag=True, help="Parse every note afresh (accepted; no cache yet).")
+@click.option(
+    "--no-cache", is_flag=True, help="Parse every note afresh instead of reusing the parse cache."
+)
 @click.option(
     "--fix",
     is_flag=True,
@@ -82,7 +84,7 @@ def command(
       kbtool check vault --select KB2 --format github
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
     """
-    loaded = open_vault(vault)
+    loaded = open_vault(vault, cache=not no_cache)
     chosen = {"select": _codes(select) or None, "ignore": _codes(ignore), "today": today}
     try:
         result = check(loaded, **chosen)  # type: ignore[arg-type]
@@ -94,7 +96,7 @@ def command(
             click.echo(f"{diag.path}:{diag.line}:{diag.column}: not fixed: {why}", err=True)
         if fixes.fixed:
             click.echo(f"Fixed {len(fixes.fixed)} finding(s) in {fixes.notes} note(s).", err=True)
-            loaded = open_vault(vault)
+            loaded = open_vault(vault, cache=not no_cache)
             result = check(loaded, **chosen)  # type: ignore[arg-type]
     colour = fmt == "text" and output is None and sys.stdout.isatty()
     report = renderer(fmt)(result, str(loaded.root), colour)

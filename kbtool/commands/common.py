@@ -66,17 +66,18 @@ def vault_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def open_vault(path: Path, *, show_progress: bool = True) -> Vault:
+def open_vault(path: Path, *, show_progress: bool = True, cache: bool = True) -> Vault:
     """Load the vault, exiting 2 with one line on a missing vault or bad kbtool.toml.
 
     On a terminal, a progress bar appears for large vaults (on stderr, so
-    that piped output stays clean).
+    that piped output stays clean). Commands use the parse cache unless told not
+    to (`check --no-cache`).
     """
     progress = None
     if show_progress and sys.stderr.isatty():
         progress = _progress_bar()
     try:
-        return load_vault(path, progress=progress)
+        return load_vault(path, progress=progress, cache=cache)
     except (VaultError, ConfigError) as exc:
         fail(str(exc))
     finally:
