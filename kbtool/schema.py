@@ -181,6 +181,24 @@ class SchemaReport:
     def add(self, code: str, finding: Finding) -> None:
         self.findings.setdefault(code, []).append(finding)
 
+    def at_key(
+        self,
+        code: str,
+        note: Note,
+        key: str,
+        message: str,
+        *,
+        value: bool = False,
+        fix: dict[str, Any] | None = None,
+    ) -> None:
+        """A finding at `key` (or at its value), or at line 1 when the key is absent."""
+        pos = note.frontmatter.positions.get(key)
+        if pos is None:
+            line, column = 1, 1
+        else:
+            line, column = (pos.value_line, pos.value_column) if value else (pos.line, pos.column)
+        self.add(code, Finding(note.path, line, column, message, fix=fix))
+
 
 class SchemaValidator:
     """One pydantic model per note type, built once per run."""
@@ -210,63 +228,30 @@ class SchemaValidator:
         meta = note.frontmatter.data
         if meta is None:
             if self.schema.require_type and not note.problems:
-                report.add(
-                    "KB101",
-                    Finding(
-                        note.path,
-                        1,
-                        1,
-                        "missing required field 'type': the note has no frontmatter",
-                    ),
-                )
+                message = "missing required field 'type': the note has no frontmatter"
+                report.at_key("KB101", note, "type", message)
             return
         raw_type = meta.get("type")
         typed = is_note_type(raw_type)
         if not typed:
             if self.schema.require_type:
-                where = note.frontmatter.positions.get("type")
-                line, col = (where.line, where.column) if where else (1, 1)
-                report.add(
-                    "KB101",
-                    Finding(
-                        note.path,
-                        line,
-                        col,
-                        "missing required field 'type' (required on every note)",
-                    ),
-                )
+                message = "missing required field 'type' (required on every note)"
+                report.at_key("KB101", note, "type", message)
             self._check_values(note, meta, None, report)
             return
         type_name = raw_type.strip()
         self._check_values(note, meta, type_name, report)
         for key in self.required_for(type_name):
             if is_empty(meta.get(key)):
-                pos = note.frontmatter.positions.get(key)
-                line, col = (pos.line, pos.column) if pos else (1, 1)
-                state = "is empty" if pos else "is missing"
-                report.add(
-                    "KB101",
-                    Finding(
-                        note.path,
-                        line,
-                        col,
-                        f"required field '{key}' {state} (required for type '{type_name}')",
-                    ),
-                )
+                state = "is empty" if key in meta else "is missing"
+                message = f"required field '{key}' {state} (required for type '{type_name}')"
+                report.at_key("KB101", note, key, message)
         self._check_allowed(note, meta, type_name, report)
         known = self.fields_for(type_name)
         for key in meta:
             if key not in known and key not in OBSIDIAN_KEYS:
-                pos = note.frontmatter.positions[key]
-                report.add(
-                    "KB104",
-                    Finding(
-                        note.path,
-                        pos.line,
-                        pos.column,
-                        f"unknown field '{key}' (not in the schema for type '{type_name}')",
-                    ),
-                )
+                message = f"unknown field '{key}' (not in the schema for type '{type_name}')"
+                report.at_key("KB104", note, key, message)
 
     def _check_values(
         self, note: Note, meta: dict[str, Any], type_name: str | None, report: SchemaReport
@@ -276,35 +261,17 @@ class SchemaValidator:
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 key = str(error["loc"][0])
-                pos = note.frontmatter.positions.get(key)
-                line, col = (pos.value_line, pos.value_column) if pos else (1, 1)
                 message = str(error.get("ctx", {}).get("error", error["msg"]))
-                report.add(
-                    "KB102",
-                    Finding(
-                        note.path,
-                        line,
-                        col,
-                        f"'{key}': {message}",
-                        fix=_tags_fix(key, meta.get(key)),
-                    ),
-                )
+                fix = _tags_fix(key, meta.get(key))
+                report.at_key("KB102", note, key, f"'{key}': {message}", value=True, fix=fix)
 
     def _check_allowed(
         self, note: Note, meta: dict[str, Any], type_name: str, report: SchemaReport
     ) -> None:
         if self.schema.types and type_name not in self.schema.types:
-            pos = note.frontmatter.positions["type"]
             allowed = ", ".join(sorted(self.schema.types))
-            report.add(
-                "KB103",
-                Finding(
-                    note.path,
-                    pos.value_line,
-                    pos.value_column,
-                    f"type '{type_name}' is not a declared note type (declared: {allowed})",
-                ),
-            )
+            message = f"type '{type_name}' is not a declared note type (declared: {allowed})"
+            report.at_key("KB103", note, "type", message, value=True)
         for key, allowed_values in self.schema.allowed.items():
             value = meta.get(key)
             if is_empty(value):
@@ -312,17 +279,9 @@ class SchemaValidator:
             values = value if isinstance(value, list) else [value]
             for item in values:
                 if item not in allowed_values:
-                    pos = note.frontmatter.positions[key]
                     listed = ", ".join(str(v) for v in allowed_values)
-                    report.add(
-                        "KB103",
-                        Finding(
-                            note.path,
-                            pos.value_line,
-                            pos.value_column,
-                            f"'{key}' is {item!r}; allowed: {listed}",
-                        ),
-                    )
+                    message = f"'{key}' is {item!r}; allowed: {listed}"
+                    report.at_key("KB103", note, key, message, value=True)
 
 
 def _tags_fix(key: str, value: Any) -> dict[str, Any] | None:

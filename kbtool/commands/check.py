@@ -13,6 +13,7 @@ from kbtool.commands.common import (
     EXIT_OK,
     fail,
     open_vault,
+    output_option,
     today_option,
     vault_argument,
     write_output,
@@ -35,12 +36,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="text for people; json, github (Actions annotations) or sarif for tools.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to FILE instead of standard output.",
-)
+@output_option
 @click.option(
     "--select",
     multiple=True,

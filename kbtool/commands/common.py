@@ -66,6 +66,28 @@ def vault_argument(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`-o FILE`: write there (atomically) instead of standard output."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to FILE (atomically) instead of standard output.",
+    )(func)
+
+
+def vault_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--vault DIR` for commands whose arguments are notes, not the vault."""
+    return click.option(
+        "--vault",
+        "vault_path",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=".",
+        show_default=True,
+        help="The vault folder.",
+    )(func)
+
+
 def open_vault(path: Path, *, show_progress: bool = True, cache: bool = True) -> Vault:
     """Load the vault, exiting 2 with one line on a missing vault or bad kbtool.toml.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kbtool.commands.common import open_vault, vault_argument, write_output
+from kbtool.commands.common import open_vault, output_option, vault_argument, write_output
 from kbtool.graph import FORMATS, export_graph
 
 
@@ -20,12 +20,7 @@ from kbtool.graph import FORMATS, export_graph
     show_default=True,
     help="json (kbtool's schema), graphml or gexf (Gephi, yEd), dot (Graphviz), mermaid.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to FILE (atomically) instead of standard output.",
-)
+@output_option
 def command(vault: Path, fmt: str, output: Path | None) -> None:
     """The link graph: notes, linked attachments and unresolved targets as nodes,
     one edge per link, embed or property link.

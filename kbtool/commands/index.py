@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from kbtool.commands.common import open_vault, today_option, vault_argument, write_output
+from kbtool.commands.common import (
+    open_vault,
+    output_option,
+    today_option,
+    vault_argument,
+    write_output,
+)
 from kbtool.index import DEFAULT_RECENT, build_index, render_json, render_markdown
 
 
@@ -31,12 +37,7 @@ def _inside_vault(output: Path, root: Path) -> str | None:
     show_default=True,
     help="Markdown note (links resolve in the vault) or JSON data.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write to FILE (atomically) instead of standard output.",
-)
+@output_option
 @today_option
 @click.option(
     "--recent",

@@ -10,7 +10,14 @@ from pathlib import Path
 import click
 
 from kbtool.atomic import write_atomic
-from kbtool.commands.common import EXIT_FINDINGS, fail, open_vault, today_option, vault_argument
+from kbtool.commands.common import (
+    EXIT_FINDINGS,
+    fail,
+    open_vault,
+    today_option,
+    vault_argument,
+    vault_option,
+)
 from kbtool.config import ConfigError
 from kbtool.review.adaptive import RATINGS
 from kbtool.review.render import render_agenda, render_due
@@ -104,16 +111,11 @@ def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
     type=click.Choice(list(RATINGS)),
     help="How well you knew the note (fsrs mode sets the next interval from it).",
 )
-@click.option(
-    "--vault",
-    "vault",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="The vault folder.",
-)
+@vault_option
 @today_option
-def done_command(notes: tuple[str, ...], rating: str | None, vault: Path, today: dt.date) -> None:
+def done_command(
+    notes: tuple[str, ...], rating: str | None, vault_path: Path, today: dt.date
+) -> None:
     """Record a review of each NOTE: set last_reviewed to today.
 
     NOTE is a path (from the current folder or the vault) or a note name.
@@ -129,7 +131,7 @@ def done_command(notes: tuple[str, ...], rating: str | None, vault: Path, today:
     from kbtool.review.done import ReviewError, commit_review, find_note, prepare_review
     from kbtool.review.log import ReviewLog, ReviewLogError
 
-    loaded = open_vault(vault)
+    loaded = open_vault(vault_path)
     policy = _policy(loaded)
     try:
         log = ReviewLog.load(loaded.root)

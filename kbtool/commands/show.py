@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from kbtool.commands.common import fail, open_vault, today_option
+from kbtool.commands.common import fail, open_vault, today_option, vault_option
 from kbtool.resolve import link_label
 from kbtool.review.schedule import due_date
 from kbtool.vault import Vault
@@ -142,14 +142,7 @@ def format_text(info: dict[str, Any], today: dt.date) -> str:
 
 @click.command("show")
 @click.argument("note")
-@click.option(
-    "--vault",
-    "vault_path",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=".",
-    show_default=True,
-    help="The vault folder.",
-)
+@vault_option
 @click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
