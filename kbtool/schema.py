@@ -192,12 +192,7 @@ class SchemaReport:
         fix: dict[str, Any] | None = None,
     ) -> None:
         """A finding at `key` (or at its value), or at line 1 when the key is absent."""
-        pos = note.frontmatter.positions.get(key)
-        if pos is None:
-            line, column = 1, 1
-        else:
-            line, column = (pos.value_line, pos.value_column) if value else (pos.line, pos.column)
-        self.add(code, Finding(note.path, line, column, message, fix=fix))
+        self.add(code, Finding.at_key(note, key, message, value=value, fix=fix))
 
 
 class SchemaValidator:

@@ -17,10 +17,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for key in DATE_FIELDS:
             value = as_date(note.meta.get(key))
             if value is not None and value > ctx.today:
-                pos = note.frontmatter.positions[key]
-                yield Finding(
-                    note.path,
-                    pos.value_line,
-                    pos.value_column,
-                    f"'{key}' {value.isoformat()} is after today ({ctx.today.isoformat()})",
-                )
+                message = f"'{key}' {value.isoformat()} is after today ({ctx.today.isoformat()})"
+                yield Finding.at_key(note, key, message, value=True)

@@ -21,10 +21,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for key in ("modified", "updated", "last_reviewed"):
             value = as_date(meta.get(key))
             if value is not None and value < created:
-                pos = note.frontmatter.positions[key]
-                yield Finding(
-                    note.path,
-                    pos.value_line,
-                    pos.value_column,
-                    f"'{key}' {value.isoformat()} is before 'created' {created.isoformat()}",
-                )
+                message = f"'{key}' {value.isoformat()} is before 'created' {created.isoformat()}"
+                yield Finding.at_key(note, key, message, value=True)

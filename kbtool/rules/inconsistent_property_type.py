@@ -38,11 +38,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         majority, majority_count = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         for kind, path in uses:
             if kind != majority:
-                pos = ctx.vault.notes[path].frontmatter.positions[key]
-                yield Finding(
-                    path,
-                    pos.value_line,
-                    pos.value_column,
-                    f"'{key}' is {kind} here but {majority} in {majority_count}"
-                    f" of {len(uses)} notes",
-                )
+                share = f"{majority} in {majority_count} of {len(uses)} notes"
+                message = f"'{key}' is {kind} here but {share}"
+                yield Finding.at_key(ctx.vault.notes[path], key, message, value=True)

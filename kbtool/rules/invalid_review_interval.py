@@ -24,5 +24,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         try:
             parse_interval(value)
         except IntervalError as exc:
-            pos = note.frontmatter.positions["review_interval"]
-            yield Finding(note.path, pos.value_line, pos.value_column, f"review_interval: {exc}")
+            message = f"review_interval: {exc}"
+            yield Finding.at_key(note, "review_interval", message, value=True)

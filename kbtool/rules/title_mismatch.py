@@ -22,10 +22,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not isinstance(title, str) or not title.strip() or not is_note_type(kind):
             continue
         if unicodedata.normalize("NFC", title.strip()) != note.name:
-            pos = note.frontmatter.positions["title"]
-            yield Finding(
-                note.path,
-                pos.value_line,
-                pos.value_column,
-                f"title {title.strip()!r} differs from the file name {note.name!r}",
-            )
+            message = f"title {title.strip()!r} differs from the file name {note.name!r}"
+            yield Finding.at_key(note, "title", message, value=True)

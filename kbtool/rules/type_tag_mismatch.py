@@ -24,18 +24,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         kind = meta.get("type")
         expected = type_tag(kind.strip(), schema).lower() if is_note_type(kind) else None
         if expected is not None and expected not in lowered:
-            pos = note.frontmatter.positions["type"]
-            yield Finding(
-                note.path,
-                pos.line,
-                pos.column,
-                f"type '{kind.strip()}' without the tag '{expected}'",
+            yield Finding.at_key(
+                note, "type", f"type '{kind.strip()}' without the tag '{expected}'"
             )
         prefix = "type/"
         for tag in sorted(lowered):
             if tag.startswith(prefix) and tag != expected:
-                pos = note.frontmatter.positions["tags"]
                 want = f"type '{kind.strip()}'" if expected else "no type"
-                yield Finding(
-                    note.path, pos.line, pos.column, f"tag '{tag}' does not match the note's {want}"
-                )
+                yield Finding.at_key(note, "tags", f"tag '{tag}' does not match the note's {want}")
