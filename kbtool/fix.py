@@ -1,21 +1,60 @@
 """`check --fix`: apply the safe fixes that rules attach to their findings.
 
-A fix sets one frontmatter property to one line of YAML (today: `tags: a, b`
-becomes `tags: [a, b]`). Each note is read once, every fix for it is applied
-with the byte-preserving frontmatter editor, and the note is replaced
-atomically, only if it is unchanged on disk since it was read. A fix that
-cannot be applied safely is skipped and reported; the note keeps its bytes.
+Two kinds of fix: one that sets a frontmatter property to one line of YAML
+(`tags: a, b` becomes `tags: [a, b]`), applied with the byte-preserving
+frontmatter editor; and one that replaces the exact characters of a link on
+its line (`[[AI]]` becomes `[[Artificial Intelligence|AI]]`), applied only if
+those characters are still there. Each note is read once, its link fixes are
+applied from the end backwards (so earlier columns stay true), then its
+property fixes, and the note is replaced atomically, only if it is unchanged on
+disk since it was read. A fix that cannot be applied safely is skipped and
+reported; the note keeps its bytes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from kbtool.atomic import ConcurrentChangeError, write_atomic
 from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.model import Diagnostic
 from kbtool.vault import Vault
+
+_BOM = "\ufeff"
+
+
+class FixError(ValueError):
+    """A fix that no longer fits the note; nothing is changed."""
+
+
+def replace_span(text: str, fix: dict[str, Any]) -> str:
+    """`text` with the characters at the fix's line and columns replaced by `new`.
+
+    Columns count code points in the file as read, after a byte order mark.
+    """
+    lines = text.split("\n")
+    index = fix["line"] - 1
+    if not 0 <= index < len(lines):
+        raise FixError("the line is gone")
+    line = lines[index]
+    offset = 1 if index == 0 and line.startswith(_BOM) else 0
+    start, end = fix["column"] - 1 + offset, fix["end_column"] - 1 + offset
+    if line[start:end] != fix["old"]:
+        raise FixError(f"{fix['old']} is no longer at line {fix['line']}, column {fix['column']}")
+    if line.lstrip(_BOM + " \t>").startswith("|"):
+        raise FixError("inside a table row, where '|' would split the cell; edit it by hand")
+    lines[index] = line[:start] + fix["new"] + line[end:]
+    return "\n".join(lines)
+
+
+def _order(d: Diagnostic) -> tuple[int, int, int]:
+    """Link fixes first, last in the file first; then property fixes."""
+    assert d.fix is not None
+    if "old" in d.fix:
+        return (0, -d.fix["line"], -d.fix["column"])
+    return (1, d.line, d.column)
 
 
 @dataclass
@@ -33,7 +72,7 @@ def apply_fixes(vault: Vault, diagnostics: list[Diagnostic]) -> FixReport:
     report = FixReport()
     by_path: defaultdict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
-        if d.fix is not None and "key" in d.fix:
+        if d.fix is not None and ("key" in d.fix or "old" in d.fix):
             by_path[d.path].append(d)
     for path, fixes in sorted(by_path.items()):
         file = vault.root / path
@@ -44,12 +83,16 @@ def apply_fixes(vault: Vault, diagnostics: list[Diagnostic]) -> FixReport:
             report.failed.extend((d, f"cannot read the note: {exc}") for d in fixes)
             continue
         applied: list[Diagnostic] = []
-        for d in fixes:
-            assert d.fix is not None
+        for d in sorted(fixes, key=_order):
+            fix = d.fix
+            assert fix is not None
             try:
-                text = set_frontmatter_value(
-                    text, d.fix["key"], d.fix["value"], expected=d.fix["replacement"]
-                )
+                if "old" in fix:
+                    text = replace_span(text, fix)
+                else:
+                    text = set_frontmatter_value(
+                        text, fix["key"], fix["value"], expected=fix["replacement"]
+                    )
                 applied.append(d)
             except (FrontmatterEditError, ValueError) as exc:
                 report.failed.append((d, str(exc)))

@@ -32,7 +32,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kbtool.headings import SubpathIndex
 from kbtool.linktext import has_scheme, normalise_target
@@ -81,11 +81,11 @@ class ResolvedLink(NamedTuple):
     def target(self) -> str | None:
         return self.resolution.target
 
-    def finding(self, message: str) -> Finding:
+    def finding(self, message: str, fix: dict[str, Any] | None = None) -> Finding:
         """A rule finding that spans this link in its note."""
         span = self.link.span
         return Finding(
-            self.note.path, span.line, span.column, message, span.end_line, span.end_column
+            self.note.path, span.line, span.column, message, span.end_line, span.end_column, fix
         )
 
 

@@ -73,3 +73,52 @@ def test_other_findings_are_not_touched(tmp_path: Path) -> None:
     code, _, err = _fix(tmp_path)
     assert (tmp_path / "n.md").read_bytes() == text
     assert code == 1 and "Fixed" not in err
+
+
+ALIAS_NOTE = "---\ntitle: AI\naliases: [AI, ML]\n---\nx\n"
+
+
+def _fix_links(vault: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["check", str(vault), "--select", "KB201", "--fix"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_alias_links_are_rewritten_as_obsidian_would(tmp_path: Path) -> None:
+    (tmp_path / "Artificial Intelligence.md").write_text(ALIAS_NOTE, "utf-8")
+    note = tmp_path / "B.md"
+    note.write_bytes(
+        b"\xef\xbb\xbfSee [[AI]] and [[AI#Sub]], caf\xc3\xa9 [[ML]].\r\n"
+        b"Kept: [[AI|shown]] and `[[AI]]`.\r\n"
+    )
+    code, out, err = _fix_links(tmp_path)
+    assert note.read_bytes() == (
+        b"\xef\xbb\xbfSee [[Artificial Intelligence|AI]] and [[Artificial Intelligence#Sub|AI]],"
+        b" caf\xc3\xa9 [[Artificial Intelligence|ML]].\r\n"
+        b"Kept: [[AI|shown]] and `[[AI]]`.\r\n"
+    )
+    assert "Fixed 3 finding(s) in 1 note(s)." in err
+    assert out.splitlines() == [
+        "B.md:2:7: KB201 [[AI]] matches no note; 'AI' is an alias of Artificial Intelligence.md,"
+        " but aliases are not link targets: write [[Artificial Intelligence|AI]]",
+        "Checked 2 notes: 1 error, 0 warnings, 0 infos.",
+    ]
+    assert code == 1
+
+
+def test_alias_link_in_a_table_row_is_left_for_a_person(tmp_path: Path) -> None:
+    (tmp_path / "Artificial Intelligence.md").write_text(ALIAS_NOTE, "utf-8")
+    text = b"| [[ML]] | cell |\n"
+    (tmp_path / "B.md").write_bytes(text)
+    code, _, err = _fix_links(tmp_path)
+    assert (tmp_path / "B.md").read_bytes() == text
+    assert "B.md:1:3: not fixed: inside a table row" in err
+    assert code == 1
+
+
+def test_alias_of_two_notes_has_no_fix(tmp_path: Path) -> None:
+    (tmp_path / "One.md").write_text("---\naliases: [X]\n---\n", "utf-8")
+    (tmp_path / "Two.md").write_text("---\naliases: [X]\n---\n", "utf-8")
+    (tmp_path / "B.md").write_text("[[X]] [[One]] [[Two]]\n", "utf-8")
+    code, _, err = _fix_links(tmp_path)
+    assert (tmp_path / "B.md").read_text("utf-8") == "[[X]] [[One]] [[Two]]\n"
+    assert code == 1 and "Fixed" not in err

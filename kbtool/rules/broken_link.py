@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
@@ -27,6 +28,33 @@ def broken_message(resolver: Resolver, item: ResolvedLink) -> str:
     return message
 
 
+def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
+    """`[[AI]]` -> `[[Artificial Intelligence|AI]]` when exactly one note has the alias.
+
+    Only for a plain wiki-link in the body, without display text, on one line: what
+    Obsidian's own link suggester would have written.
+    """
+    link, span = item.link, item.link.span
+    owners = resolver.alias_owners(link.path)
+    if (
+        len(owners) != 1
+        or link.syntax != "wiki"
+        or link.kind != "link"
+        or link.display is not None
+        or span.line != span.end_line
+    ):
+        return None
+    new = f"[[{resolver.link_text(owners[0])}{link.subpath}|{link.path}]]"
+    return {
+        "description": f"link to {owners[0]}, whose alias this is",
+        "line": span.line,
+        "column": span.column,
+        "end_column": span.end_column,
+        "old": link.raw,
+        "new": new,
+    }
+
+
 @rule("KB201", "broken-link", "error", "a link or property link that matches no file")
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A wiki-link, Markdown link or property link (`up: "[[MOC]]"`) whose path matches
@@ -39,4 +67,4 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for item in resolver.resolved_links():
         if item.target is not None or resolver.is_missing_attachment(item):
             continue
-        yield item.finding(broken_message(resolver, item))
+        yield item.finding(broken_message(resolver, item), alias_fix(resolver, item))
