@@ -1,0 +1,85 @@
+"""`%%` comments that go on over several lines (Obsidian's comments).
+
+A `%%` left open by a line's text swallows the lines after it until one closes it;
+this state is apart from the block grammar, which it suspends. Finding out means
+scanning the text so far; when it opens no comment, what that scan found is taken
+back (`_marks`, `_rollback`), as the text is scanned again when its paragraph ends.
+"""
+
+from __future__ import annotations
+
+from kbtool.scan.blockgrammar import _PARA, _TABLE
+from kbtool.scan.leaves import _Leaves
+from kbtool.scan.suppress import _suppression
+
+
+class _Comments(_Leaves):
+    """A `%%` comment open across lines."""
+
+    __slots__ = ()
+
+    def _check_comment(self) -> None:
+        """Does the text so far leave a `%%` comment open? Then it runs on over the lines."""
+        para = self.para
+        run = para[self.run_from :]
+        marks = self._marks()
+        src, starts = self._run_src(run)
+        opened = self._inline(src, run, starts, self.run_heading)
+        if opened is None:
+            self._rollback(marks)
+            return
+        self._enter_comment(src, opened, self.leaf == _PARA and len(para) == 1)
+        self.run_from = len(para)
+
+    def _enter_comment(self, src: str, opened: tuple[str, int], para_start: bool) -> None:
+        closer, pos = opened
+        self.comment_close = closer
+        self.comment_at = self._where(pos)
+        self.comment_parts = [src[pos + 2 :]]
+        self.comment_from_para_start = para_start and pos == 0
+
+    def _comment_line(self, idx: int, ln: str) -> None:
+        closer = self.comment_close
+        k = ln.find(closer)
+        if k < 0:
+            self.comment_parts.append(ln)
+            return
+        self.comment_parts.append(ln[:k])
+        self.comment_close = ""
+        line, col = self.comment_at
+        self.regions.append(("comment", line, col, idx, k + len(closer)))
+        content = "\n".join(self.comment_parts)
+        self.comment_parts = []
+        if "kbtool-disable" in content:
+            sup = _suppression(content, self.base + line, col + 1, self.base + idx)
+            if sup is not None:
+                self.suppressions.append(sup)
+        end = k + len(closer)
+        if ln[end:].strip(" \t"):
+            if self.leaf not in (_PARA, _TABLE):
+                self._close_leaf(idx - 1)
+                self.leaf = _PARA
+                self.leaf_start = idx
+            self.para.append((idx, end, 0))
+            if "%%" in ln[end:]:
+                self._check_comment()
+        elif self.comment_from_para_start and self.leaf == _PARA:
+            self.leaf = 0  # the paragraph was only this comment
+            self.para = []
+            self.run_from = 0
+
+    def _marks(self) -> tuple[int, int, int, int, int]:
+        return (
+            len(self.links),
+            len(self.tags),
+            len(self.block_ids),
+            len(self.suppressions),
+            len(self.regions),
+        )
+
+    def _rollback(self, marks: tuple[int, int, int, int, int]) -> None:
+        del self.links[marks[0] :]
+        del self.tags[marks[1] :]
+        del self.block_ids[marks[2] :]
+        del self.suppressions[marks[3] :]
+        del self.regions[marks[4] :]

@@ -1,0 +1,70 @@
+"""Wiki-links and Markdown links: turn one found in the text into a `Link`.
+
+Where the links are is the inline pass's job (and `mdlinks`'); this layer reads a
+link's target, subpath and display and places it in the file.
+"""
+
+from __future__ import annotations
+
+from kbtool.linktext import decode_markdown_destination, has_scheme, split_wikilink
+from kbtool.model import Link, Span
+from kbtool.scan.escapes import _UNESCAPE, _escaped
+from kbtool.scan.positions import _Positions
+
+
+class _Links(_Positions):
+    """Links of the text being scanned."""
+
+    __slots__ = ()
+
+    def _wikilink(self, src: str, i: int) -> int:
+        k = src.find("]]", i + 2)
+        if k < 0 or src.find("\n", i + 2, k) >= 0:
+            return i + 1
+        inner = src[i + 2 : k]
+        nested = inner.find("[[")
+        if nested >= 0:
+            return i + 2 + nested  # `[[a [[b]]`: the inner one is the link
+        path, subpath, display = split_wikilink(inner)
+        if not path and not subpath:
+            return k + 2
+        embed = i > 0 and src[i - 1] == "!" and not _escaped(src, i - 1)
+        start = i - 1 if embed else i
+        line, col = self._where(start)
+        line += self.base
+        span = Span(line, col + 1, line, col + 1 + k + 2 - start)
+        kind = "embed" if embed else "link"
+        self.links.append(Link(kind, "wiki", src[start : k + 2], path, subpath, display, span))
+        return k + 2
+
+    def _markdown_link(
+        self, src: str, start: int, label_end: int, ds: int, de: int, end: int, embed: bool
+    ) -> None:
+        dest = src[ds:de]
+        if dest.startswith("<"):
+            dest = dest[1:-1]
+        if "\\" in dest:
+            dest = _UNESCAPE.sub(r"\1", dest)
+        if not dest.strip() or has_scheme(dest):
+            return
+        head, hash_, tail = dest.partition("#")
+        path = decode_markdown_destination(head) if "%" in head else head.strip()
+        if hash_:
+            tail = decode_markdown_destination(tail) if "%" in tail else tail.strip()
+            subpath = "#" + tail if tail else ""
+        else:
+            subpath = ""
+        if not path and not subpath:
+            return
+        text_start = start + (2 if embed else 1)
+        self.links.append(
+            Link(
+                "embed" if embed else "link",
+                "markdown",
+                src[start:end],
+                path,
+                subpath,
+                src[text_start:label_end],
+                self._span(start, end),
+            )
+        )
