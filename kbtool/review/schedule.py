@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from kbtool.config import Config, ConfigError
 from kbtool.dates import as_date
 from kbtool.review.interval import Interval, IntervalError, parse_interval
+from kbtool.schema import is_empty
 
 if TYPE_CHECKING:
     from kbtool.model import Note
@@ -73,10 +74,6 @@ class DueItem:
         }
 
 
-def _is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 @dataclass(frozen=True)
 class ReviewPolicy:
     """The vault's review defaults, parsed once per run rather than once per note."""
@@ -109,7 +106,7 @@ class ReviewPolicy:
         """
         meta = note.meta
         value = meta.get("review_interval")
-        if not _is_empty(value):
+        if not is_empty(value):
             try:
                 return parse_interval(value)
             except IntervalError:
