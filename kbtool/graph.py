@@ -18,13 +18,12 @@ External links (`https:`, `mailto:`) are not edges.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kbtool.model import Note
+from kbtool.noteprops import note_tags, note_type
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -36,22 +35,6 @@ FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
 def unresolved_id(key: str) -> str:
     """The node id of an unresolved target: `unresolved:` + normalised, lower-cased path."""
     return UNRESOLVED_PREFIX + key.lower()
-
-
-def note_type(note: Note) -> str | None:
-    value = note.meta.get("type")
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def note_tags(note: Note) -> list[str]:
-    """Frontmatter `tags` (list or one string) then body tags, without `#`, deduplicated."""
-    value = note.meta.get("tags")
-    if isinstance(value, str):
-        value = re.split(r"[,\s]+", value)
-    raw = [str(t) for t in value if t is not None] if isinstance(value, list) else []
-    raw.extend(tag.name for tag in note.tags)
-    cleaned = (t.strip().lstrip("#") for t in raw)
-    return list(dict.fromkeys(t for t in cleaned if t))
 
 
 def build_graph(vault: Vault) -> nx.MultiDiGraph:

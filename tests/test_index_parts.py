@@ -7,8 +7,9 @@ from typing import Any
 
 from kbtool.index.links import LinkNamer, note_link, wikilink
 from kbtool.index.recent import as_instant, modified_at, most_recent
-from kbtool.index.tagtree import build_tag_tree, frontmatter_tags, walk
+from kbtool.index.tagtree import build_tag_tree, walk
 from kbtool.model import Frontmatter, Note, Tag
+from kbtool.noteprops import frontmatter_tags
 
 UTC = dt.UTC
 

@@ -16,7 +16,7 @@ from kbtool.index.links import LinkNamer, note_link
 from kbtool.index.recent import Source, modified_at, most_recent
 from kbtool.index.summary import note_summary
 from kbtool.index.tagtree import TagNode, build_tag_tree
-from kbtool.model import Note
+from kbtool.noteprops import note_type
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -70,15 +70,6 @@ class Index:
     mocs: tuple[MocGroup, ...]
     unreached: tuple[str, ...]
     recent: tuple[str, ...]  # newest first
-
-
-def note_type(note: Note) -> str | None:
-    """The `type` property as text, or None when absent or empty."""
-    value = note.meta.get("type")
-    if value is None or isinstance(value, dict | list):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _by_title(paths: Iterable[str], entries: dict[str, Entry]) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kbtool.model import Note
+from kbtool.noteprops import note_tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,32 +24,6 @@ class TagNode:
     count: int
     notes: tuple[str, ...] = ()
     children: tuple[TagNode, ...] = field(default=())
-
-
-def frontmatter_tags(value: object) -> list[str]:
-    """The tags of a frontmatter `tags` value: a list, or a string of comma/space-separated tags."""
-    if value is None:
-        return []
-    items: Iterable[object]
-    if isinstance(value, str):
-        items = value.replace(",", " ").split()
-    elif isinstance(value, list | tuple):
-        items = value
-    else:
-        items = [value]
-    found: list[str] = []
-    for item in items:
-        if item is None or isinstance(item, dict | list):
-            continue
-        tag = str(item).strip().lstrip("#").strip("/").strip()
-        if tag:
-            found.append(tag)
-    return found
-
-
-def note_tags(note: Note) -> list[str]:
-    """Every tag of a note as written: frontmatter `tags` first, then body tags."""
-    return frontmatter_tags(note.meta.get("tags")) + [t.name.strip("/") for t in note.tags]
 
 
 def build_tag_tree(notes: Iterable[Note]) -> tuple[TagNode, ...]:
