@@ -9,31 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
+from kbtool.dates import as_instant
 from kbtool.model import Note
 
 Source = Literal["modified", "updated", "mtime"]
 PROPERTIES: tuple[Source, ...] = ("modified", "updated")
-
-
-def as_instant(value: Any) -> dt.datetime | None:
-    """A property value as an aware UTC date-time (a date is its midnight UTC); else None."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            value = (
-                dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
-            )
-        except ValueError:
-            return None
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    return None
 
 
 def modified_at(note: Note) -> tuple[dt.datetime, Source]:
