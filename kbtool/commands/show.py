@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,32 +11,12 @@ from typing import Any
 import click
 
 from kbtool.commands.common import fail, open_vault, today_option, vault_option
+from kbtool.locate import NoteNotFound, locate_note
 from kbtool.resolve import link_label
 from kbtool.review.schedule import due_date
 from kbtool.vault import Vault
 
 SNIPPET_WIDTH = 120
-
-
-def locate_note(vault: Vault, arg: str, cwd: Path | None = None) -> tuple[str, tuple[str, ...]]:
-    """The vault path NOTE names, and the other candidates when the name is ambiguous.
-
-    NOTE is a file path (from the current folder or the vault root) or a name or
-    partial path resolved like a wiki-link written at the vault root.
-    """
-    root = vault.root.resolve()
-    for candidate in ((cwd or Path.cwd()) / arg, vault.root / arg):
-        if candidate.is_file() and candidate.resolve().is_relative_to(root):
-            rel = unicodedata.normalize("NFC", candidate.resolve().relative_to(root).as_posix())
-            if rel in vault.notes:
-                return rel, ()
-    resolution = vault.resolver.resolve(arg, "")
-    target = resolution.target
-    if target is None or target not in vault.notes:
-        hint = vault.resolver.suggest(arg)
-        fail(f"{arg}: no such note in {vault.root}" + (f" (did you mean {hint}?)" if hint else ""))
-    others = tuple(c for c in resolution.candidates if c != target)
-    return target, others
 
 
 def _jsonable(value: Any) -> Any:
@@ -158,7 +137,10 @@ def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
       kbtool show "coredns resolves service names inside the cluster" --vault vault --format json
     """
     vault = open_vault(vault_path)
-    path, others = locate_note(vault, note)
+    try:
+        path, others = locate_note(vault, note)
+    except NoteNotFound as exc:
+        fail(str(exc))
     if others:
         click.echo(f"kbtool: note: '{note}' also matches {', '.join(others)}", err=True)
     info = describe_note(vault, path)

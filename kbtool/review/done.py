@@ -9,13 +9,13 @@ it was read. Only the bytes of the review fields change (see `edit.py`).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kbtool.atomic import ConcurrentChangeError, write_atomic
 from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
+from kbtool.locate import NoteNotFound, locate_note
 from kbtool.parse import parse_note
 from kbtool.review import adaptive
 from kbtool.review.interval import Interval
@@ -50,26 +50,16 @@ class PendingReview:
 
 
 def find_note(vault: Vault, arg: str, cwd: Path | None = None) -> str:
-    """The vault path of a NOTE argument: a file path (from cwd or the vault), or a note
-    name resolved the way a wiki-link is. Ambiguous names are refused, not guessed."""
-    root = vault.root.resolve()
-    cwd = cwd or Path.cwd()
-    for candidate in (cwd / arg, vault.root / arg):
-        if candidate.is_file():
-            real = candidate.resolve()
-            if not real.is_relative_to(root):
-                raise ReviewError(f"{arg}: not inside the vault {vault.root}")
-            rel = unicodedata.normalize("NFC", real.relative_to(root).as_posix())
-            if rel not in vault.notes:
-                raise ReviewError(f"{arg}: not a note of the vault (excluded or not Markdown)")
-            return rel
-    resolution = vault.resolver.resolve(arg, "")
-    if resolution.target is None or resolution.target not in vault.notes:
-        raise ReviewError(f"{arg}: no such note in {vault.root}")
-    if resolution.ambiguous:
-        listed = ", ".join(resolution.candidates)
+    """The vault path of a NOTE argument (see `kbtool.locate`). Ambiguous names are
+    refused, not guessed: a review must be recorded on the note meant."""
+    try:
+        path, others = locate_note(vault, arg, cwd)
+    except NoteNotFound as exc:
+        raise ReviewError(str(exc)) from None
+    if others:
+        listed = ", ".join((path, *others))
         raise ReviewError(f"{arg}: several notes match ({listed}); give the path")
-    return resolution.target
+    return path
 
 
 def prepare_review(

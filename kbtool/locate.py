@@ -1,0 +1,40 @@
+"""Which note a command-line NOTE argument names (`show`, `review done`).
+
+A file path (from the current folder or the vault root), or a name or partial
+path resolved like a wiki-link written at the vault root.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from kbtool.vault import Vault
+
+
+class NoteNotFound(LookupError):
+    """NOTE names no note of the vault; the message says why, with a hint if one fits."""
+
+
+def locate_note(vault: Vault, arg: str, cwd: Path | None = None) -> tuple[str, tuple[str, ...]]:
+    """The vault path NOTE names, and the other matches when a name is ambiguous
+    (the first is the note Obsidian would open)."""
+    root = vault.root.resolve()
+    for candidate in ((cwd or Path.cwd()) / arg, vault.root / arg):
+        if not candidate.is_file():
+            continue
+        real = candidate.resolve()
+        if not real.is_relative_to(root):
+            raise NoteNotFound(f"{arg}: not inside the vault {vault.root}")
+        rel = unicodedata.normalize("NFC", real.relative_to(root).as_posix())
+        if rel not in vault.notes:
+            raise NoteNotFound(f"{arg}: not a note of the vault (excluded or not Markdown)")
+        return rel, ()
+    resolution = vault.resolver.resolve(arg, "")
+    target = resolution.target
+    if target is None or target not in vault.notes:
+        hint = vault.resolver.suggest(arg)
+        raise NoteNotFound(
+            f"{arg}: no such note in {vault.root}" + (f" (did you mean {hint}?)" if hint else "")
+        )
+    return target, tuple(c for c in resolution.candidates if c != target)
