@@ -1,8 +1,9 @@
 """Vault statistics from the link graph: sizes, broken links, orphans, hubs, MOC reach.
 
-Everything is computed on `vault.graph` (one edge per link occurrence) or on
-its collapsed notes-only view (`note_digraph`: one edge per linked pair, no
-self-links), so the numbers agree with `kbtool graph` and with KB201/KB301.
+Counts come from `vault.graph` (one edge per link occurrence) or its collapsed
+notes-only view (`note_digraph`: one edge per linked pair, no self-links), and
+orphans from the resolved links that KB301 reads, so the numbers agree with
+`kbtool graph` and with KB201/KB301.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from kbtool.graph import dead_ends, note_digraph, orphan_notes
+from kbtool.noteprops import note_type
 
 if TYPE_CHECKING:
     from kbtool.model import Note
@@ -24,10 +26,7 @@ TOP = 10
 
 def is_moc(note: Note) -> bool:
     """A Map of Content: `type: MOC` (any case), or a file name starting with "MOC"."""
-    value = note.meta.get("type")
-    return (isinstance(value, str) and value.strip().lower() == "moc") or note.name.startswith(
-        "MOC"
-    )
+    return (note_type(note) or "").lower() == "moc" or note.name.startswith("MOC")
 
 
 def mocs(vault: Vault) -> list[str]:
