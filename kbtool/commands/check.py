@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from kbtool.check import SelectionError, check
 from kbtool.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -18,8 +17,7 @@ from kbtool.commands.common import (
     vault_argument,
     write_output,
 )
-from kbtool.fix import apply_fixes
-from kbtool.report import FORMATS, renderer
+from kbtool.report import FORMATS
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -80,6 +78,10 @@ def command(
       kbtool check vault --select KB2 --format github
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
     """
+    from kbtool.check import SelectionError, check
+    from kbtool.fix import apply_fixes
+    from kbtool.report import renderer
+
     loaded = open_vault(vault, cache=not no_cache)
     chosen = {"select": _codes(select) or None, "ignore": _codes(ignore), "today": today}
     try:

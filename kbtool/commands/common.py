@@ -1,4 +1,7 @@
-"""What every command shares: the vault argument, `--today`, and turning errors into exit 2."""
+"""What every command shares: the vault argument, `--today`, and turning errors into exit 2.
+
+It imports the library only inside its functions, so that listing commands stays light.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,12 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from kbtool.atomic import write_text_atomic
-from kbtool.config import ConfigError
-from kbtool.vault import Vault, VaultError, load_vault
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -30,6 +32,8 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
+    from kbtool.atomic import write_text_atomic
+
     try:
         write_text_atomic(output, text)
     except OSError as exc:
@@ -95,6 +99,9 @@ def open_vault(path: Path, *, show_progress: bool = True, cache: bool = True) ->
     that piped output stays clean). Commands use the parse cache unless told not
     to (`check --no-cache`).
     """
+    from kbtool.config import ConfigError
+    from kbtool.vault import VaultError, load_vault
+
     progress = None
     if show_progress and sys.stderr.isatty():
         progress = _progress_bar()

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,14 +19,17 @@ from kbtool.commands.common import (
     vault_argument,
     vault_option,
 )
-from kbtool.config import ConfigError
 from kbtool.review.adaptive import RATINGS
-from kbtool.review.render import render_agenda, render_due
-from kbtool.review.schedule import ReviewPolicy, agenda, due_reviews
-from kbtool.vault import Vault
+
+if TYPE_CHECKING:
+    from kbtool.review.schedule import ReviewPolicy
+    from kbtool.vault import Vault
 
 
 def _policy(vault: Vault) -> ReviewPolicy:
+    from kbtool.config import ConfigError
+    from kbtool.review.schedule import ReviewPolicy
+
     try:
         return ReviewPolicy.from_config(vault.config)
     except ConfigError as exc:
@@ -73,6 +77,9 @@ def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
       kbtool review due vault
       kbtool review due vault --within 7 --format json
     """
+    from kbtool.review.render import render_due
+    from kbtool.review.schedule import due_reviews
+
     loaded = open_vault(vault)
     _policy(loaded)
     click.echo(render_due(due_reviews(loaded, today, within), today, fmt), nl=False)  # type: ignore[arg-type]
@@ -99,6 +106,9 @@ def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
       kbtool review agenda vault
       kbtool review agenda vault --weeks 12
     """
+    from kbtool.review.render import render_agenda
+    from kbtool.review.schedule import agenda
+
     loaded = open_vault(vault)
     _policy(loaded)
     click.echo(render_agenda(agenda(loaded, today, weeks), fmt), nl=False)  # type: ignore[arg-type]
@@ -244,6 +254,7 @@ def remind_command(
       0 7 * * * cd /path/to/vault && kbtool review remind --smtp localhost:25 --to me@example.org
     """
     from kbtool.review.remind import SendError, SmtpSettings, build_digest, parse_hostport, send
+    from kbtool.review.schedule import due_reviews
 
     try:
         host, port = parse_hostport(smtp)

@@ -6,15 +6,14 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kbtool.commands.common import fail, open_vault, today_option, vault_option
-from kbtool.locate import NoteNotFound, locate_note
-from kbtool.resolve import link_label
-from kbtool.review.schedule import due_date
-from kbtool.vault import Vault
+
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
 
 SNIPPET_WIDTH = 120
 
@@ -50,6 +49,9 @@ def _snippet(lines: list[str], line: int) -> str:
 
 def describe_note(vault: Vault, path: str) -> dict[str, Any]:
     """Everything `show` prints about the note at vault path `path`, as JSON-ready data."""
+    from kbtool.resolve import link_label
+    from kbtool.review.schedule import due_date
+
     note = vault.notes[path]
     resolver = vault.resolver
     outgoing = [
@@ -136,6 +138,8 @@ def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
       kbtool show "eBPF dataplanes can replace kube-proxy" --vault vault
       kbtool show "coredns resolves service names inside the cluster" --vault vault --format json
     """
+    from kbtool.locate import NoteNotFound, locate_note
+
     vault = open_vault(vault_path)
     try:
         path, others = locate_note(vault, note)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kbtool.commands.common import open_vault, vault_argument
-from kbtool.stats import VaultStats, compute_stats, format_text, summary_rows
+
+if TYPE_CHECKING:
+    from kbtool.stats import VaultStats
 
 
 def _print_rich(stats: VaultStats) -> None:
@@ -17,6 +20,8 @@ def _print_rich(stats: VaultStats) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from kbtool.stats import summary_rows
 
     console = Console()
     summary = Table(show_header=False, box=None)
@@ -69,6 +74,8 @@ def command(vault: Path, fmt: str) -> None:
       kbtool stats vault
       kbtool stats vault --format json | jq .orphans
     """
+    from kbtool.stats import compute_stats, format_text
+
     stats = compute_stats(open_vault(vault))
     if fmt == "json":
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))

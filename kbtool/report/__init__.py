@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from kbtool.check import CheckResult
+if TYPE_CHECKING:
+    from kbtool.check import CheckResult
 
-Renderer = Callable[[CheckResult, str, bool], str]
+Renderer = Callable[["CheckResult", str, bool], str]
 
 
 def renderer(name: str) -> Renderer:
