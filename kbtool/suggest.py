@@ -37,8 +37,13 @@ class NameIndex:
                 postings[gram].append(index)
         self._postings = dict(postings)
 
-    def closest(self, query: str, cutoff: float = 80) -> int | None:
-        """The index of the most similar name scoring at least `cutoff` (0-100), or None."""
+    def closest(self, query: str, cutoff: float = 80, *, partial: bool = False) -> int | None:
+        """The index of the most similar name scoring at least `cutoff` (0-100), or None.
+
+        `partial` scores a query that may be the start or a part of a long name
+        (a note named on the command line: "session afinity") with rapidfuzz's
+        WRatio; the default compares whole names, as a link names a whole file.
+        """
         from rapidfuzz import fuzz, process, utils
 
         wanted = utils.default_process(query)
@@ -58,7 +63,7 @@ class NameIndex:
         match = process.extractOne(
             wanted,
             [self.processed[i] for i in candidates],
-            scorer=fuzz.ratio,
+            scorer=fuzz.WRatio if partial else fuzz.ratio,
             processor=None,
             score_cutoff=cutoff,
         )

@@ -23,7 +23,7 @@ FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
     help="json (kbtool's schema), graphml or gexf (Gephi, yEd), dot (Graphviz), mermaid.",
 )
 @output_option
-def command(vault: Path, fmt: str, output: Path | None) -> None:
+def command(vault: Path | None, fmt: str, output: Path | None) -> None:
     """The link graph: notes, linked attachments and unresolved targets as nodes,
     one edge per link, embed or property link.
 

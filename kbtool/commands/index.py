@@ -49,7 +49,7 @@ def _inside_vault(output: Path, root: Path) -> str | None:
     metavar="N",
     help="How many recently modified notes to list.",
 )
-def command(vault: Path, fmt: str, output: Path | None, today: dt.date, recent: int) -> None:
+def command(vault: Path | None, fmt: str, output: Path | None, today: dt.date, recent: int) -> None:
     """Index the vault: notes by type, tag tree, MOCs, recently modified.
 
     The Markdown has no frontmatter, so it can be saved as a note of the vault

@@ -13,7 +13,9 @@ import click
 from kbtool.atomic import write_atomic
 from kbtool.commands.common import (
     EXIT_FINDINGS,
+    existing_file,
     fail,
+    is_verbose,
     open_vault,
     today_option,
     vault_argument,
@@ -69,7 +71,7 @@ def command() -> None:
     help="json for tools, md for a checklist to paste in a note.",
 )
 @today_option
-def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
+def due_command(vault: Path | None, within: int, fmt: str, today: dt.date) -> None:
     """List notes due for review, oldest first. Prints nothing when none is due.
 
     \b
@@ -98,7 +100,7 @@ def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @today_option
-def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
+def agenda_command(vault: Path | None, weeks: int, fmt: str, today: dt.date) -> None:
     """Coming reviews by ISO week with a count per week, overdue ones first.
 
     \b
@@ -124,7 +126,7 @@ def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
 @vault_option
 @today_option
 def done_command(
-    notes: tuple[str, ...], rating: str | None, vault_path: Path, today: dt.date
+    notes: tuple[str, ...], rating: str | None, vault_path: Path | None, today: dt.date
 ) -> None:
     """Record a review of each NOTE: set last_reviewed to today.
 
@@ -141,7 +143,8 @@ def done_command(
     from kbtool.review.done import ReviewError, commit_review, find_note, prepare_review
     from kbtool.review.log import ReviewLog, ReviewLogError
 
-    loaded = open_vault(vault_path)
+    first_file = next((p for p in map(existing_file, notes) if p is not None), None)
+    loaded = open_vault(vault_path, note_path=first_file)
     policy = _policy(loaded)
     try:
         log = ReviewLog.load(loaded.root)
@@ -188,7 +191,7 @@ def done_command(
     help="All-day events, or to-dos with a due date.",
 )
 @today_option
-def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> None:
+def ics_command(vault: Path | None, output: Path, component: str, today: dt.date) -> None:
     """Write a calendar (RFC 5545) with one entry per scheduled note, at its due date.
 
     UIDs are stable per note path, so a calendar app that subscribes to the
@@ -232,10 +235,9 @@ def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> No
     "--password-env", metavar="VAR", help="Environment variable holding the SMTP password."
 )
 @_within_option
-@click.option("-v", "--verbose", is_flag=True, help="Say on stderr when nothing is sent.")
 @today_option
 def remind_command(
-    vault: Path,
+    vault: Path | None,
     smtp: str,
     to: tuple[str, ...],
     sender: str | None,
@@ -244,7 +246,6 @@ def remind_command(
     user: str | None,
     password_env: str | None,
     within: int,
-    verbose: bool,
     today: dt.date,
 ) -> None:
     """E-mail a digest of the notes due for review. Sends nothing when none is due.
@@ -273,7 +274,7 @@ def remind_command(
     _policy(loaded)
     items = due_reviews(loaded, today, within)
     if not items:
-        if verbose:
+        if is_verbose():
             click.echo("kbtool: no note is due for review; nothing sent", err=True)
         return
     msg = build_digest(
@@ -283,5 +284,5 @@ def remind_command(
         send(msg, SmtpSettings(host, port, starttls, use_ssl, user, password))
     except SendError as exc:
         fail(str(exc))
-    if verbose:
+    if is_verbose():
         click.echo(f"kbtool: sent '{msg['Subject']}' to {', '.join(to)}", err=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kbtool.commands.common import fail, open_vault, today_option, vault_option
+from kbtool.commands.common import existing_file, fail, open_vault, today_option, vault_option
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -128,7 +128,7 @@ def format_text(info: dict[str, Any], today: dt.date) -> str:
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 @today_option
-def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
+def command(note: str, vault_path: Path | None, fmt: str, today: dt.date) -> None:
     """One note: metadata, outgoing links, backlinks (with the linking line) and due date.
 
     NOTE is a file path or a note name, resolved like a [[wiki-link]].
@@ -140,7 +140,7 @@ def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
     """
     from kbtool.locate import NoteNotFound, locate_note
 
-    vault = open_vault(vault_path)
+    vault = open_vault(vault_path, note_path=existing_file(note))
     try:
         path, others = locate_note(vault, note)
     except NoteNotFound as exc:
