@@ -104,7 +104,7 @@ def test_show_and_review_done_find_the_vault_from_the_note(
     code, out, _ = run("show", "vault/Sub/A.md", "--format", "json", *TODAY)
     assert code == 0, out
     info = json.loads(out)
-    assert info["path"] == "Sub/A.md"
+    assert (info["vault"], info["path"]) == (str(vault), "Sub/A.md")
     assert [b["source"] for b in info["backlinks"]] == ["B.md"]
     note = _write(vault / "R.md", "---\ntitle: R\ncreated: 2026-01-01\n---\n[[B]]\n")
     code, out, _ = run("review", "done", "vault/R.md", *TODAY)

@@ -120,7 +120,8 @@ def command(
       kbtool check
       kbtool check vault --select KB2 --format github
       kbtool check docs/Note.md docs/Other.md
-      kbtool check --output-format full --statistics
+      kbtool check --output-format full
+      kbtool check --statistics
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
     """
     from kbtool.check import SelectionError, check

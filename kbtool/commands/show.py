@@ -149,6 +149,7 @@ def command(note: str, vault_path: Path | None, fmt: str, today: dt.date) -> Non
         click.echo(f"kbtool: note: '{note}' also matches {', '.join(others)}", err=True)
     info = describe_note(vault, path)
     if fmt == "json":
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        document = {"vault": str(vault.root), **info}  # the root found, as in check's JSON
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(info, today), nl=False)

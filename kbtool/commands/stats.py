@@ -78,9 +78,11 @@ def command(vault: Path | None, fmt: str) -> None:
     from kbtool.stats import compute_stats, format_text
     from kbtool.terminal import use_colour
 
-    stats = compute_stats(open_vault(vault))
+    loaded = open_vault(vault)
+    stats = compute_stats(loaded)
     if fmt == "json":
-        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        document = {"vault": str(loaded.root), **stats.to_dict()}  # the root found
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     elif sys.stdout.isatty() or use_colour(sys.stdout):
         _print_rich(stats, use_colour(sys.stdout))
     else:

@@ -31,7 +31,7 @@ def project_url() -> str | None:
         entries = metadata.metadata("kbtool").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
         return None
-    for entry in entries:
+    for entry in map(str, entries):
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("repository", "source", "homepage") and url.strip():
             return url.strip()
