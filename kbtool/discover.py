@@ -10,7 +10,7 @@ a subfolder of a vault then checks the whole vault, with its settings.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +97,23 @@ def vault_paths(root: Path, files: Sequence[Path]) -> list[str]:
             )
         found.append(unicodedata.normalize("NFC", real.relative_to(real_root).as_posix()))
     return found
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What FILE arguments ask `check` to report on."""
+
+    notes: set[str] | None  # vault paths; None: every note (kbtool.toml was named)
+    skipped: list[Path]  # named files that are not notes of the vault
+
+
+def select_notes(root: Path, notes: Collection[str], files: Sequence[Path]) -> Selection:
+    """The notes among `files` (vault `root`, its note paths `notes`). A kbtool.toml among
+    them selects every note, since a changed configuration concerns them all; files that
+    are not notes (excluded, hidden, not Markdown) are skipped. Raises `TargetError` for a
+    file outside the vault."""
+    paths = vault_paths(root, files)
+    if CONFIG_NAME in paths:
+        return Selection(None, [])
+    skipped = [file for path, file in zip(paths, files, strict=True) if path not in notes]
+    return Selection({p for p in paths if p in notes}, skipped)

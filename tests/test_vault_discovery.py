@@ -74,6 +74,18 @@ def test_file_arguments_report_only_on_those_notes(
     assert code == 1
 
 
+def test_files_that_are_not_notes_are_skipped_and_named(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(vault.parent)
+    code, out, err = run("check", "-v", "vault/Templates/T.md", "vault/B.md", *TODAY)
+    assert (code, out) == (0, "Checked 1 note: 0 errors, 0 warnings, 0 infos.\n")
+    assert err.splitlines()[1] == (
+        "kbtool: vault/Templates/T.md: not a note of the vault"
+        " (excluded, hidden or not Markdown); skipped"
+    )
+
+
 def test_kbtool_toml_among_the_files_checks_every_note(
     vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,23 +30,18 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 
 
 def _only(loaded: Vault, files: list[Path]) -> set[str] | None:
-    """The notes FILE arguments name, or None for the whole vault (kbtool.toml among them:
-    a changed configuration concerns every note). Files that are not notes of the vault
-    (excluded, hidden, not Markdown) are skipped, and named in verbose output."""
-    from kbtool.config import CONFIG_NAME
-    from kbtool.discover import TargetError, vault_paths
+    """The notes FILE arguments name (None: every note), saying in verbose output why."""
+    from kbtool.discover import TargetError, select_notes
 
     try:
-        paths = vault_paths(loaded.root, files)
+        selection = select_notes(loaded.root, loaded.notes.keys(), files)
     except TargetError as exc:
         fail(str(exc))
-    if CONFIG_NAME in paths:
-        note(f"{CONFIG_NAME} is among the files: checking every note")
-        return None
-    for path, file in zip(paths, files, strict=True):
-        if path not in loaded.notes:
-            note(f"{file}: not a note of the vault (excluded, hidden or not Markdown); skipped")
-    return {p for p in paths if p in loaded.notes}
+    if selection.notes is None:
+        note("kbtool.toml is among the files: checking every note")
+    for file in selection.skipped:
+        note(f"{file}: not a note of the vault (excluded, hidden or not Markdown); skipped")
+    return selection.notes
 
 
 @click.command("check")
