@@ -51,6 +51,16 @@ def test_check_in_a_subfolder_checks_the_whole_vault(
     assert code == 1
 
 
+def test_every_command_finds_the_same_root(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(vault / "Sub")
+    code, out, _ = run("stats", "--format", "json")
+    assert code == 0
+    assert (json.loads(out)["vault"], json.loads(out)["notes"]) == (str(vault), 3)
+    code, out, _ = run("graph")
+    assert code == 0
+    assert {e["target"] for e in json.loads(out)["edges"] if e["source"] == "Sub/A.md"} == {"B.md"}
+
+
 def test_obsidian_folder_marks_the_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".obsidian").mkdir()
     _write(tmp_path / "x" / "A.md", "---\ntitle: A\n---\n[[B]]\n")
