@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kbtool.context import RuleContext
@@ -135,8 +135,13 @@ def check(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     today: dt.date | None = None,
+    only: Collection[str] | None = None,
 ) -> CheckResult:
-    """Run every selected rule over the vault; diagnostics sorted by path, line, column, code."""
+    """Run every selected rule over the vault; diagnostics sorted by path, line, column, code.
+
+    With `only` (vault paths of notes), report on those notes alone; links and
+    vault-wide rules still see every note.
+    """
     severities = effective_severities(vault, select, ignore)
     rules = all_rules()
     ctx = RuleContext(vault, today or dt.date.today())
@@ -150,8 +155,12 @@ def check(
             )
     if UNUSED_SUPPRESSION in severities:
         diagnostics.extend(_unused(keep, severities, rules[UNUSED_SUPPRESSION]))
+    notes = len(vault.notes)
+    if only is not None:
+        diagnostics = [d for d in diagnostics if d.path in only]
+        notes = len(only)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return CheckResult(diagnostics, len(vault.notes), len(vault.attachments), tuple(severities))
+    return CheckResult(diagnostics, notes, len(vault.attachments), tuple(severities))
 
 
 def _diagnostic(finding: Finding, rule_: Rule, severity: Severity) -> Diagnostic:

@@ -1,4 +1,10 @@
-"""The `kbtool` command line: a thin layer of argument parsing over the library."""
+"""The `kbtool` command line: a thin layer of argument parsing over the library.
+
+Commands are found by name (one module per command in `kbtool.commands`) and
+imported only when run or listed, and each command module imports the
+library inside its function: `kbtool --version` imports no command at all,
+and `--help` or `rules` import neither networkx nor pydantic.
+"""
 
 from __future__ import annotations
 
@@ -10,37 +16,55 @@ import click
 
 from kbtool import __version__
 
+#: modules of kbtool.commands that hold shared helpers, not a command
+_NOT_COMMANDS = frozenset({"common"})
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands are the modules of `kbtool.commands`, imported on demand."""
+
+    def _module_names(self) -> list[str]:
+        import kbtool.commands as package
+
+        return sorted(
+            info.name
+            for info in pkgutil.iter_modules(package.__path__)
+            if info.name not in _NOT_COMMANDS and not info.name.startswith("_")
+        )
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._module_names()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        known = super().get_command(ctx, cmd_name)
+        if known is not None or cmd_name not in self._module_names():
+            return known
+        module = importlib.import_module(f"kbtool.commands.{cmd_name}")
+        command = getattr(module, "command", None)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="kbtool")
 def main() -> None:
     """Check, graph, index and schedule reviews of a Markdown knowledge vault.
 
     A vault is a folder of Markdown notes with YAML frontmatter and
-    [[wiki-links]], as written in Obsidian. Every command takes the vault
-    folder as its argument (default: the current folder).
+    [[wiki-links]], as written in Obsidian. Every command finds the vault
+    around the current folder (the nearest folder above it with kbtool.toml
+    or .obsidian/), or takes the vault folder as its argument.
 
     \b
     Start with:
-      kbtool check VAULT              find broken links and bad metadata
+      kbtool check                    find broken links and bad metadata
+      kbtool check VAULT              ... in the vault at VAULT
       kbtool rules                    list every check and its code
-      kbtool stats VAULT              orphans, hubs, components
-      kbtool review due VAULT         notes due for review
+      kbtool stats                    orphans, hubs, components
+      kbtool review due               notes due for review
     """
-
-
-def _register_commands() -> None:
-    """Add every module of `kbtool.commands` that defines `command`."""
-    import kbtool.commands as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            main.add_command(command)
-
-
-_register_commands()
 
 
 def run() -> None:  # pragma: no cover - console entry used by python -m

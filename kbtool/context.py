@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from kbtool.config import Config
-
 if TYPE_CHECKING:
+    from kbtool.config import Config
     from kbtool.schema import SchemaReport
     from kbtool.vault import Vault
 

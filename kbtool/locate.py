@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kbtool.vault import Vault
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
 
 
 class NoteNotFound(LookupError):
@@ -33,8 +35,22 @@ def locate_note(vault: Vault, arg: str, cwd: Path | None = None) -> tuple[str, t
     resolution = vault.resolver.resolve(arg, "")
     target = resolution.target
     if target is None or target not in vault.notes:
-        hint = vault.resolver.suggest(arg)
+        hint = vault.resolver.suggest(arg) or _closest_note(vault, arg)
         raise NoteNotFound(
             f"{arg}: no such note in {vault.root}" + (f" (did you mean {hint}?)" if hint else "")
         )
     return target, tuple(c for c in resolution.candidates if c != target)
+
+
+def _closest_note(vault: Vault, arg: str) -> str | None:
+    """The note name to type instead, as broken links suggest one; a NOTE argument may be
+    the start of a long name with a typo, so it is scored as a part of the name."""
+    from kbtool.suggest import NameIndex
+
+    paths = list(vault.notes)
+    names = [vault.notes[p].name for p in paths]
+    found = NameIndex(names).closest(arg, partial=True)
+    if found is None:
+        return None
+    name = names[found]
+    return f'"{name}"' if names.count(name) == 1 else f'"{paths[found].removesuffix(".md")}"'

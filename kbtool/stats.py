@@ -16,6 +16,7 @@ import networkx as nx
 
 from kbtool.graph import dead_ends, note_digraph, orphan_notes
 from kbtool.noteprops import note_type
+from kbtool.pagerank import pagerank
 
 if TYPE_CHECKING:
     from kbtool.model import Note
@@ -87,7 +88,7 @@ def compute_stats(vault: Vault, top: int = TOP) -> VaultStats:
     simple = note_digraph(graph)
     components = [len(c) for c in nx.weakly_connected_components(simple)]
     in_degree = sorted(simple.in_degree(), key=lambda item: (-item[1], item[0]))
-    ranks = nx.pagerank(simple) if simple.number_of_nodes() else {}
+    ranks = pagerank({node: list(simple.successors(node)) for node in simple}).ranks
     ranked = sorted(ranks.items(), key=lambda item: (-round(item[1], 9), item[0]))
     moc_list = mocs(vault)
     reached = reached_by_mocs(vault, simple)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from rapidfuzz import fuzz, process, utils
-
 #: names scored per query
 CANDIDATES = 48
 #: postings counted per query (the rarest trigrams first)
@@ -30,6 +28,8 @@ class NameIndex:
     """Closest-name lookup over a fixed list of names."""
 
     def __init__(self, names: list[str]) -> None:
+        from rapidfuzz import utils  # imported here: listing rules needs no fuzzy matching
+
         self.processed = [utils.default_process(name) for name in names]
         postings: defaultdict[str, list[int]] = defaultdict(list)
         for index, name in enumerate(self.processed):
@@ -37,8 +37,15 @@ class NameIndex:
                 postings[gram].append(index)
         self._postings = dict(postings)
 
-    def closest(self, query: str, cutoff: float = 80) -> int | None:
-        """The index of the most similar name scoring at least `cutoff` (0-100), or None."""
+    def closest(self, query: str, cutoff: float = 80, *, partial: bool = False) -> int | None:
+        """The index of the most similar name scoring at least `cutoff` (0-100), or None.
+
+        `partial` scores a query that may be the start or a part of a long name
+        (a note named on the command line: "session afinity") with rapidfuzz's
+        WRatio; the default compares whole names, as a link names a whole file.
+        """
+        from rapidfuzz import fuzz, process, utils
+
         wanted = utils.default_process(query)
         lists = sorted(
             (ids for gram in _grams(wanted) if (ids := self._postings.get(gram))), key=len
@@ -56,7 +63,7 @@ class NameIndex:
         match = process.extractOne(
             wanted,
             [self.processed[i] for i in candidates],
-            scorer=fuzz.ratio,
+            scorer=fuzz.WRatio if partial else fuzz.ratio,
             processor=None,
             score_cutoff=cutoff,
         )

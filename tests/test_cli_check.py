@@ -27,12 +27,18 @@ def clean(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_text_lines_are_sorted_with_summary_and_exit_1() -> None:
-    code, out, _ = run("check", str(META), *ARGS)
+@pytest.fixture
+def in_fixtures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from tests/fixtures, so that paths print as meta/..."""
+    monkeypatch.chdir(META.parent)
+
+
+def test_text_lines_are_sorted_with_summary_and_exit_1(in_fixtures: None) -> None:
+    code, out, _ = run("check", "meta", *ARGS)
     lines = out.splitlines()
     assert code == 1
     assert lines[0] == (
-        "Bad interval.md:6:18: KB111 review_interval: 'soon' is not a duration;"
+        "meta/Bad interval.md:6:18: KB111 error: review_interval: 'soon' is not a duration;"
         " expected a whole number of days, 30d, 6w, 3m, 1y or ISO 8601 such as P30D"
     )
     assert lines[-1] == "Checked 27 notes: 17 errors, 10 warnings, 0 infos."
@@ -76,17 +82,18 @@ def test_json_format_is_the_contract() -> None:
     )
 
 
-def test_github_format() -> None:
-    _, out, _ = run("check", str(META), *ARGS, "--format", "github")
+def test_github_format(in_fixtures: None) -> None:
+    _, out, _ = run("check", "meta", *ARGS, "--format", "github")
     assert out.splitlines()[0].startswith(
-        "::error file=Bad interval.md,line=6,col=18,endLine=6,endColumn=18,title=kbtool (KB111)::"
+        "::error file=meta/Bad interval.md,line=6,col=18,endLine=6,endColumn=18,"
+        "title=kbtool (KB111)::"
         "review_interval: 'soon' is not a duration"
     )
-    assert "::warning file=Bom crlf.md,line=6,col=10," in out
+    assert "::warning file=meta/Bom crlf.md,line=6,col=10," in out
 
 
-def test_sarif_format_lists_rules_and_results() -> None:
-    _, out, _ = run("check", str(META), *ARGS, "--format", "sarif")
+def test_sarif_format_lists_rules_and_results(in_fixtures: None) -> None:
+    _, out, _ = run("check", "meta", *ARGS, "--format", "sarif")
     doc = json.loads(out)
     assert doc["version"] == "2.1.0"
     run_ = doc["runs"][0]
@@ -96,7 +103,7 @@ def test_sarif_format_lists_rules_and_results() -> None:
     assert res["ruleId"] == "KB111"
     assert rule_ids[res["ruleIndex"]] == "KB111"
     loc = res["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "Bad interval.md"
+    assert loc["artifactLocation"] == {"uri": "meta/Bad%20interval.md", "uriBaseId": "%SRCROOT%"}
     assert loc["region"]["startLine"] == 6 and loc["region"]["startColumn"] == 18
 
 

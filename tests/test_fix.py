@@ -3,6 +3,7 @@ nothing else in the note changes."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,8 @@ ALIAS_NOTE = "---\ntitle: AI\naliases: [AI, ML]\n---\nx\n"
 
 
 def _fix_links(vault: Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["check", str(vault), "--select", "KB201", "--fix"])
+    with contextlib.chdir(vault):  # paths are printed from the current folder
+        result = CliRunner().invoke(main, ["check", "--select", "KB201", "--fix"])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -98,8 +100,9 @@ def test_alias_links_are_rewritten_as_obsidian_would(tmp_path: Path) -> None:
     )
     assert "Fixed 3 finding(s) in 1 note(s)." in err
     assert out.splitlines() == [
-        "B.md:2:7: KB201 [[AI]] matches no note; 'AI' is an alias of Artificial Intelligence.md,"
-        " but aliases are not link targets: write [[Artificial Intelligence|AI]]",
+        "B.md:2:7: KB201 error: [[AI]] matches no note; 'AI' is an alias of"
+        " Artificial Intelligence.md, but aliases are not link targets:"
+        " write [[Artificial Intelligence|AI]]",
         "Checked 2 notes: 1 error, 0 warnings, 0 infos.",
     ]
     assert code == 1

@@ -80,7 +80,7 @@ def test_is_moc_by_type_or_name(vault: Vault) -> None:
 def test_cli_json_matches_library(stats: VaultStats) -> None:
     result = CliRunner().invoke(main, ["stats", str(FIXTURE), "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == stats.to_dict()
+    assert json.loads(result.output) == {"vault": str(FIXTURE), **stats.to_dict()}
 
 
 def test_cli_text_is_plain_when_piped() -> None:

@@ -4,30 +4,49 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kbtool.check import SelectionError, check
 from kbtool.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     fail,
+    note,
     open_vault,
     output_option,
     today_option,
-    vault_argument,
+    verbose_option,
     write_output,
 )
-from kbtool.fix import apply_fixes
-from kbtool.report import FORMATS, renderer
+from kbtool.report import FORMATS, OUTPUT_FORMATS
+
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
+def _only(loaded: Vault, files: list[Path]) -> set[str] | None:
+    """The notes FILE arguments name (None: every note), saying in verbose output why."""
+    from kbtool.discover import TargetError, select_notes
+
+    try:
+        selection = select_notes(loaded.root, loaded.notes.keys(), files)
+    except TargetError as exc:
+        fail(str(exc))
+    if selection.notes is None:
+        note("kbtool.toml is among the files: checking every note")
+    for file in selection.skipped:
+        note(f"{file}: not a note of the vault (excluded, hidden or not Markdown); skipped")
+    return selection.notes
+
+
 @click.command("check")
-@vault_argument
+@click.argument("paths", nargs=-1, metavar="[VAULT | FILE...]", type=click.Path(path_type=Path))
+@verbose_option
 @click.option(
     "--format",
     "fmt",
@@ -36,6 +55,14 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="text for people; json, github (Actions annotations) or sarif for tools.",
 )
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="concise",
+    show_default=True,
+    help="Text only: full adds each finding's source line with a caret under it.",
+)
+@click.option("--statistics", is_flag=True, help="Text only: a count per code, not the findings.")
 @output_option
 @click.option(
     "--select",
@@ -56,8 +83,10 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 )
 @today_option
 def command(
-    vault: Path,
+    paths: tuple[Path, ...],
     fmt: str,
+    output_format: str,
+    statistics: bool,
     output: Path | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -69,19 +98,51 @@ def command(
 ) -> None:
     """Validate every note: frontmatter, metadata schema, links and graph hygiene.
 
-    Prints one finding a line as PATH:LINE:COLUMN: CODE message, then a summary.
-    Exit status: 0 when no error is found, 1 when one is, 2 on a usage,
-    configuration or I/O problem. 'kbtool rules' lists every code;
-    'kbtool rules CODE' explains one.
+    Without arguments, the vault is the nearest folder at or above the current
+    one that holds kbtool.toml or .obsidian/ (else the current folder), so a
+    run in a subfolder checks the whole vault. FILE arguments (as pre-commit
+    passes them) report on those notes only, their links resolved against
+    their whole vault.
+
+    Prints one finding a line as PATH:LINE:COLUMN: CODE SEVERITY: message, the
+    path as typed from the current folder, then a summary. Exit status: 0 when
+    no error is found, 1 when one is, 2 on a usage, configuration or I/O
+    problem. 'kbtool rules' lists every code; 'kbtool rules CODE' explains one.
+    Colour follows the terminal, NO_COLOR and FORCE_COLOR.
 
     \b
     Examples:
-      kbtool check vault
+      kbtool check
       kbtool check vault --select KB2 --format github
+      kbtool check docs/Note.md docs/Other.md
+      kbtool check --output-format full
+      kbtool check --statistics
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
     """
-    loaded = open_vault(vault, cache=not no_cache)
-    chosen = {"select": _codes(select) or None, "ignore": _codes(ignore), "today": today}
+    from kbtool.check import SelectionError, check
+    from kbtool.discover import TargetError, split_targets
+    from kbtool.fix import apply_fixes
+    from kbtool.report import ReportOptions, display_path, renderer
+    from kbtool.terminal import use_colour
+
+    if statistics and fmt != "text":
+        fail("--statistics goes with --format text")
+    try:
+        given, files = split_targets(paths)
+    except TargetError as exc:
+        fail(str(exc))
+    start = files[0] if files else None
+
+    def load() -> Vault:
+        return open_vault(given, note_path=start, cache=not no_cache)
+
+    loaded = load()
+    chosen = {
+        "select": _codes(select) or None,
+        "ignore": _codes(ignore),
+        "today": today,
+        "only": _only(loaded, files) if files else None,
+    }
     try:
         result = check(loaded, **chosen)  # type: ignore[arg-type]
     except SelectionError as exc:
@@ -89,13 +150,19 @@ def command(
     if fix:
         fixes = apply_fixes(loaded, result.diagnostics)
         for diag, why in fixes.failed:
-            click.echo(f"{diag.path}:{diag.line}:{diag.column}: not fixed: {why}", err=True)
+            where = display_path(loaded.root, diag.path)
+            click.echo(f"{where}:{diag.line}:{diag.column}: not fixed: {why}", err=True)
         if fixes.fixed:
             click.echo(f"Fixed {len(fixes.fixed)} finding(s) in {fixes.notes} note(s).", err=True)
-            loaded = open_vault(vault, cache=not no_cache)
+            loaded = load()
             result = check(loaded, **chosen)  # type: ignore[arg-type]
-    colour = fmt == "text" and output is None and sys.stdout.isatty()
-    report = renderer(fmt)(result, str(loaded.root), colour)
-    write_output(report, output)
+    colour = fmt == "text" and output is None and use_colour(sys.stdout)
+    options = ReportOptions(
+        loaded.root,
+        colour=colour,
+        output_format=output_format,  # type: ignore[arg-type]
+        statistics=statistics,
+    )
+    write_output(renderer(fmt)(result, options), output, colour=colour)
     failed = result.count("error") > 0 or (error_on_warning and result.count("warning") > 0)
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)

@@ -1,4 +1,7 @@
-"""What every command shares: the vault argument, `--today`, and turning errors into exit 2."""
+"""What every command shares: the vault argument, `--today`, and turning errors into exit 2.
+
+It imports the library only inside its functions, so that listing commands stays light.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,12 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from kbtool.atomic import write_text_atomic
-from kbtool.config import ConfigError
-from kbtool.vault import Vault, VaultError, load_vault
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -25,11 +27,15 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Standard output, or FILE replaced atomically; an unwritable FILE exits 2."""
+def write_output(text: str, output: Path | None, *, colour: bool = False) -> None:
+    """Standard output, or FILE replaced atomically; an unwritable FILE exits 2.
+    `colour` keeps click's styles even when standard output is not a terminal
+    (FORCE_COLOR); without it they are stripped."""
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)
         return
+    from kbtool.atomic import write_text_atomic
+
     try:
         write_text_atomic(output, text)
     except OSError as exc:
@@ -56,14 +62,48 @@ def today_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def vault_argument(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Optional `VAULT` argument, the current folder by default."""
-    return click.argument(
-        "vault",
-        required=False,
-        default=".",
-        metavar="[VAULT]",
-        type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
+    """Optional `VAULT` argument; without it the vault is found from the current folder.
+    Comes with `-v/--verbose`, which names the vault chosen."""
+    return verbose_option(
+        click.argument(
+            "vault",
+            required=False,
+            default=None,
+            metavar="[VAULT]",
+            type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
+        )(func)
+    )
+
+
+_VERBOSE = "kbtool.verbose"
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[_VERBOSE] = True
+
+
+def verbose_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`-v/--verbose`: say on stderr which vault was chosen and why (and more, per command)."""
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbose,
+        help="Say on stderr which vault was used and why.",
     )(func)
+
+
+def is_verbose() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_VERBOSE))
+
+
+def note(message: str) -> None:
+    """A line on stderr in verbose mode."""
+    if is_verbose():
+        click.echo(f"kbtool: {message}", err=True)
 
 
 def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,29 +117,50 @@ def output_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def vault_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """`--vault DIR` for commands whose arguments are notes, not the vault."""
-    return click.option(
-        "--vault",
-        "vault_path",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=".",
-        show_default=True,
-        help="The vault folder.",
-    )(func)
+    """`--vault DIR` for commands whose arguments are notes, not the vault (and `-v`)."""
+    return verbose_option(
+        click.option(
+            "--vault",
+            "vault_path",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=None,
+            help="The vault folder (default: found from the note, else the current folder).",
+        )(func)
+    )
 
 
-def open_vault(path: Path, *, show_progress: bool = True, cache: bool = True) -> Vault:
-    """Load the vault, exiting 2 with one line on a missing vault or bad kbtool.toml.
+def existing_file(arg: str) -> Path | None:
+    """NOTE as a file path from the current folder, when it is one (else it is a name)."""
+    path = Path(arg)
+    return path if path.is_file() else None
+
+
+def open_vault(
+    path: Path | None,
+    *,
+    note_path: Path | None = None,
+    show_progress: bool = True,
+    cache: bool = True,
+) -> Vault:
+    """Find the vault (`kbtool.discover`: `path` when given, else from `note_path` or the
+    current folder) and load it, exiting 2 with one line on a missing vault or bad
+    kbtool.toml. Verbose output names the root chosen and why.
 
     On a terminal, a progress bar appears for large vaults (on stderr, so
     that piped output stays clean). Commands use the parse cache unless told not
     to (`check --no-cache`).
     """
+    from kbtool.config import ConfigError
+    from kbtool.discover import discover_vault
+    from kbtool.vault import VaultError, load_vault
+
+    root = discover_vault(path, note=note_path)
+    note(f"vault: {root}")
     progress = None
     if show_progress and sys.stderr.isatty():
         progress = _progress_bar()
     try:
-        return load_vault(path, progress=progress, cache=cache)
+        return load_vault(root.path, progress=progress, cache=cache)
     except (VaultError, ConfigError) as exc:
         fail(str(exc))
     finally:

@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from kbtool.commands.common import open_vault, output_option, vault_argument, write_output
-from kbtool.graph import FORMATS, export_graph
+
+#: kbtool.graph.FORMATS, named here so that listing commands does not import networkx
+FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
 
 
 @click.command("graph")
@@ -21,7 +23,7 @@ from kbtool.graph import FORMATS, export_graph
     help="json (kbtool's schema), graphml or gexf (Gephi, yEd), dot (Graphviz), mermaid.",
 )
 @output_option
-def command(vault: Path, fmt: str, output: Path | None) -> None:
+def command(vault: Path | None, fmt: str, output: Path | None) -> None:
     """The link graph: notes, linked attachments and unresolved targets as nodes,
     one edge per link, embed or property link.
 
@@ -31,5 +33,7 @@ def command(vault: Path, fmt: str, output: Path | None) -> None:
       kbtool graph vault --format graphml -o vault.graphml
       kbtool graph vault --format dot | dot -Tsvg > graph.svg
     """
+    from kbtool.graph import export_graph
+
     loaded = open_vault(vault)
     write_output(export_graph(loaded.graph, fmt), output)

@@ -15,7 +15,9 @@ from kbtool.commands.common import (
     vault_argument,
     write_output,
 )
-from kbtool.index import DEFAULT_RECENT, build_index, render_json, render_markdown
+
+#: kbtool.index.DEFAULT_RECENT, named here so that listing commands does not load the scanner
+DEFAULT_RECENT = 10
 
 
 def _inside_vault(output: Path, root: Path) -> str | None:
@@ -47,7 +49,7 @@ def _inside_vault(output: Path, root: Path) -> str | None:
     metavar="N",
     help="How many recently modified notes to list.",
 )
-def command(vault: Path, fmt: str, output: Path | None, today: dt.date, recent: int) -> None:
+def command(vault: Path | None, fmt: str, output: Path | None, today: dt.date, recent: int) -> None:
     """Index the vault: notes by type, tag tree, MOCs, recently modified.
 
     The Markdown has no frontmatter, so it can be saved as a note of the vault
@@ -59,6 +61,8 @@ def command(vault: Path, fmt: str, output: Path | None, today: dt.date, recent: 
       kbtool index vault -o vault/Index.md
       kbtool index vault --format json --recent 20
     """
+    from kbtool.index import build_index, render_json, render_markdown
+
     loaded = open_vault(vault)
     index_path = _inside_vault(output, loaded.root) if output is not None else None
     index = build_index(loaded, today=today, recent=recent, index_path=index_path)

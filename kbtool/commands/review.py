@@ -6,26 +6,32 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kbtool.atomic import write_atomic
 from kbtool.commands.common import (
     EXIT_FINDINGS,
+    existing_file,
     fail,
+    is_verbose,
     open_vault,
     today_option,
     vault_argument,
     vault_option,
 )
-from kbtool.config import ConfigError
 from kbtool.review.adaptive import RATINGS
-from kbtool.review.render import render_agenda, render_due
-from kbtool.review.schedule import ReviewPolicy, agenda, due_reviews
-from kbtool.vault import Vault
+
+if TYPE_CHECKING:
+    from kbtool.review.schedule import ReviewPolicy
+    from kbtool.vault import Vault
 
 
 def _policy(vault: Vault) -> ReviewPolicy:
+    from kbtool.config import ConfigError
+    from kbtool.review.schedule import ReviewPolicy
+
     try:
         return ReviewPolicy.from_config(vault.config)
     except ConfigError as exc:
@@ -65,7 +71,7 @@ def command() -> None:
     help="json for tools, md for a checklist to paste in a note.",
 )
 @today_option
-def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
+def due_command(vault: Path | None, within: int, fmt: str, today: dt.date) -> None:
     """List notes due for review, oldest first. Prints nothing when none is due.
 
     \b
@@ -73,6 +79,9 @@ def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
       kbtool review due vault
       kbtool review due vault --within 7 --format json
     """
+    from kbtool.review.render import render_due
+    from kbtool.review.schedule import due_reviews
+
     loaded = open_vault(vault)
     _policy(loaded)
     click.echo(render_due(due_reviews(loaded, today, within), today, fmt), nl=False)  # type: ignore[arg-type]
@@ -91,7 +100,7 @@ def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @today_option
-def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
+def agenda_command(vault: Path | None, weeks: int, fmt: str, today: dt.date) -> None:
     """Coming reviews by ISO week with a count per week, overdue ones first.
 
     \b
@@ -99,6 +108,9 @@ def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
       kbtool review agenda vault
       kbtool review agenda vault --weeks 12
     """
+    from kbtool.review.render import render_agenda
+    from kbtool.review.schedule import agenda
+
     loaded = open_vault(vault)
     _policy(loaded)
     click.echo(render_agenda(agenda(loaded, today, weeks), fmt), nl=False)  # type: ignore[arg-type]
@@ -114,7 +126,7 @@ def agenda_command(vault: Path, weeks: int, fmt: str, today: dt.date) -> None:
 @vault_option
 @today_option
 def done_command(
-    notes: tuple[str, ...], rating: str | None, vault_path: Path, today: dt.date
+    notes: tuple[str, ...], rating: str | None, vault_path: Path | None, today: dt.date
 ) -> None:
     """Record a review of each NOTE: set last_reviewed to today.
 
@@ -131,7 +143,8 @@ def done_command(
     from kbtool.review.done import ReviewError, commit_review, find_note, prepare_review
     from kbtool.review.log import ReviewLog, ReviewLogError
 
-    loaded = open_vault(vault_path)
+    first_file = next((p for p in map(existing_file, notes) if p is not None), None)
+    loaded = open_vault(vault_path, note_path=first_file)
     policy = _policy(loaded)
     try:
         log = ReviewLog.load(loaded.root)
@@ -178,7 +191,7 @@ def done_command(
     help="All-day events, or to-dos with a due date.",
 )
 @today_option
-def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> None:
+def ics_command(vault: Path | None, output: Path, component: str, today: dt.date) -> None:
     """Write a calendar (RFC 5545) with one entry per scheduled note, at its due date.
 
     UIDs are stable per note path, so a calendar app that subscribes to the
@@ -222,10 +235,9 @@ def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> No
     "--password-env", metavar="VAR", help="Environment variable holding the SMTP password."
 )
 @_within_option
-@click.option("-v", "--verbose", is_flag=True, help="Say on stderr when nothing is sent.")
 @today_option
 def remind_command(
-    vault: Path,
+    vault: Path | None,
     smtp: str,
     to: tuple[str, ...],
     sender: str | None,
@@ -234,7 +246,6 @@ def remind_command(
     user: str | None,
     password_env: str | None,
     within: int,
-    verbose: bool,
     today: dt.date,
 ) -> None:
     """E-mail a digest of the notes due for review. Sends nothing when none is due.
@@ -244,6 +255,7 @@ def remind_command(
       0 7 * * * cd /path/to/vault && kbtool review remind --smtp localhost:25 --to me@example.org
     """
     from kbtool.review.remind import SendError, SmtpSettings, build_digest, parse_hostport, send
+    from kbtool.review.schedule import due_reviews
 
     try:
         host, port = parse_hostport(smtp)
@@ -262,7 +274,7 @@ def remind_command(
     _policy(loaded)
     items = due_reviews(loaded, today, within)
     if not items:
-        if verbose:
+        if is_verbose():
             click.echo("kbtool: no note is due for review; nothing sent", err=True)
         return
     msg = build_digest(
@@ -272,5 +284,5 @@ def remind_command(
         send(msg, SmtpSettings(host, port, starttls, use_ssl, user, password))
     except SendError as exc:
         fail(str(exc))
-    if verbose:
+    if is_verbose():
         click.echo(f"kbtool: sent '{msg['Subject']}' to {', '.join(to)}", err=True)

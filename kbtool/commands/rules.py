@@ -10,6 +10,19 @@ from kbtool.commands.common import fail
 from kbtool.registry import all_rules, rule_by_code_or_name
 
 
+def _closest_rule(key: str) -> str | None:
+    """The rule a mistyped name or code most likely means, as broken links suggest a note."""
+    from kbtool.suggest import NameIndex
+
+    rules = list(all_rules().values())
+    keys = [r.name for r in rules] + [r.code for r in rules]
+    found = NameIndex(keys).closest(key)
+    if found is None:
+        return None
+    rule_ = rules[found % len(rules)]
+    return f"{rule_.name} ({rule_.code})"
+
+
 @click.command("rules")
 @click.argument("code", required=False)
 def command(code: str | None) -> None:
@@ -27,7 +40,8 @@ def command(code: str | None) -> None:
         return
     found = rule_by_code_or_name(code)
     if found is None:
-        fail(f"no rule '{code}' (see 'kbtool rules')")
+        hint = _closest_rule(code)
+        fail(f"no rule '{code}' ({f'did you mean {hint}? ' if hint else ''}see 'kbtool rules')")
     click.echo(f"{found.code} {found.name} (default: {found.default})\n")
     click.echo(textwrap.fill(found.doc, width=78))
     click.echo(

@@ -6,15 +6,14 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kbtool.commands.common import fail, open_vault, today_option, vault_option
-from kbtool.locate import NoteNotFound, locate_note
-from kbtool.resolve import link_label
-from kbtool.review.schedule import due_date
-from kbtool.vault import Vault
+from kbtool.commands.common import existing_file, fail, open_vault, today_option, vault_option
+
+if TYPE_CHECKING:
+    from kbtool.vault import Vault
 
 SNIPPET_WIDTH = 120
 
@@ -50,6 +49,9 @@ def _snippet(lines: list[str], line: int) -> str:
 
 def describe_note(vault: Vault, path: str) -> dict[str, Any]:
     """Everything `show` prints about the note at vault path `path`, as JSON-ready data."""
+    from kbtool.resolve import link_label
+    from kbtool.review.schedule import due_date
+
     note = vault.notes[path]
     resolver = vault.resolver
     outgoing = [
@@ -126,7 +128,7 @@ def format_text(info: dict[str, Any], today: dt.date) -> str:
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 @today_option
-def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
+def command(note: str, vault_path: Path | None, fmt: str, today: dt.date) -> None:
     """One note: metadata, outgoing links, backlinks (with the linking line) and due date.
 
     NOTE is a file path or a note name, resolved like a [[wiki-link]].
@@ -136,7 +138,9 @@ def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
       kbtool show "eBPF dataplanes can replace kube-proxy" --vault vault
       kbtool show "coredns resolves service names inside the cluster" --vault vault --format json
     """
-    vault = open_vault(vault_path)
+    from kbtool.locate import NoteNotFound, locate_note
+
+    vault = open_vault(vault_path, note_path=existing_file(note))
     try:
         path, others = locate_note(vault, note)
     except NoteNotFound as exc:
@@ -145,6 +149,7 @@ def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
         click.echo(f"kbtool: note: '{note}' also matches {', '.join(others)}", err=True)
     info = describe_note(vault, path)
     if fmt == "json":
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        document = {"vault": str(vault.root), **info}  # the root found, as in check's JSON
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(info, today), nl=False)

@@ -5,20 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kbtool.commands.common import open_vault, vault_argument
-from kbtool.stats import VaultStats, compute_stats, format_text, summary_rows
+
+if TYPE_CHECKING:
+    from kbtool.stats import VaultStats
 
 
-def _print_rich(stats: VaultStats) -> None:
-    """Tables for a terminal (note paths escaped: `[` in a file name is not markup)."""
+def _print_rich(stats: VaultStats, colour: bool = False) -> None:
+    """Tables for a terminal (note paths escaped: `[` in a file name is not markup),
+    coloured as `kbtool.terminal.use_colour` decides for every command."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    from kbtool.stats import summary_rows
+
+    console = Console(force_terminal=colour, no_color=not colour, highlight=False)
     summary = Table(show_header=False, box=None)
     for label, value in summary_rows(stats):
         summary.add_row(f"[bold]{label}[/bold]", value)
@@ -60,7 +66,7 @@ def _print_rich(stats: VaultStats) -> None:
     show_default=True,
     help="text (tables on a terminal) or json.",
 )
-def command(vault: Path, fmt: str) -> None:
+def command(vault: Path | None, fmt: str) -> None:
     """Notes, links, broken links, orphans, dead ends, components, hubs by in-degree
     and PageRank, and the notes no MOC reaches.
 
@@ -69,10 +75,15 @@ def command(vault: Path, fmt: str) -> None:
       kbtool stats vault
       kbtool stats vault --format json | jq .orphans
     """
-    stats = compute_stats(open_vault(vault))
+    from kbtool.stats import compute_stats, format_text
+    from kbtool.terminal import use_colour
+
+    loaded = open_vault(vault)
+    stats = compute_stats(loaded)
     if fmt == "json":
-        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
-    elif sys.stdout.isatty():
-        _print_rich(stats)
+        document = {"vault": str(loaded.root), **stats.to_dict()}  # the root found
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif sys.stdout.isatty() or use_colour(sys.stdout):
+        _print_rich(stats, use_colour(sys.stdout))
     else:
         click.echo(format_text(stats), nl=False)

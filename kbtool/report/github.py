@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from kbtool.check import CheckResult
+from typing import TYPE_CHECKING
+
 from kbtool.report.text import summary_line
+
+if TYPE_CHECKING:
+    from kbtool.check import CheckResult
+    from kbtool.report import ReportOptions
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -16,11 +21,14 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: CheckResult, vault_root: str, colour: bool) -> str:
+def render(result: CheckResult, options: ReportOptions) -> str:
+    """One workflow command a finding; `file=` is relative to the current folder, which in
+    a workflow is the checkout, so the annotation lands on the file."""
     lines = []
     for d in result.diagnostics:
+        path = options.display_path(d.path)
         lines.append(
-            f"::{_LEVEL[d.severity]} file={_escape_property(d.path)},line={d.line},"
+            f"::{_LEVEL[d.severity]} file={_escape_property(path)},line={d.line},"
             f"col={d.column},endLine={d.end_line},endColumn={d.end_column},"
             f"title={_escape_property(f'kbtool ({d.code})')}::{_escape_data(d.message)}"
         )

@@ -1,18 +1,22 @@
-"""The contract's JSON document: version, vault, summary and diagnostics."""
+"""The contract's JSON document: version, vault, summary and diagnostics (paths vault-relative)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from typing import TYPE_CHECKING
 
 from kbtool import __version__
-from kbtool.check import CheckResult
+
+if TYPE_CHECKING:
+    from kbtool.check import CheckResult
+    from kbtool.report import ReportOptions
 
 
-def render(result: CheckResult, vault_root: str, colour: bool) -> str:
+def render(result: CheckResult, options: ReportOptions) -> str:
     document = {
         "kbtool": __version__,
-        "vault": vault_root,
+        "vault": str(options.vault_root),
         "summary": result.summary,
         "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
     }

@@ -1,19 +1,49 @@
-"""SARIF 2.1.0, with every rule that ran listed under tool.driver.rules."""
+"""SARIF 2.1.0, with every rule that ran listed under tool.driver.rules.
+
+Artifact URIs are relative references, percent-encoded as RFC 3986 asks (a
+note named `Note: x.md` is not a URI with the scheme `note:`), resolved
+against `%SRCROOT%`, the current folder, as code-scanning uploads expect.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from kbtool import __version__
-from kbtool.check import CheckResult
 from kbtool.registry import all_rules
+
+if TYPE_CHECKING:
+    from kbtool.check import CheckResult
+    from kbtool.report import ReportOptions
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
 
 
-def render(result: CheckResult, vault_root: str, colour: bool) -> str:
+def project_url() -> str | None:
+    """The project's repository from its package metadata (`[project.urls]` Repository),
+    or None: SARIF's informationUri is optional, and better absent than pointing nowhere."""
+    try:
+        entries = metadata.metadata("kbtool").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in map(str, entries):
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("repository", "source", "homepage") and url.strip():
+            return url.strip()
+    return None
+
+
+def artifact_uri(display_path: str) -> str:
+    """A relative URI reference for a path: every reserved character but `/` escaped."""
+    return quote(display_path, safe="/")
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
     rules = all_rules()
     codes = sorted(set(result.rules_run) | {d.code for d in result.diagnostics})
     index = {code: i for i, code in enumerate(codes)}
@@ -36,7 +66,10 @@ def render(result: CheckResult, vault_root: str, colour: bool) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": d.path, "uriBaseId": "VAULT"},
+                        "artifactLocation": {
+                            "uri": artifact_uri(options.display_path(d.path)),
+                            "uriBaseId": SRCROOT,
+                        },
                         "region": {
                             "startLine": d.line,
                             "startColumn": d.column,
@@ -49,20 +82,18 @@ def render(result: CheckResult, vault_root: str, colour: bool) -> str:
         }
         for d in result.diagnostics
     ]
+    driver: dict[str, Any] = {"name": "kbtool", "version": __version__}
+    url = project_url()
+    if url is not None:
+        driver["informationUri"] = url
+    driver["rules"] = driver_rules
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "kbtool",
-                        "version": __version__,
-                        "informationUri": "https://pypi.org/project/kbtool/",
-                        "rules": driver_rules,
-                    }
-                },
-                "originalUriBaseIds": {"VAULT": {"uri": "file://" + vault_root.rstrip("/") + "/"}},
+                "tool": {"driver": driver},
+                "originalUriBaseIds": {SRCROOT: {"uri": options.cwd.resolve().as_uri() + "/"}},
                 "results": results,
             }
         ],

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import islice
 
-import networkx as nx
-
 from kbtool.context import RuleContext
 from kbtool.headings import section_lines, subpath_kind
 from kbtool.registry import Finding, rule
@@ -41,6 +39,8 @@ def embed_loops(resolver: Resolver) -> list[list[ResolvedLink]]:
     `![[#Details]]` outside its own Details section is no loop, inside it is.
     Only notes in a cycle of the note-level embed graph are looked at.
     """
+    import networkx as nx  # here, not at the top: listing the rules needs no graph library
+
     embeds = [r for r in resolver.resolved_links() if r.link.kind == "embed" and is_note(r.target)]
     notes = nx.DiGraph((r.note.path, r.target) for r in embeds)
     looping = {n for c in nx.strongly_connected_components(notes) if len(c) > 1 for n in c}

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from kbtool.config import RESERVED_LISTS
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
-from kbtool.schema import property_type
 
 
 @rule(
@@ -23,6 +21,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     most notes use wins; each note that differs is reported. Empty values fit any type.
     Obsidian's own list keys (tags, aliases, cssclasses) have a fixed type: KB102
     reports those."""
+    from kbtool.config import RESERVED_LISTS
+    from kbtool.schema import property_type
+
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for note in ctx.vault.notes.values():
         for key, value in note.meta.items():

@@ -6,8 +6,6 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
-from kbtool.review.interval import IntervalError, parse_interval
-from kbtool.schema import is_empty
 
 
 @rule(
@@ -17,6 +15,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """review_interval must be a whole number of days, or 30d, 6w, 3m, 1y, or ISO 8601
     such as P30D. Zero, negative and unreadable intervals would never schedule a review.
     An empty value is fine: the vault's default interval applies."""
+    from kbtool.review.interval import IntervalError, parse_interval
+    from kbtool.schema import is_empty
+
     for note in ctx.vault.notes.values():
         value = note.meta.get("review_interval")
         if is_empty(value):

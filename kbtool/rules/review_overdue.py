@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
-from kbtool.review.schedule import due_reviews
 
 
 @rule("KB401", "review-overdue", "off", "a note past its review date")
@@ -15,6 +14,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     was never reviewed); this reports every note whose due date is before today (the
     run's date, set with --today). Off by default: `kbtool review due` is the usual
     way to see the schedule; select it to make a CI job fail on overdue reviews."""
+    from kbtool.review.schedule import due_reviews
+
     for item in due_reviews(ctx.vault, ctx.today):
         if item.overdue_days <= 0:
             continue

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
-from kbtool.schema import is_note_type
 
 
 @rule("KB107", "title-mismatch", "warning", "title differs from the file name")
@@ -15,6 +14,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """A typed note whose title property is not its file name. Links use file names, so
     a title that has drifted from the name misleads readers of the index and of links.
     Turn off with [schema] title_matches_filename = false."""
+    from kbtool.schema import is_note_type
+
     if not ctx.config.schema.title_matches_filename:
         return
     for note in ctx.vault.notes.values():

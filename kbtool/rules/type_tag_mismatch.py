@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.registry import Finding, rule
-from kbtool.schema import is_note_type, type_tag
 
 
 @rule("KB108", "type-tag-mismatch", "warning", "type without its type tag, or the reverse")
@@ -14,6 +13,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """A note with 'type: Fact' must carry the tag 'type/fact' (or the tag declared for
     the type in [schema.types.NAME] tag), and a note tagged 'type/...' must have the type
     that goes with it. Tags compare case-insensitively."""
+    from kbtool.schema import is_note_type, type_tag
+
     schema = ctx.config.schema
     for note in ctx.vault.notes.values():
         meta = note.meta

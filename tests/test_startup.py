@@ -1,0 +1,70 @@
+"""`--version`, `--help` and `rules` answer without importing the heavy libraries.
+
+Counted in modules, not seconds: each library below costs tens of
+milliseconds to import (networkx and pydantic most), and none is needed to
+print a version, a help text or the rule table.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = {
+    "networkx",
+    "pydantic",
+    "yaml",
+    "rich",
+    "rapidfuzz",
+    "markdown_it",
+    "icalendar",
+    "fsrs",
+    "sqlite3",
+    "numpy",
+    "scipy",
+}
+
+PROBE = """
+import json, sys
+from kbtool.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_after(*args: str) -> tuple[str, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
+    )
+    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    return done.stdout, modules
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ("rules",), ("check", "--help")])
+def test_no_heavy_import(args: tuple[str, ...]) -> None:
+    out, modules = _modules_after(*args)
+    assert out  # it answered
+    assert {m.split(".")[0] for m in modules} & HEAVY == set()
+
+
+def test_version_loads_no_command() -> None:
+    out, modules = _modules_after("--version")
+    assert out == "kbtool, version 0.1.0\n"
+    assert {m for m in modules if m.startswith("kbtool.commands.")} == set()
+
+
+def test_choices_named_in_commands_match_the_library() -> None:
+    """Commands repeat two constants so as not to import the library to build their options."""
+    import kbtool.commands.graph as graph_command
+    import kbtool.commands.index as index_command
+    from kbtool.graph import FORMATS
+    from kbtool.index import DEFAULT_RECENT
+
+    assert graph_command.FORMATS == FORMATS
+    assert index_command.DEFAULT_RECENT == DEFAULT_RECENT
