@@ -12,6 +12,7 @@ import fnmatch
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kbtool.config import CONFIG_NAME
 from kbtool.context import RuleContext
 from kbtool.gcpause import paused_gc
 from kbtool.model import Diagnostic, Severity
@@ -71,9 +72,12 @@ def effective_severities(
     settings = vault.config.settings.rules
     chosen_select = list(select) if select else list(settings.select)
     chosen_ignore = list(settings.ignore) + list(ignore)
-    _validate_codes(chosen_select, rules, "select")
-    _validate_codes(chosen_ignore, rules, "ignore")
-    _validate_codes(settings.severity, rules, "[rules.severity]")
+    config_file = vault.root / CONFIG_NAME
+    _validate_codes(select or (), rules, "--select")
+    _validate_codes(ignore, rules, "--ignore")
+    _validate_codes(settings.select, rules, f"{config_file}: [rules] select")
+    _validate_codes(settings.ignore, rules, f"{config_file}: [rules] ignore")
+    _validate_codes(settings.severity, rules, f"{config_file}: [rules.severity]")
     result: dict[str, Severity] = {}
     for code, rule_ in rules.items():
         configured = settings.severity.get(code)

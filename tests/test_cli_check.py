@@ -137,7 +137,8 @@ def test_missing_vault_exits_2_with_one_line(tmp_path: Path) -> None:
     [
         ("exclude = [", "invalid TOML"),
         ("[schema]\nrequire_typ = true\n", "unknown key 'schema.require_typ'"),
-        ('[rules]\nselect = ["KB999"]\n', "'KB999' names no rule"),
+        ('[rules]\nselect = ["KB999"]\n', "kbtool.toml: [rules] select: 'KB999' names no rule"),
+        ('[rules]\nignore = ["KB999"]\n', "kbtool.toml: [rules] ignore: 'KB999' names no rule"),
         ('[rules.severity]\nKB201 = "loud"\n', "rules.severity.KB201"),
         ('[review]\ndefault_interval = "soon"\n', "'review.default_interval': 'soon' is not a"),
     ],
@@ -152,7 +153,7 @@ def test_bad_config_exits_2(tmp_path: Path, toml: str, words: str) -> None:
 
 def test_unknown_select_code_exits_2(clean: Path) -> None:
     code, _, err = run("check", str(clean), "--select", "KB77")
-    assert code == 2 and "'KB77' names no rule" in err
+    assert code == 2 and "--select: 'KB77' names no rule" in err
 
 
 def test_bad_today_is_a_usage_error(clean: Path) -> None:
