@@ -34,9 +34,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kbtool.config import LinksConfig
 from kbtool.headings import SubpathIndex
 from kbtool.linktext import has_scheme, normalise_target
 from kbtool.model import Link, Note
+from kbtool.obsidian_settings import LinkFormat
 from kbtool.registry import Finding
 from kbtool.suggest import NameIndex
 
@@ -47,6 +49,9 @@ if TYPE_CHECKING:
 SAME_FOLDER = "the only note in the same folder as the source"
 SHORTEST = "the shortest path"
 ALPHABETICAL = "first alphabetically"
+# Unresolved on purpose: a page the publisher generates, a folder's listing page.
+GENERATED = "generated"
+FOLDER = "folder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +62,9 @@ class Resolution:
     `candidates` lists every file that matched when more than one did (the
     chosen one first), else is empty. `reason` says how the target was found:
     "source", "exact", "unique", "relative", "alias", or one of SAME_FOLDER,
-    SHORTEST, ALPHABETICAL; "" when unresolved. `key` is the normalised path.
+    SHORTEST, ALPHABETICAL; "" when unresolved, or GENERATED / FOLDER when no
+    file matches but `[links]` says the publisher makes that page. `key` is the
+    normalised path.
     """
 
     target: str | None
@@ -68,6 +75,11 @@ class Resolution:
     @property
     def ambiguous(self) -> bool:
         return self.target is not None and len(self.candidates) > 1
+
+    @property
+    def generated(self) -> bool:
+        """No file, but a page the publisher makes (`[links] generated_pages`, `folder_pages`)."""
+        return self.reason in (GENERATED, FOLDER)
 
 
 class ResolvedLink(NamedTuple):
@@ -117,6 +129,8 @@ class Resolver:
 
     files: tuple[str, ...]
     resolve_aliases: bool = False
+    links: LinksConfig = field(default_factory=LinksConfig)
+    link_format: LinkFormat = "shortest"  # Obsidian's "New link format", for fixes
     _exact: dict[str, str] = field(default_factory=dict)
     _by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _aliases: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -133,11 +147,13 @@ class Resolver:
     _stems: dict[str, str] | None = None
     _suggestions: dict[str, str | None] = field(default_factory=dict)
     _subpaths: dict[str, SubpathIndex] = field(default_factory=dict)
+    _folders: frozenset[str] | None = None
 
     @classmethod
     def for_vault(cls, vault: Vault) -> Resolver:
         files = tuple(vault.notes) + tuple(vault.attachments)
-        resolver = cls(files, vault.config.settings.links.resolve_aliases)
+        links = vault.config.settings.links
+        resolver = cls(files, links.resolve_aliases, links, vault.config.new_link_format)
         resolver._notes = dict(vault.notes)
         resolver._extensions = frozenset(
             a.rsplit(".", 1)[1].lower() for a in vault.attachments if "." in a.rsplit("/", 1)[-1]
@@ -167,6 +183,8 @@ class Resolver:
         found = self._memo.get((folder, key))
         if found is None:
             found = self._resolve(key, folder)
+            if found.target is None:
+                found = self._publisher_page(key, folder) or found
             if found.ambiguous or key.startswith(("./", "../")):
                 self._memo[(folder, key)] = found
             else:
@@ -203,6 +221,38 @@ class Resolver:
         if len(candidates) == 1:
             return Resolution(candidates[0], key, (), "unique")
         return _choose(candidates, key, folder)
+
+    def _publisher_page(self, key: str, folder: str) -> Resolution | None:
+        """A path no file matches that `[links]` declares a generated page: a folder link
+        (`[[advanced/]]`, `./features/`) to a folder of notes with `folder_pages`, or a path
+        under one of `generated_pages` (whole components: "tags/" covers `tags/a/b`)."""
+        stripped = key
+        while stripped.startswith(("./", "../")):
+            stripped = stripped.split("/", 1)[1]
+        if self.links.folder_pages and key.endswith("/"):
+            wanted = {stripped.rstrip("/").lower()}
+            if key.startswith(("./", "../")):  # relative first, then dots dropped, as for files
+                wanted.add(posixpath.normpath(posixpath.join(folder, key)).lower())
+            if wanted & self._note_folders():
+                return Resolution(None, key, (), FOLDER)
+        lowered = stripped.lower()
+        for prefix in self.links.generated_pages:
+            base = prefix.rstrip("/")
+            if lowered.rstrip("/") == base or lowered.startswith(base + "/"):
+                return Resolution(None, key, (), GENERATED)
+        return None
+
+    def _note_folders(self) -> frozenset[str]:
+        """Every folder that holds a note, at any depth, lower-cased."""
+        if self._folders is None:
+            folders: set[str] = set()
+            for path in self._notes:
+                parent = posixpath.dirname(path)
+                while parent and parent not in folders:
+                    folders.add(parent)
+                    parent = posixpath.dirname(parent)
+            self._folders = frozenset(f.lower() for f in folders)
+        return self._folders
 
     def resolve_link(self, note: Note, link: Link) -> Resolution:
         """Resolve one link of `note` (external Markdown links resolve to nothing)."""
@@ -255,7 +305,9 @@ class Resolver:
         """The headings and block ids of the note at `path`, indexed once per note."""
         index = self._subpaths.get(path)
         if index is None:
-            index = self._subpaths[path] = SubpathIndex.for_note(self._notes[path])
+            index = self._subpaths[path] = SubpathIndex.for_note(
+                self._notes[path], self.links.heading_slugs
+            )
         return index
 
     def is_attachment_path(self, path: str) -> bool:
@@ -270,6 +322,20 @@ class Resolver:
             and self.is_attachment_path(item.link.path)
         )
 
+    def is_placeholder(self, item: ResolvedLink) -> bool:
+        """With `[links] allow_unresolved`, a link to a note not yet written: KB208's case.
+
+        Not a file (attachment extension), a folder (`[[guides/]]`) or a generated page,
+        and not an alias of a note that exists (that is a mistake with a fix, KB201)."""
+        return (
+            self.links.allow_unresolved
+            and item.target is None
+            and not item.resolution.generated
+            and not item.resolution.key.endswith("/")  # a folder, not a note
+            and not self.is_attachment_path(item.link.path)
+            and not self.alias_owners(item.link.path)
+        )
+
     # -- suggestions -----------------------------------------------------
 
     def alias_owners(self, path: str) -> list[str]:
@@ -282,6 +348,17 @@ class Resolver:
         name = key.rsplit("/", 1)[-1]
         same_name = self._by_name.get(name.lower(), [])
         return name if len(same_name) <= 1 else key
+
+    def new_link_path(self, target: str, source: str) -> str:
+        """The path Obsidian writes in a new link from `source` to `target`, by the vault's
+        "New link format": the shortest unambiguous one, the vault path, or a path
+        relative to the source's folder."""
+        key = target[:-3] if is_note(target) else target
+        if self.link_format == "absolute":
+            return key
+        if self.link_format == "relative":
+            return posixpath.relpath(key, posixpath.dirname(source) or ".")
+        return self.link_text(target)
 
     def suggest(self, path: str) -> str | None:
         """A hint for a link that matches nothing: an alias owner, else the closest name.

@@ -14,6 +14,7 @@ from kbtool.commands.common import (
     fail,
     open_vault,
     output_option,
+    print_notices,
     today_option,
     vault_argument,
     write_output,
@@ -54,6 +55,12 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     is_flag=True,
     help="Apply safe fixes (such as 'tags: a, b' to a list), then report what remains.",
 )
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say on stderr what was read from .obsidian/ and what is left out (templates).",
+)
 @today_option
 def command(
     vault: Path,
@@ -65,6 +72,7 @@ def command(
     exit_zero: bool,
     no_cache: bool,
     fix: bool,
+    verbose: bool,
     today: object,
 ) -> None:
     """Validate every note: frontmatter, metadata schema, links and graph hygiene.
@@ -79,8 +87,11 @@ def command(
       kbtool check vault
       kbtool check vault --select KB2 --format github
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
+      kbtool check vault -v        # also: settings read from .obsidian/, folders left out
     """
     loaded = open_vault(vault, cache=not no_cache)
+    if verbose:
+        print_notices(loaded)
     chosen = {"select": _codes(select) or None, "ignore": _codes(ignore), "today": today}
     try:
         result = check(loaded, **chosen)  # type: ignore[arg-type]

@@ -107,6 +107,13 @@ def open_vault(path: Path, *, show_progress: bool = True, cache: bool = True) ->
             progress(-1, -1)
 
 
+def print_notices(vault: Vault) -> None:
+    """Verbose output: what the configuration read or ignored (`.obsidian/` settings,
+    the templates folder left out), one line each on stderr."""
+    for notice in vault.config.notices:
+        click.echo(f"kbtool: {notice}", err=True)
+
+
 def _progress_bar() -> Callable[[int, int], None]:
     """A rich progress bar shown only once a vault has more than 2,000 notes."""
     from rich.progress import Progress
