@@ -145,20 +145,29 @@ class SubpathIndex:
         """A subpath that exists and is close to `subpath`, for "did you mean".
 
         When the last heading exists but not under the given chain, the answer is
-        its real chain (`#Top#Sub`); otherwise the closest heading by spelling.
+        its real chain (`#Top#Sub`); otherwise the closest heading by spelling. With
+        GitHub slugs only, the answer is the heading's anchor (`#key-features`).
         """
         chain = heading_chain(subpath)
         if not chain or not self.headings:
             return None
         same = self.headings.get(heading_key(chain[-1]))
         if same:
-            return "#" + "#".join((*same[0].parents, same[0].text))
+            return self._shown(same[0], "#" + "#".join((*same[0].parents, same[0].text)))
         from rapidfuzz import fuzz, process
 
         match = process.extractOne(
             heading_key(chain[-1]), list(self.headings), scorer=fuzz.ratio, score_cutoff=70
         )
-        return "#" + self.headings[match[0]][0].text if match else None
+        if not match:
+            return None
+        heading = self.headings[match[0]][0]
+        return self._shown(heading, "#" + heading.text)
+
+    def _shown(self, heading: Heading, obsidian_form: str) -> str:
+        if self.style != "github":
+            return obsidian_form
+        return "#" + next(slug for slug, h in self.anchors.items() if h is heading)
 
 
 def section_lines(note: Note, heading: Heading) -> tuple[int, int]:

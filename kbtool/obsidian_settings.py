@@ -98,9 +98,15 @@ def _folder(value: Any) -> str | None:
         return None
     cleaned = unicodedata.normalize("NFC", value.replace("\\", "/").strip().strip("/"))
     parts = cleaned.split("/")
-    if not cleaned or any(p in ("", ".", "..") for p in parts) or "\x00" in cleaned:
+    if not cleaned or any(p in ("", ".", "..") for p in parts):
+        return None
+    if any(unicodedata.category(c) == "Cc" for c in cleaned):  # NUL, newlines: no folder
         return None
     return cleaned
+
+
+def _properties(count: int) -> str:
+    return f"{count} propert{'y' if count == 1 else 'ies'}"
 
 
 def _attachment_folder(reader: _Reader, value: Any) -> str | None:
@@ -160,7 +166,7 @@ class _Reader:
         if unknown:
             listed = ", ".join(repr(k) for k in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
             self.notices.append(
-                f"ignored the type of {len(unknown)} propert{'y' if len(unknown) == 1 else 'ies'}"
+                f"ignored the type of {_properties(len(unknown))}"
                 f" in {OBSIDIAN_DIR}/types.json that Obsidian does not define: {listed}"
             )
         return kinds
@@ -184,11 +190,16 @@ def read_obsidian_settings(root: Path) -> ObsidianSettings:
         shown = f"{OBSIDIAN_DIR}/app.json: {link_format!r}"
         reader.notices.append(f"ignored 'newLinkFormat' in {shown}")
         link_format = None
+    attachments = _attachment_folder(reader, app.get("attachmentFolderPath"))
+    types = reader.property_types()
+    read = [f"attachment folder '{attachments}'"] if attachments else []
+    read += [f"new link format '{link_format}'"] if link_format else []
+    if read:
+        reader.notices.append(f"read {OBSIDIAN_DIR}/app.json: {', '.join(read)}")
+    if types:
+        reader.notices.append(
+            f"read {OBSIDIAN_DIR}/types.json: the types of {_properties(len(types))}"
+        )
     return ObsidianSettings(
-        templates_folder=templates,
-        templates_source=source,
-        attachment_folder=_attachment_folder(reader, app.get("attachmentFolderPath")),
-        new_link_format=link_format,
-        property_types=reader.property_types(),
-        notices=tuple(reader.notices),
+        templates, source, attachments, link_format, types, tuple(reader.notices)
     )

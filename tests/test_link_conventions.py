@@ -58,7 +58,6 @@ def _found(toml: str, root: Path = FIXTURE) -> set[tuple[int, int, str]]:
 @pytest.mark.parametrize(
     ("toml", "expected"),
     [
-        ("", DEFAULT),
         ('[links]\nheading_slugs = "obsidian"', DEFAULT),
         ('[links]\nheading_slugs = "github"', DEFAULT - GITHUB_ANCHORS | OBSIDIAN_ONLY),
         ('[links]\nheading_slugs = "both"', DEFAULT - GITHUB_ANCHORS),
@@ -161,3 +160,16 @@ def test_kepano_with_allow_unresolved_has_only_notes_to_come(corpora: Path) -> N
     found = _corpus(root, "[links]\nallow_unresolved = true")
     assert {code for _, _, code in found} == {"KB208"}
     assert len(found) == 41
+
+
+def test_github_slugs_suggest_an_anchor(tmp_path: Path) -> None:
+    (tmp_path / "Note.md").write_text(
+        "# Note\n\n[a](#key-feature) [b](#setup-2)\n\n## Key Features\n\n## Setup\n\n## Setup\n",
+        "utf-8",
+    )
+    config = build_config(tmp_path, {"links": {"heading_slugs": "github"}})
+    result = check(load_vault(tmp_path, config=config), select=["KB203"], today=TODAY)
+    assert [d.message for d in result.diagnostics] == [
+        "[a](#key-feature): no heading 'key-feature' in Note.md; did you mean '#key-features'?",
+        "[b](#setup-2): no heading 'setup-2' in Note.md; did you mean '#setup'?",
+    ]

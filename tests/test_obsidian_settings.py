@@ -9,6 +9,7 @@ The fixture vault `fixtures/obsidian` names `Templates` in templates.json (and
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tomllib
@@ -16,11 +17,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kbtool.check import check
 from kbtool.cli import main
 from kbtool.config import ConfigError, build_config, load_config
-from kbtool.obsidian_settings import MAX_SETTINGS_BYTES, read_obsidian_settings
+from kbtool.obsidian_settings import MAX_SETTINGS_BYTES, TEMPLATER_DATA, read_obsidian_settings
 from kbtool.vault import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "obsidian"
@@ -48,6 +51,8 @@ def test_settings_read_from_the_fixture() -> None:
     assert settings.notices == (
         "ignored the type of 1 property in .obsidian/types.json that Obsidian does not "
         "define: 'mood'",
+        "read .obsidian/app.json: attachment folder 'Files', new link format 'absolute'",
+        "read .obsidian/types.json: the types of 2 properties",
     )
 
 
@@ -190,6 +195,7 @@ def test_hostile_app_json_is_ignored_with_a_notice(
     [
         ("templates.json", b'{"folder": ["T"]}', "ignored 'folder' in .obsidian/templates.json"),
         ("templates.json", b'{"folder": "../T"}', "ignored 'folder' in .obsidian/templates.json"),
+        ("templates.json", b'{"folder": "T\\nx"}', "ignored 'folder' in .obsidian/templates.json"),
         ("types.json", b'{"types": [1]}', "ignored 'types' in .obsidian/types.json"),
         ("types.json", b'{"types": {"a": 3, "b": null}}', "ignored the type of 2 properties"),
     ],
@@ -218,3 +224,46 @@ def test_fifo_and_folder_in_place_of_settings_neither_hang_nor_crash(tmp_path: P
 def test_obsidian_as_a_file_is_no_settings(tmp_path: Path) -> None:
     (tmp_path / ".obsidian").write_text("{}", "utf-8")
     assert load_vault(tmp_path).config.notices == ()
+
+
+# Any JSON value Obsidian (or anything else) could leave in each file, and any bytes.
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+_SETTINGS_KEYS = ["folder", "templates_folder", "attachmentFolderPath", "newLinkFormat", "types"]
+_shaped = st.dictionaries(st.sampled_from(_SETTINGS_KEYS), _json, max_size=5)
+_contents = st.one_of(
+    st.binary(max_size=200),
+    _json.map(lambda v: json.dumps(v).encode()),
+    _shaped.map(lambda v: json.dumps(v).encode()),
+)
+_FILES = ["app.json", "templates.json", "types.json", TEMPLATER_DATA]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(files=st.dictionaries(st.sampled_from(_FILES), _contents, min_size=1))
+def test_any_settings_files_give_a_config_never_an_exception(
+    tmp_path_factory: pytest.TempPathFactory, files: dict[str, bytes]
+) -> None:
+    root = tmp_path_factory.mktemp("v")
+    for name, data in files.items():
+        (root / ".obsidian" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / ".obsidian" / name).write_bytes(data)
+    config = load_config(root)
+    assert config.templates_folder is None or not config.templates_folder.startswith("/")
+    assert config.new_link_format in ("shortest", "relative", "absolute")
+    assert set(config.property_kinds.values()) <= {
+        "text",
+        "list",
+        "number",
+        "checkbox",
+        "date",
+        "datetime",
+    }
+    assert all(isinstance(n, str) and "\n" not in n for n in config.notices)
