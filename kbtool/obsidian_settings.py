@@ -26,7 +26,8 @@ MAX_SETTINGS_BYTES = 1 << 20
 LinkFormat = Literal["shortest", "relative", "absolute"]
 LINK_FORMATS: tuple[LinkFormat, ...] = ("shortest", "relative", "absolute")
 
-#: Obsidian's property types (`types.json`) as kbtool's schema kinds.
+#: Obsidian's property types (`types.json`) as kbtool's schema kinds. A date fits a
+#: "date & time" property (Obsidian shows it at midnight); a time does not fit a date.
 OBSIDIAN_TYPE_KINDS = {
     "text": "text",
     "multitext": "list",
@@ -35,7 +36,7 @@ OBSIDIAN_TYPE_KINDS = {
     "number": "number",
     "checkbox": "checkbox",
     "date": "date",
-    "datetime": "datetime",
+    "datetime": "date-or-datetime",
 }
 
 

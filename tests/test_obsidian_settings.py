@@ -103,6 +103,25 @@ def test_types_json_makes_kb102_and_replaces_the_majority_of_kb110() -> None:
     assert "KB102" not in {f[2] for f in ignored}
 
 
+def test_obsidian_datetime_accepts_a_date_and_date_rejects_a_time(tmp_path: Path) -> None:
+    (tmp_path / ".obsidian").mkdir()
+    types = '{"types": {"when": "datetime", "day": "date", "n": "number", "ok": "checkbox"}}'
+    (tmp_path / ".obsidian" / "types.json").write_text(types, "utf-8")
+    (tmp_path / "A.md").write_text(
+        "---\nwhen: 2024-01-01\nday: 2024-01-01T10:00:00\nn: five\nok: yes please\n---\n",
+        "utf-8",
+    )
+    assert [(f[1], f[3]) for f in _findings(tmp_path) if f[2] == "KB102"] == [
+        (
+            3,
+            "'day': datetime.datetime(2024, 1, 1, 10, 0) is a date and time; expected a date "
+            "such as 2025-11-03",
+        ),
+        (4, "'n': 'five' is text; expected a number"),
+        (5, "'ok': 'yes please' is text; expected true or false"),
+    ]
+
+
 def test_new_link_format_shapes_the_alias_fix() -> None:
     fixes = {
         fmt: check(
@@ -245,7 +264,7 @@ _FILES = ["app.json", "templates.json", "types.json", TEMPLATER_DATA]
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(files=st.dictionaries(st.sampled_from(_FILES), _contents, min_size=1))
 def test_any_settings_files_give_a_config_never_an_exception(
