@@ -20,6 +20,12 @@ starts with `./` or `../` (Obsidian writes these with "New link format:
 relative path") is first tried relative to the source's folder; if that
 names no file, the dot segments are dropped and the rest resolves vault-wide.
 
+Opt-in extensions for other tools' conventions (`[links]` in kbtool.toml, all
+off by default): when no file matches, a path under one of `generated_pages`
+(Quartz's `tags/...`) or, with `folder_pages`, a folder link (`[[advanced/]]`)
+to a folder that holds notes is a page the publisher generates, not a broken
+link; `allow_unresolved` makes a link to a note not yet written KB208's case.
+
 Every lookup goes through dicts built once per vault (by lower-cased last
 path component, by exact path, by lower-cased alias), and results are
 memoised per normalised path (per source folder too when the answer depends
@@ -128,7 +134,6 @@ class Resolver:
     """Resolves link paths against one vault; build with `Resolver.for_vault(vault)`."""
 
     files: tuple[str, ...]
-    resolve_aliases: bool = False
     links: LinksConfig = field(default_factory=LinksConfig)
     link_format: LinkFormat = "shortest"  # Obsidian's "New link format", for fixes
     _exact: dict[str, str] = field(default_factory=dict)
@@ -153,7 +158,7 @@ class Resolver:
     def for_vault(cls, vault: Vault) -> Resolver:
         files = tuple(vault.notes) + tuple(vault.attachments)
         links = vault.config.settings.links
-        resolver = cls(files, links.resolve_aliases, links, vault.config.new_link_format)
+        resolver = cls(files, links, vault.config.new_link_format)
         resolver._notes = dict(vault.notes)
         resolver._extensions = frozenset(
             a.rsplit(".", 1)[1].lower() for a in vault.attachments if "." in a.rsplit("/", 1)[-1]
@@ -212,7 +217,7 @@ class Resolver:
             for f in self._by_name.get(_last_component(lowered), ())
             if _lower_key(f) == lowered or _lower_key(f).endswith(tail)
         ]
-        if not candidates and self.resolve_aliases:
+        if not candidates and self.links.resolve_aliases:
             candidates = list(dict.fromkeys(self._aliases.get(lowered, ())))
             if len(candidates) == 1:
                 return Resolution(candidates[0], key, (), "alias")
