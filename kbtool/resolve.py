@@ -23,8 +23,9 @@ names no file, the dot segments are dropped and the rest resolves vault-wide.
 Opt-in extensions for other tools' conventions (`[links]` in kbtool.toml, all
 off by default): when no file matches, a path under one of `generated_pages`
 (Quartz's `tags/...`) or, with `folder_pages`, a folder link (`[[advanced/]]`)
-to a folder that holds notes is a page the publisher generates, not a broken
-link; `allow_unresolved` makes a link to a note not yet written KB208's case.
+to a folder that holds notes is a page the publisher generates (the folder's
+`index.md` when there is one), not a broken link; `allow_unresolved` makes a
+link to a note not yet written KB208's case.
 
 Every lookup goes through dicts built once per vault (by lower-cased last
 path component, by exact path, by lower-cased alias), and results are
@@ -58,6 +59,7 @@ ALPHABETICAL = "first alphabetically"
 # Unresolved on purpose: a page the publisher generates, a folder's listing page.
 GENERATED = "generated"
 FOLDER = "folder"
+FOLDER_INDEX = "the folder's index.md"  # a folder link, with folder_pages, to a folder's page
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,7 @@ class Resolver:
     _stems: dict[str, str] | None = None
     _suggestions: dict[str, str | None] = field(default_factory=dict)
     _subpaths: dict[str, SubpathIndex] = field(default_factory=dict)
-    _folders: frozenset[str] | None = None
+    _folders: dict[str, str] | None = None
 
     @classmethod
     def for_vault(cls, vault: Vault) -> Resolver:
@@ -229,16 +231,21 @@ class Resolver:
 
     def _publisher_page(self, key: str, folder: str) -> Resolution | None:
         """A path no file matches that `[links]` declares a generated page: a folder link
-        (`[[advanced/]]`, `./features/`) to a folder of notes with `folder_pages`, or a path
+        (`[[advanced/]]`, `./features/`) to a folder of notes with `folder_pages` (its
+        `index.md` when it has one: Quartz shows that note as the folder's page), or a path
         under one of `generated_pages` (whole components: "tags/" covers `tags/a/b`)."""
         stripped = key
         while stripped.startswith(("./", "../")):
             stripped = stripped.split("/", 1)[1]
         if self.links.folder_pages and key.endswith("/"):
-            wanted = {stripped.rstrip("/").lower()}
+            wanted = [stripped.rstrip("/").lower()]
             if key.startswith(("./", "../")):  # relative first, then dots dropped, as for files
-                wanted.add(posixpath.normpath(posixpath.join(folder, key)).lower())
-            if wanted & self._note_folders():
+                wanted.insert(0, posixpath.normpath(posixpath.join(folder, key)).lower())
+            folders = self._note_folders()
+            for found in (folders[w] for w in wanted if w in folders):
+                index = self._exact.get(f"{found}/index")
+                if index is not None and is_note(index):
+                    return Resolution(index, key, (), FOLDER_INDEX)
                 return Resolution(None, key, (), FOLDER)
         lowered = stripped.lower()
         for prefix in self.links.generated_pages:
@@ -247,16 +254,16 @@ class Resolver:
                 return Resolution(None, key, (), GENERATED)
         return None
 
-    def _note_folders(self) -> frozenset[str]:
-        """Every folder that holds a note, at any depth, lower-cased."""
+    def _note_folders(self) -> dict[str, str]:
+        """Every folder that holds a note, at any depth, by its lower-cased path."""
         if self._folders is None:
-            folders: set[str] = set()
+            folders: dict[str, str] = {}
             for path in self._notes:
                 parent = posixpath.dirname(path)
-                while parent and parent not in folders:
-                    folders.add(parent)
+                while parent and parent.lower() not in folders:
+                    folders[parent.lower()] = parent
                     parent = posixpath.dirname(parent)
-            self._folders = frozenset(f.lower() for f in folders)
+            self._folders = folders
         return self._folders
 
     def resolve_link(self, note: Note, link: Link) -> Resolution:

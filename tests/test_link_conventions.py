@@ -3,7 +3,8 @@ default, on the hand-written vault `fixtures/conventions` and on the real corpor
 
 index.md of the fixture: line 3 links GitHub anchors, line 4 Obsidian-style headings,
 line 5 Quartz tag pages, line 6 folders (guides/ holds a note, empty/ only a picture,
-missing/ does not exist), line 7 a note to come, line 8 mistakes that stay errors.
+missing/ does not exist, notes/ has an index.md), line 7 a note to come, line 8
+mistakes that stay errors.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ TAG_PAGES = {(5, 7, "KB201"), (5, 36, "KB201")}  # [[tags/plugin/transformer]], 
 NOT_A_TAG_PAGE = {(5, 46, "KB201")}  # [[tagsoup]]: "tags/" matches whole components only
 FOLDERS_OF_NOTES = {(6, 10, "KB201"), (6, 23, "KB201")}  # [[guides/]], ./guides/
 NO_FOLDER_OF_NOTES = {(6, 48, "KB201"), (6, 60, "KB201")}  # [[empty/]], [[missing/]]
+FOLDER_WITH_INDEX = {(6, 74, "KB201")}  # [[notes/]]
 NOTES_TO_COME = {(7, 16, "KB201"), (7, 33, "KB201")}  # [[Future Note]], [[Future Note#Plan]]
 MISTAKES = {
     (8, 11, "KB201"),  # [[Handbook]]: an alias of guides/Guide.md, with a fix
@@ -44,6 +46,7 @@ DEFAULT = (
     | NOT_A_TAG_PAGE
     | FOLDERS_OF_NOTES
     | NO_FOLDER_OF_NOTES
+    | FOLDER_WITH_INDEX
     | NOTES_TO_COME
     | MISTAKES
 )
@@ -63,7 +66,7 @@ def _found(toml: str, root: Path = FIXTURE) -> set[tuple[int, int, str]]:
         ('[links]\nheading_slugs = "both"', DEFAULT - GITHUB_ANCHORS),
         ('[links]\ngenerated_pages = ["tags/"]', DEFAULT - TAG_PAGES),
         ('[links]\ngenerated_pages = ["/Tags"]', DEFAULT - TAG_PAGES),
-        ("[links]\nfolder_pages = true", DEFAULT - FOLDERS_OF_NOTES),
+        ("[links]\nfolder_pages = true", DEFAULT - FOLDERS_OF_NOTES - FOLDER_WITH_INDEX),
         ('[links]\ngenerated_pages = ["guides/"]', DEFAULT - FOLDERS_OF_NOTES),
     ],
 )
@@ -79,11 +82,31 @@ def test_allow_unresolved_makes_notes_to_come_infos_and_keeps_the_rest_errors() 
     infos.add((5, 46, "KB208", "info"))  # [[tagsoup]] too: a note not written yet
     errors = {
         (line, column, code, "error")
-        for line, column, code in GITHUB_ANCHORS | FOLDERS_OF_NOTES | NO_FOLDER_OF_NOTES | MISTAKES
+        for line, column, code in GITHUB_ANCHORS
+        | FOLDERS_OF_NOTES
+        | NO_FOLDER_OF_NOTES
+        | FOLDER_WITH_INDEX
+        | MISTAKES
     }
     assert found == infos | errors
     messages = {d.message for d in result.diagnostics if d.code == "KB208"}
     assert "[[Future Note#Plan]]: note 'Future Note' not written yet" in messages
+
+
+def test_folder_link_reaches_the_folders_index_note() -> None:
+    # Quartz shows a folder's index.md as its page: [[notes/]] is then a link to that
+    # note (an edge, a backlink); guides/ has none, so [[guides/]] is a generated page.
+    config = build_config(FIXTURE, {"links": {"folder_pages": True}})
+    resolver = load_vault(FIXTURE, config=config).resolver
+    notes = resolver.resolve("notes/", "index.md")
+    assert (notes.target, notes.reason, notes.generated) == (
+        "notes/index.md",
+        "the folder's index.md",
+        False,
+    )
+    guides = resolver.resolve("./guides/", "index.md")
+    assert (guides.target, guides.reason, guides.generated) == (None, "folder", True)
+    assert [item.note.path for item in resolver.links_to("notes/index.md")] == ["index.md"]
 
 
 def test_allow_unresolved_leaves_generated_pages_alone() -> None:
@@ -152,6 +175,15 @@ def test_quartz_docs_with_generated_tag_and_folder_pages(corpora: Path) -> None:
     assert [(d.path, d.line, d.code) for d in result.diagnostics] == [
         ("advanced/creating components.md", 224, "KB203")
     ]
+    # [[advanced/]] and ./features/ reach advanced/index.md and features/index.md, which
+    # were orphans: nothing else links to them.
+    orphans = check(vault, select=["KB301"], today=TODAY).diagnostics
+    assert {d.path for d in orphans} == {
+        "features/darkmode.md",
+        "features/reader mode.md",
+        "features/upcoming features.md",
+        "plugins/index.md",
+    }
 
 
 def test_kepano_with_allow_unresolved_has_only_notes_to_come(corpora: Path) -> None:
