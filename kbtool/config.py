@@ -9,11 +9,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kbtool.obsidian_settings import LinkFormat, ObsidianSettings, read_obsidian_settings
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails  # pydantic's own type of a validation error
 
 CONFIG_NAME = "kbtool.toml"
 
@@ -197,7 +200,7 @@ class Config:
         return {k: fields.get(k, cast(FieldKind, v)) for k, v in types.items()}
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     loc = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"unknown key '{loc}'"
