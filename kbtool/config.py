@@ -7,11 +7,16 @@ key and what was expected; the command line turns it into exit status 2.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kbtool.obsidian_settings import LinkFormat, ObsidianSettings, read_obsidian_settings
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails  # pydantic's own type of a validation error
 
 CONFIG_NAME = "kbtool.toml"
 
@@ -89,7 +94,31 @@ class RulesConfig(_Strict):
 
 
 class LinksConfig(_Strict):
+    """How links resolve; every setting beyond Obsidian's behaviour is off by default."""
+
     resolve_aliases: bool = False
+    heading_slugs: Literal["obsidian", "github", "both"] = "obsidian"
+    generated_pages: list[str] = Field(default_factory=list)  # path prefixes, e.g. "tags/"
+    folder_pages: bool = False  # `[[folder/]]` reaches a folder that holds notes
+    allow_unresolved: bool = False  # a link to a note not yet written is KB208 (info)
+
+    @field_validator("generated_pages")
+    @classmethod
+    def _prefixes(cls, value: list[str]) -> list[str]:
+        """Prefixes compare like link paths: no leading `/`, case ignored."""
+        cleaned = [p.strip().lstrip("/").lower() for p in value]
+        if any(not p for p in cleaned):
+            raise ValueError("generated page prefixes must not be empty")
+        return cleaned
+
+
+class ObsidianConfig(_Strict):
+    """Overrides for what `.obsidian/` says (each None: take Obsidian's setting)."""
+
+    read_settings: bool = True
+    templates_folder: str | None = None  # "" checks the templates folder like any other
+    attachment_folder: str | None = None
+    new_link_format: Literal["shortest", "relative", "absolute"] | None = None
 
 
 class ReviewConfig(_Strict):
@@ -113,6 +142,7 @@ class VaultConfig(_Strict):
     schema_: SchemaConfig = Field(default_factory=SchemaConfig, alias="schema")
     rules: RulesConfig = Field(default_factory=RulesConfig)
     links: LinksConfig = Field(default_factory=LinksConfig)
+    obsidian: ObsidianConfig = Field(default_factory=ObsidianConfig)
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     site: dict[str, Any] = Field(default_factory=dict)
 
@@ -126,18 +156,51 @@ class VaultConfig(_Strict):
 
 @dataclass(frozen=True)
 class Config:
-    """The loaded configuration, plus where it came from."""
+    """The loaded configuration, plus where it came from.
+
+    `obsidian` is what the vault's `.obsidian/` folder says; the properties
+    below merge it with `kbtool.toml`, which wins. `notices` say what was read
+    or ignored, for verbose output.
+    """
 
     settings: VaultConfig = field(default_factory=VaultConfig)
     path: Path | None = None
     has_file: bool = False
+    obsidian: ObsidianSettings = field(default_factory=ObsidianSettings)
+    notices: tuple[str, ...] = ()
 
     @property
     def schema(self) -> SchemaConfig:
         return self.settings.schema_
 
+    @property
+    def templates_folder(self) -> str | None:
+        """The folder whose notes are templates, not notes (not loaded); None for none."""
+        configured = self.settings.obsidian.templates_folder
+        if configured is not None:
+            return configured.strip().strip("/") or None
+        return self.obsidian.templates_folder
 
-def _describe(error: dict[str, Any]) -> str:
+    @property
+    def attachment_folder(self) -> str | None:
+        configured = self.settings.obsidian.attachment_folder
+        return configured if configured is not None else self.obsidian.attachment_folder
+
+    @property
+    def new_link_format(self) -> LinkFormat:
+        """How a fix writes a link: Obsidian's "New link format" (shortest by default)."""
+        return self.settings.obsidian.new_link_format or self.obsidian.new_link_format or "shortest"
+
+    @property
+    def property_kinds(self) -> dict[str, FieldKind]:
+        """The kind of every property Obsidian types (types.json), where kbtool.toml's
+        `[schema.fields]` does not say otherwise."""
+        fields = self.schema.fields
+        types = self.obsidian.property_types
+        return {k: fields.get(k, cast(FieldKind, v)) for k, v in types.items()}
+
+
+def _describe(error: ErrorDetails) -> str:
     loc = ".".join(str(p) for p in error["loc"])
     if error["type"] == "extra_forbidden":
         return f"unknown key '{loc}'"
@@ -146,10 +209,11 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def load_config(vault_root: Path) -> Config:
-    """Read `kbtool.toml` at the vault root; the defaults when there is none."""
+    """Read `kbtool.toml` at the vault root (the defaults when there is none) and
+    what `.obsidian/` says."""
     path = vault_root / CONFIG_NAME
     if not path.is_file():
-        return Config()
+        return build_config(vault_root, {})
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -158,10 +222,36 @@ def load_config(vault_root: Path) -> Config:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    return build_config(vault_root, raw, path)
+
+
+def build_config(vault_root: Path, raw: dict[str, Any], path: Path | None = None) -> Config:
+    """The configuration from parsed `kbtool.toml` data (`raw`, from `path`) merged with
+    the vault's `.obsidian/` settings, unless `[obsidian] read_settings = false`."""
     try:
         settings = VaultConfig.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{path}: {_describe(first)}{more}") from exc
-    return Config(settings=settings, path=path, has_file=True)
+        raise ConfigError(f"{path or CONFIG_NAME}: {_describe(first)}{more}") from exc
+    obsidian = ObsidianSettings()
+    if settings.obsidian.read_settings:
+        obsidian = read_obsidian_settings(vault_root)
+    config = Config(settings, path, path is not None, obsidian)
+    return replace(config, notices=(*obsidian.notices, *_templates_notice(config)))
+
+
+def _templates_notice(config: Config) -> tuple[str, ...]:
+    """Say once which folder is left out as templates, and how to check it anyway."""
+    folder = config.templates_folder
+    if folder is None:
+        return ()
+    source = (
+        f"{CONFIG_NAME} [obsidian] templates_folder"
+        if config.settings.obsidian.templates_folder is not None
+        else config.obsidian.templates_source
+    )
+    return (
+        f"not checking the notes in {folder}/: the templates folder (from {source}); "
+        f'set [obsidian] templates_folder = "" in {CONFIG_NAME} to check them',
+    )

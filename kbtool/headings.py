@@ -8,11 +8,17 @@ needs C nested under B nested under A (ancestors, not necessarily parents).
 
 Block ids compare case-insensitively: Obsidian's metadata cache keys blocks
 by the lower-cased id, so `[[Note#^AbC]]` reaches `^abc`.
+
+Opt-in (`[links] heading_slugs`): "github" compares GitHub's anchors instead,
+as Foam, VS Code and GitHub read `[Key features](#key-features)`: both sides
+become slugs (lower case, punctuation dropped, each space a `-`, a repeated
+heading's slug numbered `-1`, `-2`); "both" accepts either comparison.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -22,6 +28,7 @@ from kbtool.model import BlockId, Heading, Note
 _STRIPPED = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
 
 SubpathKind = Literal["none", "heading", "block"]
+SlugStyle = Literal["obsidian", "github", "both"]
 
 
 def strip_heading(text: str) -> str:
@@ -34,6 +41,27 @@ def heading_key(text: str) -> str:
     """What two headings compare by: stripped and lower-cased (memoised: vaults repeat
     the same headings, `## Summary`, `## Related`, thousands of times)."""
     return strip_heading(text).lower()
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor (github-slugger): lower-cased, every character that is
+    not a letter, mark, digit, `_`, `-` or space removed, each space a `-`."""
+    kept = (c for c in text.strip().lower() if c in "-_ " or unicodedata.category(c)[0] in "LMN")
+    return "".join(kept).replace(" ", "-")
+
+
+def _github_slugs(headings: tuple[Heading, ...] | list[Heading]) -> dict[str, Heading]:
+    """Each heading by its anchor; a repeated slug gets `-1`, `-2`, ... as on GitHub."""
+    seen: dict[str, int] = {}
+    anchors: dict[str, Heading] = {}
+    for heading in headings:
+        base = slug = github_slug(heading.text)
+        while slug in seen:
+            seen[base] += 1
+            slug = f"{base}-{seen[base]}"
+        seen[slug] = 0
+        anchors[slug] = heading
+    return anchors
 
 
 def subpath_kind(subpath: str) -> SubpathKind:
@@ -65,18 +93,30 @@ class SubpathIndex:
 
     headings: dict[str, list[Heading]] = field(default_factory=dict)
     blocks: dict[str, BlockId] = field(default_factory=dict)
+    style: SlugStyle = "obsidian"
+    anchors: dict[str, Heading] = field(default_factory=dict)  # by GitHub slug
 
     @classmethod
-    def for_note(cls, note: Note) -> SubpathIndex:
-        index = cls()
+    def for_note(cls, note: Note, style: SlugStyle = "obsidian") -> SubpathIndex:
+        index = cls(style=style)
         for heading in note.headings:
             index.headings.setdefault(heading_key(heading.text), []).append(heading)
         for block in note.block_ids:
             index.blocks.setdefault(block.id.lstrip("^").lower(), block)
+        if style != "obsidian":
+            index.anchors = _github_slugs(note.headings)
         return index
 
     def find_heading(self, subpath: str) -> Heading | None:
         """The heading a `#A#B` subpath reaches, or None."""
+        found = None
+        if self.style != "github":
+            found = self._find_obsidian(subpath)
+        if found is None and self.style != "obsidian":
+            found = self._find_github(subpath)
+        return found
+
+    def _find_obsidian(self, subpath: str) -> Heading | None:
         chain = [heading_key(part) for part in heading_chain(subpath)]
         if not chain:
             return None
@@ -87,6 +127,16 @@ class SubpathIndex:
                 return heading
         return None
 
+    def _find_github(self, subpath: str) -> Heading | None:
+        """`#key-features` (or `#Key Features`, slugged alike) as GitHub anchors it; in
+        a chain `#A#B`, B's anchor under headings whose slugs are A's."""
+        chain = [github_slug(part) for part in heading_chain(subpath)]
+        heading = self.anchors.get(chain[-1]) if chain else None
+        if heading is None or len(chain) == 1:
+            return heading
+        parents = [github_slug(p) for p in heading.parents]
+        return heading if _is_subsequence(chain[:-1], parents) else None
+
     def find_block(self, subpath: str) -> BlockId | None:
         """The block a `#^id` subpath reaches, or None."""
         return self.blocks.get(subpath[2:].strip().lower())
@@ -95,20 +145,29 @@ class SubpathIndex:
         """A subpath that exists and is close to `subpath`, for "did you mean".
 
         When the last heading exists but not under the given chain, the answer is
-        its real chain (`#Top#Sub`); otherwise the closest heading by spelling.
+        its real chain (`#Top#Sub`); otherwise the closest heading by spelling. With
+        GitHub slugs only, the answer is the heading's anchor (`#key-features`).
         """
         chain = heading_chain(subpath)
         if not chain or not self.headings:
             return None
         same = self.headings.get(heading_key(chain[-1]))
         if same:
-            return "#" + "#".join((*same[0].parents, same[0].text))
+            return self._shown(same[0], "#" + "#".join((*same[0].parents, same[0].text)))
         from rapidfuzz import fuzz, process
 
         match = process.extractOne(
             heading_key(chain[-1]), list(self.headings), scorer=fuzz.ratio, score_cutoff=70
         )
-        return "#" + self.headings[match[0]][0].text if match else None
+        if not match:
+            return None
+        heading = self.headings[match[0]][0]
+        return self._shown(heading, "#" + heading.text)
+
+    def _shown(self, heading: Heading, obsidian_form: str) -> str:
+        if self.style != "github":
+            return obsidian_form
+        return "#" + next(slug for slug, h in self.anchors.items() if h is heading)
 
 
 def section_lines(note: Note, heading: Heading) -> tuple[int, int]:

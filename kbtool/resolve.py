@@ -20,6 +20,13 @@ starts with `./` or `../` (Obsidian writes these with "New link format:
 relative path") is first tried relative to the source's folder; if that
 names no file, the dot segments are dropped and the rest resolves vault-wide.
 
+Opt-in extensions for other tools' conventions (`[links]` in kbtool.toml, all
+off by default): when no file matches, a path under one of `generated_pages`
+(Quartz's `tags/...`) or, with `folder_pages`, a folder link (`[[advanced/]]`)
+to a folder that holds notes is a page the publisher generates (the folder's
+`index.md` when there is one), not a broken link; `allow_unresolved` makes a
+link to a note not yet written KB208's case.
+
 Every lookup goes through dicts built once per vault (by lower-cased last
 path component, by exact path, by lower-cased alias), and results are
 memoised per normalised path (per source folder too when the answer depends
@@ -37,16 +44,22 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kbtool.headings import SubpathIndex
 from kbtool.linktext import has_scheme, normalise_target
 from kbtool.model import Link, Note
+from kbtool.obsidian_settings import LinkFormat
 from kbtool.registry import Finding
 from kbtool.suggest import NameIndex
 
 if TYPE_CHECKING:
+    from kbtool.config import LinksConfig
     from kbtool.vault import Vault
 
 # Why a candidate was chosen among several; KB202 quotes these.
 SAME_FOLDER = "the only note in the same folder as the source"
 SHORTEST = "the shortest path"
 ALPHABETICAL = "first alphabetically"
+# Unresolved on purpose: a page the publisher generates, a folder's listing page.
+GENERATED = "generated"
+FOLDER = "folder"
+FOLDER_INDEX = "the folder's index.md"  # a folder link, with folder_pages, to a folder's page
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +70,9 @@ class Resolution:
     `candidates` lists every file that matched when more than one did (the
     chosen one first), else is empty. `reason` says how the target was found:
     "source", "exact", "unique", "relative", "alias", or one of SAME_FOLDER,
-    SHORTEST, ALPHABETICAL; "" when unresolved. `key` is the normalised path.
+    SHORTEST, ALPHABETICAL; "" when unresolved, or GENERATED / FOLDER when no
+    file matches but `[links]` says the publisher makes that page. `key` is the
+    normalised path.
     """
 
     target: str | None
@@ -68,6 +83,11 @@ class Resolution:
     @property
     def ambiguous(self) -> bool:
         return self.target is not None and len(self.candidates) > 1
+
+    @property
+    def generated(self) -> bool:
+        """No file, but a page the publisher makes (`[links] generated_pages`, `folder_pages`)."""
+        return self.reason in (GENERATED, FOLDER)
 
 
 class ResolvedLink(NamedTuple):
@@ -111,12 +131,20 @@ def link_label(link: Link) -> str:
     return f"{bang}[[{link.path}{link.subpath}]]"
 
 
+def _default_links() -> LinksConfig:
+    """Obsidian's own link rules; imported here so that `kbtool rules` needs no pydantic."""
+    from kbtool.config import LinksConfig
+
+    return LinksConfig()
+
+
 @dataclass
 class Resolver:
     """Resolves link paths against one vault; build with `Resolver.for_vault(vault)`."""
 
     files: tuple[str, ...]
-    resolve_aliases: bool = False
+    links: LinksConfig = field(default_factory=_default_links)
+    link_format: LinkFormat = "shortest"  # Obsidian's "New link format", for fixes
     _exact: dict[str, str] = field(default_factory=dict)
     _by_name: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _aliases: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -133,11 +161,13 @@ class Resolver:
     _stems: dict[str, str] | None = None
     _suggestions: dict[str, str | None] = field(default_factory=dict)
     _subpaths: dict[str, SubpathIndex] = field(default_factory=dict)
+    _folders: dict[str, str] | None = None
 
     @classmethod
     def for_vault(cls, vault: Vault) -> Resolver:
         files = tuple(vault.notes) + tuple(vault.attachments)
-        resolver = cls(files, vault.config.settings.links.resolve_aliases)
+        links = vault.config.settings.links
+        resolver = cls(files, links, vault.config.new_link_format)
         resolver._notes = dict(vault.notes)
         resolver._extensions = frozenset(
             a.rsplit(".", 1)[1].lower() for a in vault.attachments if "." in a.rsplit("/", 1)[-1]
@@ -167,6 +197,8 @@ class Resolver:
         found = self._memo.get((folder, key))
         if found is None:
             found = self._resolve(key, folder)
+            if found.target is None:
+                found = self._publisher_page(key, folder) or found
             if found.ambiguous or key.startswith(("./", "../")):
                 self._memo[(folder, key)] = found
             else:
@@ -194,7 +226,7 @@ class Resolver:
             for f in self._by_name.get(_last_component(lowered), ())
             if _lower_key(f) == lowered or _lower_key(f).endswith(tail)
         ]
-        if not candidates and self.resolve_aliases:
+        if not candidates and self.links.resolve_aliases:
             candidates = list(dict.fromkeys(self._aliases.get(lowered, ())))
             if len(candidates) == 1:
                 return Resolution(candidates[0], key, (), "alias")
@@ -203,6 +235,43 @@ class Resolver:
         if len(candidates) == 1:
             return Resolution(candidates[0], key, (), "unique")
         return _choose(candidates, key, folder)
+
+    def _publisher_page(self, key: str, folder: str) -> Resolution | None:
+        """A path no file matches that `[links]` declares a generated page: a folder link
+        (`[[advanced/]]`, `./features/`) to a folder of notes with `folder_pages` (its
+        `index.md` when it has one: Quartz shows that note as the folder's page), or a path
+        under one of `generated_pages` (whole components: "tags/" covers `tags/a/b`)."""
+        stripped = key
+        while stripped.startswith(("./", "../")):
+            stripped = stripped.split("/", 1)[1]
+        if self.links.folder_pages and key.endswith("/"):
+            wanted = [stripped.rstrip("/").lower()]
+            if key.startswith(("./", "../")):  # relative first, then dots dropped, as for files
+                wanted.insert(0, posixpath.normpath(posixpath.join(folder, key)).lower())
+            folders = self._note_folders()
+            for found in (folders[w] for w in wanted if w in folders):
+                index = self._exact.get(f"{found}/index")
+                if index is not None and is_note(index):
+                    return Resolution(index, key, (), FOLDER_INDEX)
+                return Resolution(None, key, (), FOLDER)
+        lowered = stripped.lower()
+        for prefix in self.links.generated_pages:
+            base = prefix.rstrip("/")
+            if lowered.rstrip("/") == base or lowered.startswith(base + "/"):
+                return Resolution(None, key, (), GENERATED)
+        return None
+
+    def _note_folders(self) -> dict[str, str]:
+        """Every folder that holds a note, at any depth, by its lower-cased path."""
+        if self._folders is None:
+            folders: dict[str, str] = {}
+            for path in self._notes:
+                parent = posixpath.dirname(path)
+                while parent and parent.lower() not in folders:
+                    folders[parent.lower()] = parent
+                    parent = posixpath.dirname(parent)
+            self._folders = folders
+        return self._folders
 
     def resolve_link(self, note: Note, link: Link) -> Resolution:
         """Resolve one link of `note` (external Markdown links resolve to nothing)."""
@@ -255,7 +324,9 @@ class Resolver:
         """The headings and block ids of the note at `path`, indexed once per note."""
         index = self._subpaths.get(path)
         if index is None:
-            index = self._subpaths[path] = SubpathIndex.for_note(self._notes[path])
+            index = self._subpaths[path] = SubpathIndex.for_note(
+                self._notes[path], self.links.heading_slugs
+            )
         return index
 
     def is_attachment_path(self, path: str) -> bool:
@@ -270,6 +341,20 @@ class Resolver:
             and self.is_attachment_path(item.link.path)
         )
 
+    def is_placeholder(self, item: ResolvedLink) -> bool:
+        """With `[links] allow_unresolved`, a link to a note not yet written: KB208's case.
+
+        Not a file (attachment extension), a folder (`[[guides/]]`) or a generated page,
+        and not an alias of a note that exists (that is a mistake with a fix, KB201)."""
+        return (
+            self.links.allow_unresolved
+            and item.target is None
+            and not item.resolution.generated
+            and not item.resolution.key.endswith("/")  # a folder, not a note
+            and not self.is_attachment_path(item.link.path)
+            and not self.alias_owners(item.link.path)
+        )
+
     # -- suggestions -----------------------------------------------------
 
     def alias_owners(self, path: str) -> list[str]:
@@ -282,6 +367,17 @@ class Resolver:
         name = key.rsplit("/", 1)[-1]
         same_name = self._by_name.get(name.lower(), [])
         return name if len(same_name) <= 1 else key
+
+    def new_link_path(self, target: str, source: str) -> str:
+        """The path Obsidian writes in a new link from `source` to `target`, by the vault's
+        "New link format": the shortest unambiguous one, the vault path, or a path
+        relative to the source's folder."""
+        key = target[:-3] if is_note(target) else target
+        if self.link_format == "absolute":
+            return key
+        if self.link_format == "relative":
+            return posixpath.relpath(key, posixpath.dirname(source) or ".")
+        return self.link_text(target)
 
     def suggest(self, path: str) -> str | None:
         """A hint for a link that matches nothing: an alias owner, else the closest name.

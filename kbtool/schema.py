@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, create_model
 
-from kbtool.config import RESERVED_LISTS, FieldKind, SchemaConfig
+from kbtool.config import RESERVED_LISTS, SEED_FIELDS, FieldKind, SchemaConfig
 from kbtool.model import Note
 from kbtool.registry import Finding
 
@@ -196,12 +196,21 @@ class SchemaReport:
 
 
 class SchemaValidator:
-    """One pydantic model per note type, built once per run."""
+    """One pydantic model per note type, built once per run.
 
-    def __init__(self, schema: SchemaConfig) -> None:
+    `obsidian_kinds` are the property types Obsidian records for the vault
+    (`.obsidian/types.json`): they hold for every note, typed or not, over the
+    seed's kinds; `[schema.fields]` in kbtool.toml wins over both.
+    """
+
+    def __init__(
+        self, schema: SchemaConfig, obsidian_kinds: dict[str, FieldKind] | None = None
+    ) -> None:
+        kinds = obsidian_kinds or {}
         self.schema = schema
-        self.fields = schema.all_fields()
-        self._models: dict[str | None, type[BaseModel]] = {None: _model("generic", GENERIC_FIELDS)}
+        self.fields = {**SEED_FIELDS, **kinds, **schema.fields}
+        generic = _model("generic", {**GENERIC_FIELDS, **kinds})
+        self._models: dict[str | None, type[BaseModel]] = {None: generic}
 
     def fields_for(self, type_name: str) -> dict[str, FieldKind]:
         declared = self.schema.types.get(type_name)
@@ -302,7 +311,7 @@ def _tags_fix(key: str, value: Any) -> dict[str, Any] | None:
 
 def validate_vault(vault: Vault) -> SchemaReport:
     """Run the schema over every note once; rules KB101 to KB104 read the result."""
-    validator = SchemaValidator(vault.config.schema)
+    validator = SchemaValidator(vault.config.schema, vault.config.property_kinds)
     report = SchemaReport()
     for note in vault.notes.values():
         validator.validate(note, report)

@@ -152,9 +152,11 @@ def load_vault(
     skipped: list[str] = []
     note_files: list[tuple[str, Path]] = []
     attachments: list[str] = []
+    templates = (config.templates_folder or "\0") + "/"  # its notes are templates, not notes
     for rel, path in iter_vault_files(root_path, config.settings.exclude, skipped):
         if rel.lower().endswith(".md"):
-            note_files.append((rel, path))
+            if not rel.startswith(templates):
+                note_files.append((rel, path))
         elif rel != CONFIG_NAME:
             attachments.append(rel)
     note_files.sort()

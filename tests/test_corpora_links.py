@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from kbtool.check import check
+from kbtool.config import build_config
 from kbtool.graph import UNRESOLVED_PREFIX
 from kbtool.model import Link
 from kbtool.resolve import Resolution
@@ -61,9 +63,15 @@ class Corpus:
         return {n for n in self.vault.graph.nodes if n.startswith(UNRESOLVED_PREFIX)}
 
 
+#: kbtool.toml text that checks the templates folder too (by default, the folder that
+#: .obsidian names for templates is left out): the template facts below need it.
+TEMPLATES_CHECKED = '[obsidian]\ntemplates_folder = ""'
+
+
 @functools.cache
-def _corpus(root: Path) -> Corpus:
-    vault = load_vault(root)
+def _corpus(root: Path, toml: str = "") -> Corpus:
+    """The vault checked with the defaults, or with the kbtool.toml text `toml`."""
+    vault = load_vault(root, config=build_config(root, tomllib.loads(toml)))
     result = check(vault, select=["KB2", "KB3"], today=TODAY)
     return Corpus(vault, frozenset((d.path, d.line, d.code) for d in result.diagnostics))
 
@@ -101,7 +109,19 @@ def _heading_line(c: Corpus, path: str, line: int, raw: str) -> int | None:
 # obsidian-tasks-docs: 1,265 links, one truly broken
 
 
-def test_tasks_only_broken_link_is_the_image_template(tasks: Corpus) -> None:
+def test_tasks_templates_folder_from_templater_is_not_checked(tasks: Corpus) -> None:
+    # .obsidian/plugins/templater-obsidian/data.json names _meta/templates as the
+    # templates folder: its 11 notes are not loaded, so no link finding is left at all
+    # and README.md is the only orphan.
+    assert not [p for p in tasks.vault.notes if p.startswith("_meta/templates/")]
+    assert len(tasks.vault.notes) == 107
+    assert tasks.link_findings() == set()
+    assert tasks.unresolved_nodes() == set()
+    assert tasks.codes("KB301") == {("README.md", 1, "KB301")}
+
+
+def test_tasks_only_broken_link_is_the_image_template(corpora: Path) -> None:
+    tasks = _corpus(corpora / "obsidian-tasks-docs" / "vault", TEMPLATES_CHECKED)
     # _meta/templates/image embed.md:4 is a Templater template:
     # ![<%* tR += caption %>](../images/insert-filename-here.png); images/ holds no such
     # file (neither _meta/images/ nor images/). Every other link, 1,264 of them, resolves,
@@ -110,7 +130,8 @@ def test_tasks_only_broken_link_is_the_image_template(tasks: Corpus) -> None:
     assert tasks.unresolved_nodes() == {"unresolved:../images/insert-filename-here.png"}
 
 
-def test_tasks_orphans_are_readme_and_templates(tasks: Corpus) -> None:
+def test_tasks_orphans_are_readme_and_templates(corpora: Path) -> None:
+    tasks = _corpus(corpora / "obsidian-tasks-docs" / "vault", TEMPLATES_CHECKED)
     # README.md links only to https://publish.obsidian.md; these _meta/templates files hold
     # Templater code, callouts or a mermaid fence and no internal link (two have a
     # github.com link), and nothing links to them.
@@ -352,7 +373,21 @@ KEPANO_BROKEN = {
 }
 
 
-def test_kepano_broken_links(kepano: Corpus) -> None:
+def test_kepano_templates_folder_is_not_checked(kepano: Corpus) -> None:
+    # .obsidian/templates.json names Templates/: its 52 notes are not loaded, and the
+    # 10 template findings go with them; Templates/Bases/*.base stay attachments (the
+    # Categories notes embed them) and still resolve.
+    assert not [p for p in kepano.vault.notes if p.startswith("Templates/")]
+    assert kepano.link_findings() == {
+        (p, line, "KB201") for p, line in KEPANO_BROKEN if not p.startswith("Templates/")
+    }
+    assert len(kepano.link_findings()) == 41
+    resolution = kepano.resolve("Categories/Evergreen.md", 7, "![[Evergreen.base]]")
+    assert resolution.target == "Templates/Bases/Evergreen.base"
+
+
+def test_kepano_broken_links(corpora: Path) -> None:
+    kepano = _corpus(corpora / "kepano-obsidian" / "vault", TEMPLATES_CHECKED)
     # 51 findings, one per line. None names an existing note (no Categories/ or
     # References/ note of these names), none is an alias (the only aliases in the vault
     # are BOTW and July 2023), none is ambiguous.
@@ -383,7 +418,8 @@ def test_kepano_property_list_item_is_an_edge(kepano: Corpus) -> None:
     }
 
 
-def test_kepano_orphans_that_hold_no_link_at_all(kepano: Corpus) -> None:
+def test_kepano_orphans_that_hold_no_link_at_all(corpora: Path) -> None:
+    kepano = _corpus(corpora / "kepano-obsidian" / "vault", TEMPLATES_CHECKED)
     # Readme.md links only to https:// pages; these three templates hold no [[...]] at all
     # (frontmatter `created: {{date}}` and tags only). Orphans under any reading of YAML.
     orphans = kepano.codes("KB301")
@@ -400,15 +436,6 @@ def test_kepano_orphans_that_hold_no_link_at_all(kepano: Corpus) -> None:
 # Tables across the vaults: (vault, path, line, ...) as found in the notes
 
 RESOLVES = [
-    # `<% tp.file.include("[[standard frontmatter]]") %>`: Templater syntax is plain
-    # text to Obsidian (`<%` opens no HTML block), so the wiki-link counts.
-    (
-        "obsidian-tasks-docs",
-        "_meta/templates/new documentation file.md",
-        1,
-        "[[standard frontmatter]]",
-        "_meta/templates/standard frontmatter.md",
-    ),
     # In a table: [[Sorting\|Sort]]; `\|` separates the display text.
     ("obsidian-tasks-docs", "Quick Reference.md", 13, "[[Sorting\\|Sort]]", "Queries/Sorting.md"),
     # ../../images/... from Getting Started/ climbs above the vault root; the rest,
@@ -541,6 +568,20 @@ RESOLVES = [
         "![[Evergreen.base]]",
         "Templates/Bases/Evergreen.base",
     ),
+]
+
+
+# Links in templates, with the templates folder checked.
+TEMPLATE_RESOLVES = [
+    # `<% tp.file.include("[[standard frontmatter]]") %>`: Templater syntax is plain
+    # text to Obsidian (`<%` opens no HTML block), so the wiki-link counts.
+    (
+        "obsidian-tasks-docs",
+        "_meta/templates/new documentation file.md",
+        1,
+        "[[standard frontmatter]]",
+        "_meta/templates/standard frontmatter.md",
+    ),
     # ![[Movies.base#Actor]]: a view of a base; the subpath is not a heading.
     (
         "kepano-obsidian",
@@ -552,11 +593,14 @@ RESOLVES = [
 ]
 
 
-@pytest.mark.parametrize(("vault", "path", "line", "raw", "target"), RESOLVES)
+@pytest.mark.parametrize(
+    ("vault", "path", "line", "raw", "target", "toml"),
+    [(*row, "") for row in RESOLVES] + [(*row, TEMPLATES_CHECKED) for row in TEMPLATE_RESOLVES],
+)
 def test_tricky_links_resolve(
-    corpora: Path, vault: str, path: str, line: int, raw: str, target: str
+    corpora: Path, vault: str, path: str, line: int, raw: str, target: str, toml: str
 ) -> None:
-    resolution = _corpus(corpora / vault / "vault").resolve(path, line, raw)
+    resolution = _corpus(corpora / vault / "vault", toml).resolve(path, line, raw)
     assert resolution.target == target
     assert not resolution.ambiguous
 

@@ -118,6 +118,7 @@ def command(
       kbtool check --output-format full
       kbtool check --statistics
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
+      kbtool check vault -v        # also: settings read from .obsidian/, folders left out
     """
     from kbtool.check import SelectionError, check
     from kbtool.discover import TargetError, split_targets

@@ -144,7 +144,8 @@ def open_vault(
 ) -> Vault:
     """Find the vault (`kbtool.discover`: `path` when given, else from `note_path` or the
     current folder) and load it, exiting 2 with one line on a missing vault or bad
-    kbtool.toml. Verbose output names the root chosen and why.
+    kbtool.toml. Verbose output names the root chosen and why, then what the
+    configuration read from `.obsidian/` or left out (the templates folder).
 
     On a terminal, a progress bar appears for large vaults (on stderr, so
     that piped output stays clean). Commands use the parse cache unless told not
@@ -160,12 +161,15 @@ def open_vault(
     if show_progress and sys.stderr.isatty():
         progress = _progress_bar()
     try:
-        return load_vault(root.path, progress=progress, cache=cache)
+        vault = load_vault(root.path, progress=progress, cache=cache)
     except (VaultError, ConfigError) as exc:
         fail(str(exc))
     finally:
         if progress is not None:
             progress(-1, -1)
+    for notice in vault.config.notices:  # what .obsidian/ said, what was left out
+        note(notice)
+    return vault
 
 
 def _progress_bar() -> Callable[[int, int], None]:

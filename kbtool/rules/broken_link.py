@@ -18,10 +18,11 @@ def broken_message(resolver: Resolver, item: ResolvedLink) -> str:
     message = f"{shown} matches no {what}"
     owners = resolver.alias_owners(link.path)
     suggestion = resolver.suggest(link.path)
-    if owners and suggestion:
+    if owners:
+        written = f"[[{resolver.new_link_path(owners[0], item.note.path)}|{link.path}]]"
         return (
             f"{message}; '{link.path}' is an alias of {owners[0]}, but aliases are not "
-            f"link targets: write {suggestion}"
+            f"link targets: write {written}"
         )
     if suggestion:
         return f"{message}; did you mean {suggestion}?"
@@ -32,7 +33,8 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
     """`[[AI]]` -> `[[Artificial Intelligence|AI]]` when exactly one note has the alias.
 
     Only for a plain wiki-link in the body, without display text, on one line: what
-    Obsidian's own link suggester would have written.
+    Obsidian's own link suggester would have written, in the vault's new link format
+    (`.obsidian/app.json` `newLinkFormat`, or `[obsidian] new_link_format`).
     """
     link, span = item.link, item.link.span
     owners = resolver.alias_owners(link.path)
@@ -44,7 +46,8 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
         or span.line != span.end_line
     ):
         return None
-    new = f"[[{resolver.link_text(owners[0])}{link.subpath}|{link.path}]]"
+    written = resolver.new_link_path(owners[0], item.note.path)
+    new = f"[[{written}{link.subpath}|{link.path}]]"
     return {
         "description": f"link to {owners[0]}, whose alias this is",
         "line": span.line,
@@ -62,9 +65,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     match on the end of a path, whole folder names only. Obsidian shows such a link as a
     note that does not exist yet. Aliases are not link targets: when the path is an alias
     of a note, the message gives the `[[Note|alias]]` to write; otherwise it suggests the
-    closest note name. An embed of a missing image or PDF is KB205 instead."""
+    closest note name. An embed of a missing image or PDF is KB205 instead.
+
+    Opt-in, in `[links]`: `generated_pages` and `folder_pages` name pages that the
+    publisher (Quartz) makes, which no file matches; with `allow_unresolved`, a link
+    to a note not yet written is KB208 (info) instead."""
     resolver = ctx.vault.resolver
     for item in resolver.resolved_links():
-        if item.target is not None or resolver.is_missing_attachment(item):
+        if item.target is not None or item.resolution.generated:
+            continue
+        if resolver.is_missing_attachment(item) or resolver.is_placeholder(item):
             continue
         yield item.finding(broken_message(resolver, item), alias_fix(resolver, item))

@@ -19,15 +19,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Obsidian gives each property name one type for the whole vault. A key that is a
     number in some notes and text in others shows wrongly in some of them. The type that
     most notes use wins; each note that differs is reported. Empty values fit any type.
-    Obsidian's own list keys (tags, aliases, cssclasses) have a fixed type: KB102
-    reports those."""
+    Obsidian's own list keys (tags, aliases, cssclasses) have a fixed type, and so has
+    every key that `.obsidian/types.json` types (`"last": "date"`): KB102 reports a value
+    of another type there, against the type Obsidian set, whatever most notes hold."""
     from kbtool.config import RESERVED_LISTS
     from kbtool.schema import property_type
 
+    fixed = {*RESERVED_LISTS, *ctx.config.property_kinds}
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for note in ctx.vault.notes.values():
         for key, value in note.meta.items():
-            if key in RESERVED_LISTS:
+            if key in fixed:
                 continue
             kind = property_type(value)
             if kind is not None:

@@ -23,7 +23,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     compare as Obsidian compares them: punctuation (`. : # | ^ [ ] ...`) counts as a
     space, runs of spaces as one, and case is ignored, so `[[Note#wifi 2 4]]` reaches
     `## Wifi 2.4`. Obsidian opens the note at its top instead. Headings in code blocks do
-    not count; subpaths on attachments (`#page=3` on a PDF) are not checked."""
+    not count; subpaths on attachments (`#page=3` on a PDF) are not checked. For vaults
+    written for Foam, VS Code or GitHub, `[links] heading_slugs = "github"` (or "both")
+    compares GitHub's anchors instead: `[Key features](#key-features)`."""
     resolver = ctx.vault.resolver
     for item in resolver.subpath_links():
         subpath = item.link.subpath
