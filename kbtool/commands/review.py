@@ -24,6 +24,10 @@ from kbtool.review.render import render_agenda, render_due
 from kbtool.review.schedule import ReviewPolicy, agenda, due_reviews
 from kbtool.vault import Vault
 
+#: Bounds of --within and --weeks: a century of days, a decade of weeks (one line each).
+MAX_WITHIN_DAYS = 36_500
+MAX_AGENDA_WEEKS = 520
+
 
 def _policy(vault: Vault) -> ReviewPolicy:
     try:
@@ -35,11 +39,11 @@ def _policy(vault: Vault) -> ReviewPolicy:
 def _within_option(func: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--within",
-        type=click.IntRange(min=0),
+        type=click.IntRange(0, MAX_WITHIN_DAYS),
         default=0,
         show_default=True,
         metavar="DAYS",
-        help="Also list notes that fall due in the next DAYS days.",
+        help=f"Also list notes that fall due in the next DAYS days (0 to {MAX_WITHIN_DAYS}).",
     )(func)
 
 
@@ -82,10 +86,10 @@ def due_command(vault: Path, within: int, fmt: str, today: dt.date) -> None:
 @vault_argument
 @click.option(
     "--weeks",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_AGENDA_WEEKS),
     default=4,
     show_default=True,
-    help="How many ISO weeks to show, from the current one.",
+    help=f"How many ISO weeks to show, from the current one (1 to {MAX_AGENDA_WEEKS}).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -128,7 +132,13 @@ def done_command(
       kbtool review done "Networking/Kube-proxy.md"
       kbtool review done Kube-proxy --rating easy --vault vault
     """
-    from kbtool.review.done import ReviewError, commit_review, find_note, prepare_review
+    from kbtool.review.done import (
+        PendingReview,
+        ReviewError,
+        commit_review,
+        find_note,
+        prepare_review,
+    )
     from kbtool.review.log import ReviewLog, ReviewLogError
 
     loaded = open_vault(vault_path)
@@ -138,10 +148,17 @@ def done_command(
     except ReviewLogError as exc:
         fail(str(exc))
     failed = recorded = False
+    pendings: dict[str, PendingReview] = {}  # everything is computed before anything is written
     for arg in notes:
         try:
             path = find_note(loaded, arg)
-            pending = prepare_review(loaded, path, today, rating, log, policy)
+            if path not in pendings:
+                pendings[path] = prepare_review(loaded, path, today, rating, log, policy)
+        except ReviewError as exc:
+            click.echo(f"kbtool: error: {exc}", err=True)
+            failed = True
+    for pending in pendings.values():
+        try:
             commit_review(pending, log)
             recorded = True
         except ReviewError as exc:
@@ -149,7 +166,7 @@ def done_command(
             failed = True
             continue
         click.echo(
-            f"{path}: reviewed {today.isoformat()}; next review "
+            f"{pending.path}: reviewed {today.isoformat()}; next review "
             f"{pending.next_due.isoformat()} ({pending.interval})"
         )
     if recorded:

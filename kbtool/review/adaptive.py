@@ -19,6 +19,8 @@ import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING, Any, Literal
 
+from kbtool.dates import shift
+
 if TYPE_CHECKING:  # fsrs is imported on first use: most commands never need it
     from fsrs import Card, Scheduler
 
@@ -55,7 +57,7 @@ def starting_card(path: str, base: dt.date | None, interval_days: int | None) ->
         step=None,
         stability=float(interval_days),
         difficulty=START_DIFFICULTY,
-        due=_utc(base + dt.timedelta(days=interval_days)),
+        due=_utc(shift(base, days=interval_days)),
         last_review=_utc(base),
     )
 

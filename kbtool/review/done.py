@@ -1,7 +1,8 @@
 """Record a review: set `last_reviewed` (and in FSRS mode `review_interval`) in a note.
 
 The work is split in two so that nothing is written until everything is
-known: `prepare_review` reads the note and computes its new bytes;
+known: `prepare_review` reads the note and computes its new bytes, its next
+due date and its log entry (anything that can fail fails there);
 `commit_review` writes them atomically, refusing if the file changed since
 it was read. Only the bytes of the review fields change (see `edit.py`).
 """
@@ -42,11 +43,8 @@ class PendingReview:
     rating: str | None
     mode: str
     interval: Interval
+    next_due: dt.date
     card: dict[str, Any] | None  # FSRS card state to store (fsrs mode only)
-
-    @property
-    def next_due(self) -> dt.date:
-        return self.interval.after(self.day)
 
 
 def find_note(vault: Vault, arg: str, cwd: Path | None = None) -> str:
@@ -89,21 +87,27 @@ def prepare_review(
         text = set_frontmatter_value(text, "last_reviewed", day.isoformat())
         if mode == "fsrs":
             before = policy.schedule(note, day)
-            days, card = adaptive.review(
-                path,
-                log.cards.get(path),
-                rating or "good",
-                day,
-                base=before.base if before else None,
-                interval_days=before.interval_days if before else None,
-            )
+            try:
+                days, card = adaptive.review(
+                    path,
+                    log.cards.get(path),
+                    rating or "good",
+                    day,
+                    base=before.base if before else None,
+                    interval_days=before.interval_days if before else None,
+                )
+            except OverflowError:  # fsrs adds the interval to the date itself
+                raise ReviewError(
+                    f"{path}: no date after {day.isoformat()} in the calendar for the next "
+                    "review; not changed"
+                ) from None
             interval = Interval(days, "d")
             text = set_frontmatter_value(text, "review_interval", str(interval))
     except FrontmatterEditError as exc:
         raise ReviewError(f"{path}: {exc}; not changed") from exc
-    return PendingReview(
-        path, file, original, text.encode("utf-8"), day, rating, mode, interval, card
-    )
+    updated = text.encode("utf-8")
+    next_due = interval.after(day)
+    return PendingReview(path, file, original, updated, day, rating, mode, interval, next_due, card)
 
 
 def commit_review(pending: PendingReview, log: ReviewLog) -> None:

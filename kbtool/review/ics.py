@@ -17,6 +17,7 @@ from urllib.parse import quote
 from icalendar import Calendar, Event, Todo
 
 from kbtool import __version__
+from kbtool.dates import shift
 from kbtool.review.schedule import DueItem, scheduled
 
 if TYPE_CHECKING:
@@ -48,7 +49,10 @@ def _entry(
     entry.add("dtstamp", stamp)
     if component == "event":
         entry.add("dtstart", item.due)
-        entry.add("dtend", item.due + dt.timedelta(days=1))
+        if item.due < dt.date.max:
+            entry.add("dtend", shift(item.due, days=1))
+        else:  # the calendar's last day has no day after it to end on
+            entry.add("duration", dt.timedelta(days=1))
         entry.add("transp", "TRANSPARENT")  # a reminder, not busy time
     else:
         entry.add("due", item.due)
