@@ -17,12 +17,12 @@ External links (`https:`, `mailto:`) are not edges.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from kbtool.jsonout import json_text
 from kbtool.noteprops import note_tags, note_type
 
 if TYPE_CHECKING:
@@ -243,7 +243,7 @@ def _via_writer(writer: Callable[[nx.MultiDiGraph, Any], None]) -> Callable[[nx.
 
 
 _RENDERERS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
-    "json": lambda g: json.dumps(to_json(g), ensure_ascii=False, indent=2) + "\n",
+    "json": lambda g: json_text(to_json(g)),
     "graphml": _via_writer(nx.write_graphml),
     "gexf": _via_writer(nx.write_gexf),
     "dot": to_dot,

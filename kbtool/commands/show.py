@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import click
 
 from kbtool.commands.common import fail, open_vault, today_option, vault_option
+from kbtool.jsonout import json_text
 from kbtool.locate import NoteNotFound, locate_note
 from kbtool.resolve import link_label
 from kbtool.review.schedule import due_date
@@ -145,6 +145,6 @@ def command(note: str, vault_path: Path, fmt: str, today: dt.date) -> None:
         click.echo(f"kbtool: note: '{note}' also matches {', '.join(others)}", err=True)
     info = describe_note(vault, path)
     if fmt == "json":
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        click.echo(json_text(info), nl=False)
     else:
         click.echo(format_text(info, today), nl=False)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from kbtool.commands.common import open_vault, vault_argument
+from kbtool.jsonout import json_text
 from kbtool.stats import VaultStats, compute_stats, format_text, summary_rows
 
 
@@ -71,7 +71,7 @@ def command(vault: Path, fmt: str) -> None:
     """
     stats = compute_stats(open_vault(vault))
     if fmt == "json":
-        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json_text(stats.to_dict()), nl=False)
     elif sys.stdout.isatty():
         _print_rich(stats)
     else:

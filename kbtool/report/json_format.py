@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 
 from kbtool import __version__
 from kbtool.check import CheckResult
+from kbtool.jsonout import json_text
 
 
 def render(result: CheckResult, vault_root: str, colour: bool) -> str:
@@ -16,4 +16,4 @@ def render(result: CheckResult, vault_root: str, colour: bool) -> str:
         "summary": result.summary,
         "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    return json_text(document)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from kbtool import __version__
 from kbtool.check import CheckResult
+from kbtool.jsonout import json_text
 from kbtool.registry import all_rules
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -67,4 +67,4 @@ def render(result: CheckResult, vault_root: str, colour: bool) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kbtool.atomic import ConcurrentChangeError, write_atomic
+from kbtool.jsonout import json_text
 
 LOG_PATH = Path(".kbtool") / "reviews.json"
 VERSION = 1
@@ -61,7 +62,7 @@ class ReviewLog:
             "cards": dict(sorted(self.cards.items())),
             "reviews": self.reviews,
         }
-        data = (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        data = json_text(doc, indent=1).encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._original is None and self.path.exists():
