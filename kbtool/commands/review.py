@@ -231,7 +231,12 @@ def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> No
     metavar="ADDR",
     help="Recipient (repeat for several).",
 )
-@click.option("--from", "sender", metavar="ADDR", help="Sender (default: the first --to).")
+@click.option(
+    "--from",
+    "sender",
+    metavar="ADDR",
+    help="Sender (default: the first --to). Its domain names the Message-ID.",
+)
 @click.option("--starttls", is_flag=True, help="Upgrade the connection with STARTTLS.")
 @click.option("--ssl", "use_ssl", is_flag=True, help="Connect with TLS from the start (port 465).")
 @click.option("--user", metavar="USER", help="Log in as USER (needs --password-env).")
@@ -260,12 +265,27 @@ def remind_command(
     Example (cron, every morning at 7):
       0 7 * * * cd /path/to/vault && kbtool review remind --smtp localhost:25 --to me@example.org
     """
-    from kbtool.review.remind import SendError, SmtpSettings, build_digest, parse_hostport, send
+    from kbtool.review.remind import (
+        SendError,
+        SmtpSettings,
+        build_digest,
+        parse_address,
+        parse_hostport,
+        send,
+    )
 
     try:
         host, port = parse_hostport(smtp)
     except ValueError as exc:
         fail(f"--smtp: {exc}")
+    try:
+        recipients = [parse_address(value) for value in to]
+    except ValueError as exc:
+        fail(f"--to: {exc}")
+    try:
+        from_address = parse_address(sender) if sender is not None else recipients[0]
+    except ValueError as exc:
+        fail(f"--from: {exc}")
     password = None
     if user is not None:
         if password_env is None:
@@ -283,7 +303,7 @@ def remind_command(
             click.echo("kbtool: no note is due for review; nothing sent", err=True)
         return
     msg = build_digest(
-        items, today, vault_name=loaded.root.name, sender=sender or to[0], to=list(to)
+        items, today, vault_name=loaded.root.name, sender=from_address, to=recipients
     )
     try:
         send(msg, SmtpSettings(host, port, starttls, use_ssl, user, password))
