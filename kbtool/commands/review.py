@@ -22,6 +22,7 @@ from kbtool.config import ConfigError
 from kbtool.review.adaptive import RATINGS
 from kbtool.review.render import render_agenda, render_due
 from kbtool.review.schedule import ReviewPolicy, agenda, due_reviews
+from kbtool.review.vaultname import vault_name
 from kbtool.vault import Vault
 
 #: Bounds of --within and --weeks: a century of days, a decade of weeks (one line each).
@@ -198,8 +199,10 @@ def done_command(
 def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> None:
     """Write a calendar (RFC 5545) with one entry per scheduled note, at its due date.
 
-    UIDs are stable per note path, so a calendar app that subscribes to the
-    file moves an entry when its review is rescheduled.
+    UIDs are stable per vault name (name in kbtool.toml, else the folder's
+    name) and note path, so a calendar app that subscribes to the file moves
+    an entry when its review is rescheduled. With nothing scheduled the file
+    is still a valid, empty calendar.
 
     \b
     Examples:
@@ -303,7 +306,7 @@ def remind_command(
             click.echo("kbtool: no note is due for review; nothing sent", err=True)
         return
     msg = build_digest(
-        items, today, vault_name=loaded.root.name, sender=from_address, to=recipients
+        items, today, vault_name=vault_name(loaded), sender=from_address, to=recipients
     )
     try:
         send(msg, SmtpSettings(host, port, starttls, use_ssl, user, password))
