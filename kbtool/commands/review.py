@@ -155,6 +155,8 @@ def done_command(
             path = find_note(loaded, arg)
             if path not in pendings:
                 pendings[path] = prepare_review(loaded, path, today, rating, log, policy)
+                for warning in pendings[path].warnings:
+                    click.echo(f"kbtool: warning: {warning}", err=True)
         except ReviewError as exc:
             click.echo(f"kbtool: error: {exc}", err=True)
             failed = True
