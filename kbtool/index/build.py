@@ -40,8 +40,8 @@ class Entry:
     summary: str
     target: str
     link: str
-    modified: dt.datetime
-    modified_source: Source
+    modified: dt.datetime | None  # None: an unreadable file, with no date and no mtime
+    modified_source: Source | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,7 @@ def build_index(
     entries: dict[str, Entry] = {}
     for path, note in notes.items():
         target = namer.target(path)
-        instant, source = modified_at(note)
+        instant, source = modified_at(note) or (None, None)
         entries[path] = Entry(
             path=path,
             title=note.title,

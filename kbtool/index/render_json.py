@@ -15,8 +15,8 @@ from kbtool.index.tagtree import TagNode
 from kbtool.jsonout import json_text
 
 
-def _instant(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+def _instant(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def _entry(entry: Entry) -> dict[str, Any]:
