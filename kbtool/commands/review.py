@@ -234,7 +234,7 @@ def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> No
     required=True,
     multiple=True,
     metavar="ADDR",
-    help="Recipient (repeat for several).",
+    help="Recipient, a plain address such as me@example.org (repeat for several).",
 )
 @click.option(
     "--from",
@@ -265,6 +265,9 @@ def remind_command(
     today: dt.date,
 ) -> None:
     """E-mail a digest of the notes due for review. Sends nothing when none is due.
+
+    Every address and the SMTP host are checked first: a bad one is exit 2
+    and nothing is sent. The digest says Auto-Submitted: auto-generated.
 
     \b
     Example (cron, every morning at 7):
