@@ -217,7 +217,9 @@ def ics_command(vault: Path, output: Path, component: str, today: dt.date) -> No
     _policy(loaded)
     data = build_calendar(loaded, today, component)  # type: ignore[arg-type]
     if str(output) == "-":
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)  # bytes as built: CRLF line ends, UTF-8
+        sys.stdout.buffer.flush()
         return
     try:
         write_atomic(output, data)
