@@ -160,3 +160,11 @@ def test_fsrs_review_done_of_a_note_with_a_huge_interval(vault: Path) -> None:
     result = _run("review", "done", "Huge", "--vault", str(vault), "--today", "2026-11-26")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith("Huge.md: reviewed 2026-11-26; next review ")
+
+
+def test_fsrs_review_done_of_a_note_created_on_the_last_day(vault: Path) -> None:
+    """Its schedule is held at 9999-12-31 (0 days): it starts as a new fsrs card."""
+    (vault / "kbtool.toml").write_text('[review]\nmode = "fsrs"\n')
+    result = _run("review", "done", "Late", "--vault", str(vault), "--today", "2026-11-26")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "Late.md: reviewed 2026-11-26; next review 2026-11-28 (2d)\n"

@@ -141,3 +141,22 @@ def test_every_card_that_passes_the_check_can_be_reviewed(card: Any, day: dt.dat
     if adaptive.card_problem(card) is None:
         days, state = adaptive.review("n.md", card, "good", day)
         assert days >= 1 and adaptive.card_problem(state) is None
+
+
+_LATE = dt.date.max - dt.timedelta(days=36_500)  # fsrs's longest interval: no date after it
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(), st.one_of(st.none(), st.integers(-2, 4_000_000)), st.dates())
+def test_every_starting_schedule_can_be_reviewed(
+    base: dt.date, interval_days: int | None, day: dt.date
+) -> None:
+    """A note new to fsrs mode starts from its dates, whatever they are (9999-12-31 too)."""
+    try:
+        days, state = adaptive.review(
+            "n.md", None, "good", day, base=base, interval_days=interval_days
+        )
+    except OverflowError:  # review done reports it: no date left in the calendar
+        assert day > _LATE
+        return
+    assert days >= 1 and adaptive.card_problem(state) is None

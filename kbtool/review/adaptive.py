@@ -51,7 +51,9 @@ def starting_card(path: str, base: dt.date | None, interval_days: int | None) ->
     """The card of a note that has no state in the log yet."""
     from fsrs import Card, State
 
-    if base is None or interval_days is None:
+    if base is None or interval_days is None or interval_days < 1:
+        # no schedule, or one held at the calendar's end (base 9999-12-31: 0 days): a stability
+        # of 0 is not a card fsrs can review, so the note starts as a new card
         return Card(card_id=card_id(path), due=_utc(dt.date(1970, 1, 1)))
     return Card(
         card_id=card_id(path),
