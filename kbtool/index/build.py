@@ -84,7 +84,7 @@ def _type_groups(entries: dict[str, Entry]) -> tuple[TypeGroup, ...]:
         key = entry.type.casefold() if entry.type is not None else None
         members[key].append(entry.path)
         if entry.type is not None:
-            spellings[key][entry.type] += 1
+            spellings[entry.type.casefold()][entry.type] += 1
     groups = []
     for key, paths in members.items():
         label = None
