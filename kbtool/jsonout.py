@@ -55,6 +55,8 @@ def json_text(document: Any, *, indent: int = 2) -> str:
     }
     try:
         text = json.dumps(document, **options)
-    except ValueError:  # a non-finite float somewhere: the rare case pays for the walk
+    except ValueError as exc:  # a non-finite float somewhere: the rare case pays for the walk
+        if "Out of range float" not in str(exc):
+            raise  # a circular reference: walking it would not end
         text = json.dumps(_strict(document), **options)
     return text + "\n"
