@@ -138,6 +138,7 @@ class ReviewConfig(_Strict):
 
 
 class VaultConfig(_Strict):
+    name: str | None = None  # the vault's name; default: its folder's (see kbtool.review.vaultname)
     exclude: list[str] = Field(default_factory=list)
     schema_: SchemaConfig = Field(default_factory=SchemaConfig, alias="schema")
     rules: RulesConfig = Field(default_factory=RulesConfig)

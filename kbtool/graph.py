@@ -17,13 +17,14 @@ External links (`https:`, `mailto:`) are not edges.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from kbtool.jsonout import json_text
 from kbtool.noteprops import note_tags, note_type
+from kbtool.xmltext import xml_text
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -147,20 +148,42 @@ def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
+def _xml_ids(nodes: Iterable[str]) -> dict[str, str]:
+    """Each node id as XML can hold it (see `kbtool.xmltext`); an id that becomes the same
+    as another's gets ` (2)`, ` (3)`... so that two notes stay two nodes."""
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for node in nodes:
+        safe = candidate = xml_text(node)
+        n = 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{safe} ({n})"
+        taken.add(candidate)
+        ids[node] = candidate
+    return ids
+
+
+def _xml_value(value: Any) -> Any:
+    return xml_text(value) if isinstance(value, str) else value
+
+
 def _flat_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes GraphML and GEXF can hold: lists joined, None dropped,
-    and a `label` (the title of a note, else the id)."""
+    a `label` (the title of a note, else the id), and only characters XML allows."""
     flat = nx.MultiDiGraph()
+    ids = _xml_ids(graph.nodes)
     for node, data in graph.nodes(data=True):
-        attrs: dict[str, Any] = {"label": data.get("title") or node}
+        attrs: dict[str, Any] = {"label": xml_text(data.get("title") or node)}
         for key, value in data.items():
             if isinstance(value, list | tuple):
-                attrs[key] = ", ".join(map(str, value))
+                attrs[key] = xml_text(", ".join(map(str, value)))
             elif value is not None:
-                attrs[key] = value
-        flat.add_node(node, **attrs)
+                attrs[key] = _xml_value(value)
+        flat.add_node(ids[node], **attrs)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: x for k, x in data.items() if x is not None})
+        attrs = {k: _xml_value(x) for k, x in data.items() if x is not None}
+        flat.add_edge(ids[u], ids[v], key=key, **attrs)
     return flat
 
 
@@ -243,7 +266,7 @@ def _via_writer(writer: Callable[[nx.MultiDiGraph, Any], None]) -> Callable[[nx.
 
 
 _RENDERERS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
-    "json": lambda g: json.dumps(to_json(g), ensure_ascii=False, indent=2) + "\n",
+    "json": lambda g: json_text(to_json(g)),
     "graphml": _via_writer(nx.write_graphml),
     "gexf": _via_writer(nx.write_gexf),
     "dot": to_dot,

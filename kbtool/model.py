@@ -133,7 +133,7 @@ class Note:
 
     path: str  # vault-relative, '/'-separated, NFC
     size: int
-    mtime_ns: int
+    mtime_ns: int | None  # None when the file could not be read: it has no known time
     sha256: str
     frontmatter: Frontmatter
     body_line: int  # first line of the body (after the frontmatter)

@@ -120,7 +120,7 @@ def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
         problem = Problem("KB001", f"cannot read file: {exc.strerror}", Span(1, 1, 1, 1))
-        return Note(rel, 0, 0, "", Frontmatter(), 1, problems=(problem,))
+        return Note(rel, 0, None, "", Frontmatter(), 1, problems=(problem,))
     if cache is None:
         return parse_note(rel, data, mtime)
     note = cache.get(rel, hashlib.sha256(data).hexdigest(), mtime)

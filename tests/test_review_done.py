@@ -151,6 +151,15 @@ def test_a_note_changed_after_it_was_read_is_not_written(vault: Path) -> None:
     assert log.reviews == []
 
 
+def test_a_note_named_twice_is_reviewed_once(fsrs_vault: Path) -> None:
+    """Every note is prepared before any is written, so the same note is done once, not
+    twice (a second fsrs review on the same day would shorten the interval again)."""
+    code, out, err = _done(fsrs_vault, "Reviewed.md", "Reviewed", "--rating", "again")
+    assert (code, err) == (0, "")
+    assert out.count("\n") == 1 and out.startswith("Reviewed.md: reviewed 2026-11-26")
+    assert [r["path"] for r in _log(fsrs_vault)["reviews"]] == ["Reviewed.md"]
+
+
 def test_a_corrupt_log_stops_before_any_note_changes(vault: Path) -> None:
     (vault / ".kbtool").mkdir()
     (vault / ".kbtool" / "reviews.json").write_text("{not json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -176,3 +177,54 @@ def test_usage_problems_are_exit_2(args: list[str], message: str) -> None:
         ["review", "remind", str(VAULT), "--to", "me@example.org", *args, "--today", "2026-11-26"],
     )
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_digest_says_it_is_automatic_and_its_id_is_on_the_senders_domain(
+    smtp: tuple[Collector, int],
+) -> None:
+    handler, port = smtp
+    result = _remind(port, "--from", "kbtool@Digest.Example.org")
+    assert result.exit_code == 0, result.stderr
+    msg, _, _ = _parts(handler.envelopes[0])
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert re.fullmatch(r"<[^@<>]+\.kbtool@digest\.example\.org>", msg["Message-ID"].strip())
+    assert msg["From"] == "kbtool@digest.example.org"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to", "not an address"], "--to: 'not an address' is not an e-mail address:"),
+        (["--to", ""], "--to: '' is not an e-mail address:"),
+        (["--to", "me@example.org\nBcc: x@example.org"], "'me@example.org\\nBcc: x@example.org'"),
+        (["--to", "me@example.org\r"], "--to: 'me@example.org\\r' is not an e-mail address"),
+        (["--from", "me@@example.org"], "--from: 'me@@example.org' is not an e-mail address:"),
+    ],
+)
+def test_bad_addresses_are_refused_before_anything_is_sent(
+    smtp: tuple[Collector, int], args: list[str], message: str
+) -> None:
+    handler, port = smtp
+    result = _remind(port, *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kbtool: error: ") and result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert handler.envelopes == []
+
+
+@pytest.mark.parametrize(
+    ("smtp_arg", "message"),
+    [
+        ("a..b:25", "--smtp: 'a..b:25': 'a..b' is not a host name or IP address"),
+        ("-x-:25", "'-x-' is not a host name"),
+        ("[nope]:25", "[nope] is not an IPv6 address"),
+        ("host\n:25", "--smtp: 'host\\n:25'"),
+    ],
+)
+def test_bad_smtp_hosts_are_usage_errors(smtp_arg: str, message: str) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["review", "remind", str(VAULT), "--smtp", smtp_arg, "--to", "me@example.org"],
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from kbtool.review.schedule import ReviewPolicy
     from kbtool.vault import Vault
 
+#: Bounds of --within and --weeks: a century of days, a decade of weeks (one line each).
+MAX_WITHIN_DAYS = 36_500
+MAX_AGENDA_WEEKS = 520
+
 
 def _policy(vault: Vault) -> ReviewPolicy:
     from kbtool.config import ConfigError
@@ -41,11 +45,11 @@ def _policy(vault: Vault) -> ReviewPolicy:
 def _within_option(func: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--within",
-        type=click.IntRange(min=0),
+        type=click.IntRange(0, MAX_WITHIN_DAYS),
         default=0,
         show_default=True,
         metavar="DAYS",
-        help="Also list notes that fall due in the next DAYS days.",
+        help=f"Also list notes that fall due in the next DAYS days (0 to {MAX_WITHIN_DAYS}).",
     )(func)
 
 
@@ -91,10 +95,10 @@ def due_command(vault: Path | None, within: int, fmt: str, today: dt.date) -> No
 @vault_argument
 @click.option(
     "--weeks",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_AGENDA_WEEKS),
     default=4,
     show_default=True,
-    help="How many ISO weeks to show, from the current one.",
+    help=f"How many ISO weeks to show, from the current one (1 to {MAX_AGENDA_WEEKS}).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -140,7 +144,13 @@ def done_command(
       kbtool review done "Networking/Kube-proxy.md"
       kbtool review done Kube-proxy --rating easy --vault vault
     """
-    from kbtool.review.done import ReviewError, commit_review, find_note, prepare_review
+    from kbtool.review.done import (
+        PendingReview,
+        ReviewError,
+        commit_review,
+        find_note,
+        prepare_review,
+    )
     from kbtool.review.log import ReviewLog, ReviewLogError
 
     first_file = next((p for p in map(existing_file, notes) if p is not None), None)
@@ -151,10 +161,19 @@ def done_command(
     except ReviewLogError as exc:
         fail(str(exc))
     failed = recorded = False
+    pendings: dict[str, PendingReview] = {}  # everything is computed before anything is written
     for arg in notes:
         try:
             path = find_note(loaded, arg)
-            pending = prepare_review(loaded, path, today, rating, log, policy)
+            if path not in pendings:
+                pendings[path] = prepare_review(loaded, path, today, rating, log, policy)
+                for warning in pendings[path].warnings:
+                    click.echo(f"kbtool: warning: {warning}", err=True)
+        except ReviewError as exc:
+            click.echo(f"kbtool: error: {exc}", err=True)
+            failed = True
+    for pending in pendings.values():
+        try:
             commit_review(pending, log)
             recorded = True
         except ReviewError as exc:
@@ -162,7 +181,7 @@ def done_command(
             failed = True
             continue
         click.echo(
-            f"{path}: reviewed {today.isoformat()}; next review "
+            f"{pending.path}: reviewed {today.isoformat()}; next review "
             f"{pending.next_due.isoformat()} ({pending.interval})"
         )
     if recorded:
@@ -194,8 +213,10 @@ def done_command(
 def ics_command(vault: Path | None, output: Path, component: str, today: dt.date) -> None:
     """Write a calendar (RFC 5545) with one entry per scheduled note, at its due date.
 
-    UIDs are stable per note path, so a calendar app that subscribes to the
-    file moves an entry when its review is rescheduled.
+    UIDs are stable per vault name (name in kbtool.toml, else the folder's
+    name) and note path, so a calendar app that subscribes to the file moves
+    an entry when its review is rescheduled. With nothing scheduled the file
+    is still a valid, empty calendar.
 
     \b
     Examples:
@@ -208,7 +229,9 @@ def ics_command(vault: Path | None, output: Path, component: str, today: dt.date
     _policy(loaded)
     data = build_calendar(loaded, today, component)  # type: ignore[arg-type]
     if str(output) == "-":
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)  # bytes as built: CRLF line ends, UTF-8
+        sys.stdout.buffer.flush()
         return
     try:
         write_atomic(output, data)
@@ -225,9 +248,14 @@ def ics_command(vault: Path | None, output: Path, component: str, today: dt.date
     required=True,
     multiple=True,
     metavar="ADDR",
-    help="Recipient (repeat for several).",
+    help="Recipient, a plain address such as me@example.org (repeat for several).",
 )
-@click.option("--from", "sender", metavar="ADDR", help="Sender (default: the first --to).")
+@click.option(
+    "--from",
+    "sender",
+    metavar="ADDR",
+    help="Sender (default: the first --to). Its domain names the Message-ID.",
+)
 @click.option("--starttls", is_flag=True, help="Upgrade the connection with STARTTLS.")
 @click.option("--ssl", "use_ssl", is_flag=True, help="Connect with TLS from the start (port 465).")
 @click.option("--user", metavar="USER", help="Log in as USER (needs --password-env).")
@@ -250,17 +278,36 @@ def remind_command(
 ) -> None:
     """E-mail a digest of the notes due for review. Sends nothing when none is due.
 
+    Every address and the SMTP host are checked first: a bad one is exit 2
+    and nothing is sent. The digest says Auto-Submitted: auto-generated.
+
     \b
     Example (cron, every morning at 7):
       0 7 * * * cd /path/to/vault && kbtool review remind --smtp localhost:25 --to me@example.org
     """
-    from kbtool.review.remind import SendError, SmtpSettings, build_digest, parse_hostport, send
+    from kbtool.review.remind import (
+        SendError,
+        SmtpSettings,
+        build_digest,
+        parse_address,
+        parse_hostport,
+        send,
+    )
     from kbtool.review.schedule import due_reviews
+    from kbtool.review.vaultname import vault_name
 
     try:
         host, port = parse_hostport(smtp)
     except ValueError as exc:
         fail(f"--smtp: {exc}")
+    try:
+        recipients = [parse_address(value) for value in to]
+    except ValueError as exc:
+        fail(f"--to: {exc}")
+    try:
+        from_address = parse_address(sender) if sender is not None else recipients[0]
+    except ValueError as exc:
+        fail(f"--from: {exc}")
     password = None
     if user is not None:
         if password_env is None:
@@ -278,7 +325,7 @@ def remind_command(
             click.echo("kbtool: no note is due for review; nothing sent", err=True)
         return
     msg = build_digest(
-        items, today, vault_name=loaded.root.name, sender=sender or to[0], to=list(to)
+        items, today, vault_name=vault_name(loaded), sender=from_address, to=recipients
     )
     try:
         send(msg, SmtpSettings(host, port, starttls, use_ssl, user, password))

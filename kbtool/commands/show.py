@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kbtool.commands.common import existing_file, fail, open_vault, today_option, vault_option
+from kbtool.jsonout import json_text
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -150,6 +150,6 @@ def command(note: str, vault_path: Path | None, fmt: str, today: dt.date) -> Non
     info = describe_note(vault, path)
     if fmt == "json":
         document = {"vault": str(vault.root), **info}  # the root found, as in check's JSON
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(json_text(document), nl=False)
     else:
         click.echo(format_text(info, today), nl=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kbtool.commands.common import open_vault, vault_argument
+from kbtool.jsonout import json_text
 
 if TYPE_CHECKING:
     from kbtool.stats import VaultStats
@@ -82,7 +82,7 @@ def command(vault: Path | None, fmt: str) -> None:
     stats = compute_stats(loaded)
     if fmt == "json":
         document = {"vault": str(loaded.root), **stats.to_dict()}  # the root found
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(json_text(document), nl=False)
     elif sys.stdout.isatty() or use_colour(sys.stdout):
         _print_rich(stats, use_colour(sys.stdout))
     else:

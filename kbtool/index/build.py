@@ -40,8 +40,8 @@ class Entry:
     summary: str
     target: str
     link: str
-    modified: dt.datetime
-    modified_source: Source
+    modified: dt.datetime | None  # None: an unreadable file, with no date and no mtime
+    modified_source: Source | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ def _type_groups(entries: dict[str, Entry]) -> tuple[TypeGroup, ...]:
         key = entry.type.casefold() if entry.type is not None else None
         members[key].append(entry.path)
         if entry.type is not None:
-            spellings[key][entry.type] += 1
+            spellings[entry.type.casefold()][entry.type] += 1
     groups = []
     for key, paths in members.items():
         label = None
@@ -130,7 +130,7 @@ def build_index(
     entries: dict[str, Entry] = {}
     for path, note in notes.items():
         target = namer.target(path)
-        instant, source = modified_at(note)
+        instant, source = modified_at(note) or (None, None)
         entries[path] = Entry(
             path=path,
             title=note.title,

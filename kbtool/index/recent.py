@@ -11,15 +11,17 @@ import heapq
 from collections.abc import Iterable
 from typing import Literal
 
-from kbtool.dates import as_instant
+from kbtool.dates import as_instant, instant_from_ns
 from kbtool.model import Note
 
 Source = Literal["modified", "updated", "mtime"]
 PROPERTIES: tuple[Source, ...] = ("modified", "updated")
 
 
-def modified_at(note: Note) -> tuple[dt.datetime, Source]:
-    """The latest of the note's `modified` and `updated` dates, else its file mtime."""
+def modified_at(note: Note) -> tuple[dt.datetime, Source] | None:
+    """The latest of the note's `modified` and `updated` dates, else its file mtime; None for
+    a file that could not be read, which has neither (not the epoch: it was not modified
+    in 1970)."""
     best: tuple[dt.datetime, Source] | None = None
     for key in PROPERTIES:
         instant = as_instant(note.meta.get(key))
@@ -27,10 +29,14 @@ def modified_at(note: Note) -> tuple[dt.datetime, Source]:
             best = (instant, key)
     if best is not None:
         return best
-    return dt.datetime.fromtimestamp(note.mtime_ns / 1e9, dt.UTC), "mtime"
+    if note.mtime_ns is None:
+        return None
+    return instant_from_ns(note.mtime_ns), "mtime"
 
 
-def most_recent(dated: Iterable[tuple[str, dt.datetime]], limit: int) -> list[str]:
-    """The paths of the `limit` most recent (path, instant) pairs, newest first, ties by path."""
-    newest = heapq.nsmallest(max(limit, 0), dated, key=lambda item: (-item[1].timestamp(), item[0]))
+def most_recent(dated: Iterable[tuple[str, dt.datetime | None]], limit: int) -> list[str]:
+    """The paths of the `limit` most recent (path, instant) pairs, newest first, ties by path;
+    a path without an instant is left out."""
+    known = ((path, instant) for path, instant in dated if instant is not None)
+    newest = heapq.nsmallest(max(limit, 0), known, key=lambda item: (-item[1].timestamp(), item[0]))
     return [path for path, _ in newest]

@@ -7,16 +7,16 @@ vault-relative path, in the order the Markdown lists them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from kbtool import __version__
 from kbtool.index.build import Entry, Index
 from kbtool.index.tagtree import TagNode
+from kbtool.jsonout import json_text
 
 
-def _instant(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+def _instant(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def _entry(entry: Entry) -> dict[str, Any]:
@@ -59,4 +59,4 @@ def index_data(index: Index) -> dict[str, Any]:
 
 def render_json(index: Index) -> str:
     """The index as indented JSON text, ending with a newline."""
-    return json.dumps(index_data(index), indent=2, ensure_ascii=False) + "\n"
+    return json_text(index_data(index))

@@ -9,6 +9,7 @@ can prepend one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from kbtool.index.build import Entry, Index
@@ -59,6 +60,11 @@ def _tag_lines(tags: tuple[TagNode, ...]) -> list[str]:
     return lines or ["No tags."]
 
 
+def _day(instant: dt.datetime | None) -> str:
+    """The date of a recent note (every note in `recent` has a time: see `most_recent`)."""
+    return instant.date().isoformat() if instant else "?"
+
+
 def render_markdown(index: Index) -> str:
     """The whole index as Markdown text, ending with a newline."""
     e = index.entries
@@ -91,7 +97,5 @@ def render_markdown(index: Index) -> str:
         out += [_item(e[p]) for p in index.unreached]
 
     out += ["", "## Recently modified", ""]
-    out += [_item(e[p], f"{e[p].modified.date().isoformat()} ") for p in index.recent] or [
-        "No notes."
-    ]
+    out += [_item(e[p], f"{_day(e[p].modified)} ") for p in index.recent] or ["No notes."]
     return "\n".join(out) + "\n"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import TYPE_CHECKING
 
 from kbtool import __version__
+from kbtool.jsonout import json_text
 
 if TYPE_CHECKING:
     from kbtool.check import CheckResult
@@ -20,4 +20,4 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         "summary": result.summary,
         "diagnostics": [dataclasses.asdict(d) for d in result.diagnostics],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    return json_text(document)

@@ -7,12 +7,12 @@ against `%SRCROOT%`, the current folder, as code-scanning uploads expect.
 
 from __future__ import annotations
 
-import json
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kbtool import __version__
+from kbtool.jsonout import json_text
 from kbtool.registry import all_rules
 
 if TYPE_CHECKING:
@@ -98,4 +98,4 @@ def render(result: CheckResult, options: ReportOptions) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

@@ -1,7 +1,8 @@
 """Record a review: set `last_reviewed` (and in FSRS mode `review_interval`) in a note.
 
 The work is split in two so that nothing is written until everything is
-known: `prepare_review` reads the note and computes its new bytes;
+known: `prepare_review` reads the note and computes its new bytes, its next
+due date and its log entry (anything that can fail fails there);
 `commit_review` writes them atomically, refusing if the file changed since
 it was read. Only the bytes of the review fields change (see `edit.py`).
 """
@@ -23,6 +24,7 @@ from kbtool.review.log import ReviewLog
 from kbtool.review.schedule import ReviewPolicy
 
 if TYPE_CHECKING:
+    from kbtool.model import Note
     from kbtool.vault import Vault
 
 
@@ -42,11 +44,9 @@ class PendingReview:
     rating: str | None
     mode: str
     interval: Interval
+    next_due: dt.date
     card: dict[str, Any] | None  # FSRS card state to store (fsrs mode only)
-
-    @property
-    def next_due(self) -> dt.date:
-        return self.interval.after(self.day)
+    warnings: tuple[str, ...] = ()  # for the user, on stderr: nothing stopped the review
 
 
 def find_note(vault: Vault, arg: str, cwd: Path | None = None) -> str:
@@ -84,26 +84,57 @@ def prepare_review(
     except UnicodeDecodeError as exc:
         raise ReviewError(f"{path}: not UTF-8; not changed") from exc
     interval = policy.interval_for(note)
-    card = None
+    card: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
     try:
         text = set_frontmatter_value(text, "last_reviewed", day.isoformat())
         if mode == "fsrs":
-            before = policy.schedule(note, day)
-            days, card = adaptive.review(
-                path,
-                log.cards.get(path),
-                rating or "good",
-                day,
-                base=before.base if before else None,
-                interval_days=before.interval_days if before else None,
-            )
-            interval = Interval(days, "d")
+            interval, card, warnings = _adaptive_interval(note, day, rating, log, policy)
             text = set_frontmatter_value(text, "review_interval", str(interval))
     except FrontmatterEditError as exc:
         raise ReviewError(f"{path}: {exc}; not changed") from exc
+    updated = text.encode("utf-8")
+    next_due = interval.after(day)
     return PendingReview(
-        path, file, original, text.encode("utf-8"), day, rating, mode, interval, card
+        path, file, original, updated, day, rating, mode, interval, next_due, card, warnings
     )
+
+
+def _adaptive_interval(
+    note: Note, day: dt.date, rating: str | None, log: ReviewLog, policy: ReviewPolicy
+) -> tuple[Interval, dict[str, Any], tuple[str, ...]]:
+    """The FSRS interval and card after this review, and warnings about the stored card.
+
+    A damaged card is treated as absent: the note starts afresh from its
+    frontmatter schedule, as a note never reviewed in fsrs mode does, and
+    its card in the log is replaced; the warning says so. Refusing instead
+    would leave the note unreviewable until someone repairs JSON by hand.
+    """
+    path = note.path
+    state = log.cards.get(path)
+    warnings: tuple[str, ...] = ()
+    if state is not None and (problem := adaptive.card_problem(state)) is not None:
+        warnings = (
+            f"{log.path}: the card of {path} is damaged ({problem}); starting it afresh "
+            "from the note's dates and replacing it",
+        )
+        state = None
+    before = policy.schedule(note, day)
+    try:
+        days, card = adaptive.review(
+            path,
+            state,
+            rating or "good",  # type: ignore[arg-type]
+            day,
+            base=before.base if before else None,
+            interval_days=before.interval_days if before else None,
+        )
+    except OverflowError:  # fsrs adds the interval to the date itself
+        raise ReviewError(
+            f"{path}: no date after {day.isoformat()} in the calendar for the next "
+            "review; not changed"
+        ) from None
+    return Interval(days, "d"), card, warnings
 
 
 def commit_review(pending: PendingReview, log: ReviewLog) -> None:

@@ -7,11 +7,12 @@ days against a start date.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from kbtool.dates import shift
 
 Unit = Literal["d", "w", "m", "y"]
 
@@ -31,16 +32,10 @@ class Interval:
     unit: Unit
 
     def after(self, start: dt.date) -> dt.date:
-        """The date one interval after `start`."""
-        if self.unit == "d":
-            return start + dt.timedelta(days=self.amount)
-        if self.unit == "w":
-            return start + dt.timedelta(weeks=self.amount)
-        months = self.amount * (12 if self.unit == "y" else 1)
-        index = start.month - 1 + months
-        year, month = start.year + index // 12, index % 12 + 1
-        day = min(start.day, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day)
+        """The date one interval after `start`, 9999-12-31 at the latest (see `dates.shift`)."""
+        if self.unit in ("d", "w"):
+            return shift(start, days=self.amount * (7 if self.unit == "w" else 1))
+        return shift(start, months=self.amount * (12 if self.unit == "y" else 1))
 
     def days_from(self, start: dt.date) -> int:
         return (self.after(start) - start).days

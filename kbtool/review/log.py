@@ -4,6 +4,12 @@ The adaptive scheduler needs state (stability, difficulty) that has no place
 in a note's frontmatter, so it lives here, keyed by note path. The file is
 plain JSON so it can be read, diffed and committed with the vault; it is
 written atomically and refused if another run changed it in the meantime.
+
+A log that cannot be read as one (not JSON, not the expected shape, a
+version this kbtool does not know) is never written over: it holds the
+memory of every note, and `review done` stops before changing anything.
+A single damaged card is the scheduler's business (`adaptive.card_problem`):
+the other cards are kept as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kbtool.atomic import ConcurrentChangeError, write_atomic
+from kbtool.jsonout import json_text
 
 LOG_PATH = Path(".kbtool") / "reviews.json"
 VERSION = 1
@@ -45,8 +52,16 @@ class ReviewLog:
             cards, reviews = doc["cards"], doc["reviews"]
             if not isinstance(cards, dict) or not isinstance(reviews, list):
                 raise TypeError("'cards' must be an object and 'reviews' a list")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ReviewLogError(f"{path}: not a kbtool review log ({exc})") from exc
+            version = doc.get("version", VERSION)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise ReviewLogError(
+                f"{path}: not a kbtool review log ({exc}); not changed: repair it, or move it "
+                "away to start a new one"
+            ) from None
+        if version != VERSION:
+            raise ReviewLogError(
+                f"{path}: review log version {version!r}, this kbtool writes {VERSION}; not changed"
+            )
         return cls(path, cards, reviews, data)
 
     def record(self, path: str, date: str, rating: str | None, mode: str, interval: str) -> None:
@@ -61,7 +76,7 @@ class ReviewLog:
             "cards": dict(sorted(self.cards.items())),
             "reviews": self.reviews,
         }
-        data = (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        data = json_text(doc, indent=1).encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._original is None and self.path.exists():

@@ -8,14 +8,19 @@ HTML part.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
 
 from kbtool.review.schedule import DueItem
+
+_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 
 class SendError(Exception):
@@ -33,14 +38,58 @@ class SmtpSettings:
     timeout: float = 30.0
 
 
+def _is_host_name(host: str) -> bool:
+    """A DNS name (IDNA allowed) whose labels are 1 to 63 letters, digits, '-' or '_'."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:  # an empty label (`a..b`), or one longer than 63
+        return False
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(x) for x in ascii_host.split("."))
+
+
 def parse_hostport(value: str) -> tuple[str, int]:
     """`host:port` or `[ipv6]:port` (the port is required: 25, 465, 587 differ in kind)."""
     host, sep, port = value.rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"'{value}' is not HOST:PORT (for example localhost:25)")
+        raise ValueError(f"{value!r} is not HOST:PORT (for example localhost:25)")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(f"{value!r}: [{host}] is not an IPv6 address") from None
+    elif not _is_host_name(host):
+        raise ValueError(f"{value!r}: {host!r} is not a host name or IP address")
     return host, int(port)
+
+
+@dataclass(frozen=True)
+class MailAddress:
+    """An address checked to be one: `spec` is ASCII (an IDN domain in its xn-- form)."""
+
+    spec: str
+    domain: str
+
+    @property
+    def header(self) -> Address:
+        return Address(addr_spec=self.spec)
+
+
+def parse_address(value: str) -> MailAddress:
+    """Check an e-mail address (syntax only: no DNS look-up at run time); raise ValueError
+    with the reason. A line break can never pass, so no header can be injected."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        checked = validate_email(
+            value, allow_smtputf8=False, check_deliverability=False, globally_deliverable=False
+        )
+    except EmailNotValidError as exc:
+        raise ValueError(f"{value!r} is not an e-mail address: {exc}") from None
+    spec = checked.ascii_email
+    if spec is None:  # only with allow_smtputf8=True, which is not asked for
+        raise ValueError(f"{value!r}: needs SMTPUTF8, which the digest does not use")
+    return MailAddress(spec, checked.ascii_domain)
 
 
 def _count(items: list[DueItem]) -> str:
@@ -86,16 +135,22 @@ def build_digest(
     today: dt.date,
     *,
     vault_name: str,
-    sender: str,
-    to: list[str],
+    sender: MailAddress,
+    to: list[MailAddress],
 ) -> EmailMessage:
-    """The digest message (multipart/alternative: text, then HTML)."""
+    """The digest message (multipart/alternative: text, then HTML).
+
+    It says it was sent by a program (`Auto-Submitted`, RFC 3834), so that
+    vacation responders do not answer it, and its Message-ID is on the
+    sender's domain, as RFC 5322 asks, so that spam filters do not mark it.
+    """
     msg = EmailMessage()
     msg["Subject"] = subject_for(items)
-    msg["From"] = sender
-    msg["To"] = ", ".join(to)
+    msg["From"] = sender.header
+    msg["To"] = tuple(address.header for address in to)
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain="kbtool.invalid")
+    msg["Message-ID"] = make_msgid("kbtool", domain=sender.domain)
+    msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(_text_body(items, today, vault_name))
     msg.add_alternative(_html_body(items, today, vault_name), subtype="html")
     return msg
@@ -124,3 +179,5 @@ def send(msg: EmailMessage, settings: SmtpSettings) -> None:
         raise SendError(f"SMTP {where}: {' '.join(str(exc).split())}") from exc
     except (OSError, ssl.SSLError) as exc:
         raise SendError(f"SMTP {where}: {exc.strerror or exc}") from exc
+    except UnicodeError as exc:  # a host name the resolver's IDNA codec refuses
+        raise SendError(f"SMTP {where}: not a host name ({exc})") from exc

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Literal
 
+from kbtool.jsonout import json_text
 from kbtool.review.schedule import AgendaBucket, DueItem
 
 DueFormat = Literal["text", "json", "md"]
@@ -17,7 +17,7 @@ def render_due(items: list[DueItem], today: dt.date, fmt: DueFormat) -> str:
         return ""
     if fmt == "json":
         doc = {"today": today.isoformat(), "items": [item.to_json() for item in items]}
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return json_text(doc)
     if fmt == "md":
         lines = [f"## Reviews due on {today.isoformat()}", ""]
         for item in items:
@@ -45,7 +45,7 @@ def render_agenda(buckets: list[AgendaBucket], fmt: Literal["text", "json"]) -> 
             }
             for b in buckets
         ]
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return json_text(doc)
     out: list[str] = []
     for bucket in buckets:
         n = len(bucket.items)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kbtool.config import Config, ConfigError
-from kbtool.dates import as_date
+from kbtool.dates import as_date, shift
 from kbtool.review.interval import Interval, IntervalError, parse_interval
 from kbtool.schema import is_empty
 
@@ -147,11 +147,12 @@ def scheduled(vault: Vault, today: dt.date) -> list[DueItem]:
 
 
 def due_reviews(vault: Vault, today: dt.date, within: int = 0) -> list[DueItem]:
-    """Notes due on or before `today + within` days, sorted by due date then path."""
+    """Notes due on or before `today + within` days, sorted by due date then path.
+
+    Counted in days from `today`, so no date past the calendar's end is needed."""
     if within < 0:
         raise ValueError("within must be zero or more days")
-    horizon = today + dt.timedelta(days=within)
-    return [item for item in scheduled(vault, today) if item.due <= horizon]
+    return [item for item in scheduled(vault, today) if -item.overdue_days <= within]
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,20 +169,21 @@ def agenda(vault: Vault, today: dt.date, weeks: int = 4) -> list[AgendaBucket]:
     """Overdue reviews, then `weeks` ISO weeks from the current one (empty weeks included)."""
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
-    monday = today - dt.timedelta(days=today.weekday())
-    horizon = monday + dt.timedelta(weeks=weeks)
+    monday = shift(today, days=-today.weekday())
+    # the calendar ends on a Friday (9999-12-31): no week starts after its last Monday
+    weeks = min(weeks, (dt.date.max - monday).days // 7 + 1)
     overdue: list[DueItem] = []
     by_week: list[list[DueItem]] = [[] for _ in range(weeks)]
     for item in scheduled(vault, today):
         if item.due < today:
             overdue.append(item)
-        elif item.due < horizon:
-            by_week[(item.due - monday).days // 7].append(item)
+        elif (offset := (item.due - monday).days) < 7 * weeks:
+            by_week[offset // 7].append(item)
     buckets = [AgendaBucket("overdue", None, None, tuple(overdue))]
     for index, items in enumerate(by_week):
-        start = monday + dt.timedelta(weeks=index)
+        start = shift(monday, days=7 * index)
         year, week, _ = start.isocalendar()
         buckets.append(
-            AgendaBucket(f"{year}-W{week:02d}", start, start + dt.timedelta(days=6), tuple(items))
+            AgendaBucket(f"{year}-W{week:02d}", start, shift(start, days=6), tuple(items))
         )
     return buckets
