@@ -4,9 +4,10 @@ A YAML round trip (load, change, dump) would rewrite quoting, comments, key
 order and line endings. Instead, the YAML is composed with PyYAML's pure
 Python loader, whose marks are code-point offsets into the text, to find
 the exact characters of the key's value; only those are replaced (or, for
-an absent key, one line is inserted before the closing `---`). The result
-is parsed again and compared with the original mapping before it is
-returned, so an edit that would change any other value is refused.
+an absent key, one line is inserted before the closing `---`). The values
+are read before and after by `kbtool.yamlvalues`, as `check` reads them
+(so nothing here recurses, or expands an alias, without bound), and an edit
+that would change any other value is refused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
+
+from kbtool.yamlvalues import build
 
 _FENCE = re.compile(r"---[ \t]*")
 #: What may be written as a value: plain YAML that needs no quoting (dates, `30d`).
@@ -66,15 +69,27 @@ def _yaml_problem(exc: Exception) -> str:
 
 
 def _load(raw: str) -> dict[str, Any]:
+    """The frontmatter's values, read as `kbtool check` reads them (within its budgets).
+
+    A value that cannot be built (an impossible date, `!!int abc`, an alias over
+    the budget) refuses the edit: the check could not be trusted to see the change.
+    """
     try:
-        data = yaml.load(raw, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, ValueError) as exc:
+        document = build(raw, first_line=2)
+    except yaml.YAMLError as exc:
         raise FrontmatterEditError(_yaml_problem(exc)) from exc
-    if data is None:
+    unbuilt = [p for p in document.problems if p.code != "KB004"]  # KB004: refused below
+    if unbuilt:
+        first = unbuilt[0]
+        raise FrontmatterEditError(
+            f"the frontmatter holds a value kbtool cannot read: {first.message}"
+            f" (line {first.span.line})"
+        )
+    if document.kind == "empty":
         return {}
-    if not isinstance(data, dict):
+    if not isinstance(document.value, dict):
         raise FrontmatterEditError("the frontmatter is not a mapping of keys to values")
-    return data
+    return document.value
 
 
 def _compose(raw: str) -> MappingNode | None:
