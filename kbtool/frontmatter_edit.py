@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
-from kbtool.yamlvalues import build
+from kbtool.yamlvalues import MAX_DEPTH, build
 
 _FENCE = re.compile(r"---[ \t]*")
 #: What may be written as a value: plain YAML that needs no quoting (dates, `30d`).
@@ -72,18 +72,17 @@ def _load(raw: str) -> dict[str, Any]:
     """The frontmatter's values, read as `kbtool check` reads them (within its budgets).
 
     A value that cannot be built (an impossible date, `!!int abc`, an alias over
-    the budget) refuses the edit: the check could not be trusted to see the change.
+    the budget) reads as empty, before and after the edit alike, so the
+    comparison still proves that nothing but the key changed. Text nested
+    deeper than `MAX_DEPTH` is refused: composing it to find the key would recurse.
     """
     try:
         document = build(raw, first_line=2)
     except yaml.YAMLError as exc:
         raise FrontmatterEditError(_yaml_problem(exc)) from exc
-    unbuilt = [p for p in document.problems if p.code != "KB004"]  # KB004: refused below
-    if unbuilt:
-        first = unbuilt[0]
+    if document.too_deep:
         raise FrontmatterEditError(
-            f"the frontmatter holds a value kbtool cannot read: {first.message}"
-            f" (line {first.span.line})"
+            f"the frontmatter nests values more than {MAX_DEPTH} levels deep; not edited"
         )
     if document.kind == "empty":
         return {}

@@ -65,7 +65,6 @@ _SCALARS = {
     for name in ("null", "bool", "int", "float", "timestamp", "binary")
 }
 _EXPECTED = {
-    _PREFIX + "null": "empty (null, ~ or nothing)",
     _PREFIX + "bool": "true or false",
     _INT: "a whole number",
     _PREFIX + "float": "a number",
@@ -126,6 +125,8 @@ class Document:
     events: int = 0
     #: values built, aliases counted in full: the most any walk of `value` visits
     size: int = 0
+    #: a value nested more than MAX_DEPTH levels was left out (the text itself nests deeper)
+    too_deep: bool = False
 
 
 class _Frame:
@@ -279,8 +280,7 @@ class _Builder:
         value, mark = event.value, event.start_mark
         constructor = _SCALARS.get(tag)
         if constructor is None:
-            what = "a list or mapping" if tag in _SEQUENCE_TAGS | _MAPPING_TAGS else "a value"
-            self._unsupported(tag, mark, what)
+            self._unsupported(tag, mark, "a single value")
             return _FAILED
         if tag == _INT and len(value) > _MAX_INT_TEXT:
             self._too_large(value, mark)
@@ -374,6 +374,7 @@ class _Builder:
             self.doc.kind = "mapping" if is_map else "sequence"
             self.doc.line, self.doc.column = mark.line + self.first_line, mark.column + 1
         if len(self.stack) >= MAX_DEPTH:
+            self.doc.too_deep = True
             self._problem(
                 "KB002",
                 f"frontmatter value nested more than {MAX_DEPTH} levels deep;"

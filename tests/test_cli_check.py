@@ -133,6 +133,9 @@ def test_missing_vault_exits_2_with_one_line(tmp_path: Path) -> None:
         ('[rules]\nselect = ["KB999"]\n', "'KB999' names no rule"),
         ('[rules.severity]\nKB201 = "loud"\n', "rules.severity.KB201"),
         ('[review]\ndefault_interval = "soon"\n', "'review.default_interval': 'soon' is not a"),
+        # 2,000 nested arrays or inline tables: tomllib recurses once per level
+        ("x = " + "[" * 2000 + "]" * 2000, "invalid TOML: arrays or tables nested too deeply"),
+        ("x = " + "{a = " * 2000 + "1" + "}" * 2000, "invalid TOML: arrays or tables nested"),
     ],
 )
 def test_bad_config_exits_2(tmp_path: Path, toml: str, words: str) -> None:
