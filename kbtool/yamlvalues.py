@@ -505,6 +505,7 @@ class _Builder:
             if len(self.stack) == 1:
                 for key in dict.fromkeys(k for m in mappings for k in m):
                     self._merged_entry(frame, key, mark)
+            frame.failures_before = self.failures
             return
         if value is not None:
             kind = "a list" if isinstance(value, list) else "a single value"

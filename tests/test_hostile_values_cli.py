@@ -115,6 +115,20 @@ def test_review_done_changes_only_its_bytes(hostile) -> None:
     assert after == note.replace("\n---\nSee", "\nlast_reviewed: 2025-01-01\n---\nSee")
 
 
+def test_check_fix_rewrites_only_the_fixable_value(hostile) -> None:
+    vault, code, line, column, note = hostile
+    result = invoke("check", str(vault), "--fix", "--no-cache")
+    after = (vault / "Bad.md").read_text("utf-8")
+    if "[" * 200 in note:  # too deep to compose: left alone, and said so
+        assert after == note
+        assert f"Bad.md:3:7: not fixed: the frontmatter nests values more than {MAX_DEPTH}" in (
+            result.stderr
+        )
+    else:
+        assert after == note.replace("tags: one, two", "tags: [one, two]")
+    assert f"Bad.md:{line}:{column}: {code}" in result.stdout
+
+
 def test_review_done_refuses_only_what_it_cannot_compose(tmp_path: Path) -> None:
     deep = "---\na: " + "[" * 500 + "]" * 500 + "\n---\n"
     (tmp_path / "Deep.md").write_text(deep, "utf-8")
