@@ -329,3 +329,11 @@ def test_the_frontmatter_reader_never_raises_on_any_text(text: str) -> None:
         assert 1 <= problem.span.line <= last, problem
     data = result.frontmatter.data
     assert data is None or expanded_size(data) <= ALIAS_BUDGET + 10 * len(text) + 10
+
+
+def test_a_problem_inside_a_merge_marks_no_other_key() -> None:
+    result = scan("<<: {a: 2024-13-01, b: 1}", "z: 2024-01-01")
+    assert [(p.code, p.span.line) for p in result.problems] == [("KB102", 2)]
+    assert result.frontmatter.data == {"a": None, "b": 1, "z": dt.date(2024, 1, 1)}
+    assert "z" not in result.frontmatter.broken
+    assert result.frontmatter.positions["b"][:2] == (2, 1)  # merged keys: at the `<<`

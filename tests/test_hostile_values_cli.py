@@ -86,6 +86,8 @@ def test_read_commands_answer_within_bounds(hostile) -> None:
     show = invoke("show", "Bad", "--vault", str(vault), "--format", "json")
     assert show.exit_code == 0
     assert json.loads(show.stdout)["metadata"]["title"] == "Bad"
+    assert invoke("show", "Bad", "--vault", str(vault)).exit_code == 0
+    assert invoke("index", str(vault), "--today", "2025-01-01").exit_code == 0
     due = invoke("review", "due", str(vault), "--today", "2025-01-01")
     assert due.exit_code == 0
     index = invoke("index", str(vault), "--format", "json", "--today", "2025-01-01")
