@@ -160,3 +160,21 @@ def test_the_alias_bomb_builds_a_bounded_value(tmp_path: Path) -> None:
         sizes.append(count)
     assert sizes[0] <= ALIAS_BUDGET + 100
     assert sizes[1] <= ALIAS_BUDGET + 200
+
+
+def test_an_impossible_date_is_reported_once_not_also_as_empty_or_inconsistent(
+    tmp_path: Path,
+) -> None:
+    # `created` is required for type Fact and a date in the other notes: the value read as
+    # empty is not also "required field is empty" (KB101) or "text here" (KB110)
+    fact = "---\ntitle: {0}\ntype: Fact\ntags: [type/fact]\ncreated: {1}\n---\n[[A]] [[B]] [[C]]\n"
+    (tmp_path / "A.md").write_text(fact.format("A", "2024-13-01"), "utf-8")
+    (tmp_path / "B.md").write_text(fact.format("B", "2024-01-02"), "utf-8")
+    (tmp_path / "C.md").write_text(fact.format("C", "2024-01-03"), "utf-8")
+    result = invoke("check", str(tmp_path), "--format", "json", "--no-cache")
+    found = [
+        (d["path"], d["line"], d["column"], d["code"], d["message"])
+        for d in json.loads(result.stdout)["diagnostics"]
+        if d["path"] == "A.md"
+    ]
+    assert found == [("A.md", 5, 10, "KB102", "2024-13-01 is not a date: month 13")]
