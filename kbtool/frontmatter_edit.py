@@ -12,6 +12,7 @@ that would change any other value is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -206,7 +207,7 @@ def _verify(
     if expected is not None:
         wrong = written != expected
     else:
-        as_text = written.isoformat() if hasattr(written, "isoformat") else str(written)
+        as_text = written.isoformat() if isinstance(written, dt.date) else str(written)
         wrong = as_text != value
     others_before = {k: v for k, v in before.items() if k != key}
     others_after = {k: v for k, v in after.items() if k != key}

@@ -174,6 +174,8 @@ def build(raw: str, first_line: int = 1) -> Document:
 
 
 class _Builder:
+    """One pass over one document's events, holding only the open lists and mappings."""
+
     def __init__(self, loader: CSafeLoader, first_line: int) -> None:
         self.loader = loader
         self.first_line = first_line
@@ -215,7 +217,7 @@ class _Builder:
                 self._close()
             elif kind is AliasEvent:
                 self._alias(event)
-            elif kind is DocumentEndEvent:
+            elif kind is DocumentEndEvent or event is None:  # None: no events left at all
                 break
         following = get()
         if type(following) is not StreamEndEvent:
