@@ -24,7 +24,7 @@ from kbtool import __version__
 from kbtool.model import Note
 
 #: Bump when the note model or the parser changes what a note holds.
-FORMAT = f"{__version__}/1"
+FORMAT = f"{__version__}/2"
 
 
 def cache_folder() -> Path:

@@ -209,6 +209,9 @@ def _describe(error: ErrorDetails) -> str:
     return f"'{loc}': {message} (got {error.get('input')!r})"
 
 
+_TOO_DEEP = "arrays or tables nested too deeply to read (a setting nests a few levels at most)"
+
+
 def load_config(vault_root: Path) -> Config:
     """Read `kbtool.toml` at the vault root (the defaults when there is none) and
     what `.obsidian/` says."""
@@ -223,6 +226,8 @@ def load_config(vault_root: Path) -> Config:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per nested array or table
+        raise ConfigError(f"{path}: invalid TOML: {_TOO_DEEP}") from exc
     return build_config(vault_root, raw, path)
 
 
@@ -231,6 +236,8 @@ def build_config(vault_root: Path, raw: dict[str, Any], path: Path | None = None
     the vault's `.obsidian/` settings, unless `[obsidian] read_settings = false`."""
     try:
         settings = VaultConfig.model_validate(raw)
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: {_TOO_DEEP}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""

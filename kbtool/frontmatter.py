@@ -1,23 +1,21 @@
 """Read a note's YAML frontmatter once, keeping where every key and value is written.
 
-PyYAML's C loader composes the node tree (which carries positions) and then
-constructs the data from that same tree, so one parse gives both. Duplicate
-keys, which PyYAML silently collapses, are found on the node tree.
+`kbtool.yamlvalues` reads libyaml's events once and gives both the values and
+where each top-level key, value and list item is written, plus what could not
+be built (each reported at its value, the rest still read). Duplicate keys,
+which YAML silently collapses, are found in the same pass.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import yaml
-from yaml import CSafeLoader
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kbtool.linktext import split_wikilink
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
-from kbtool.yamlvalues import construct
+from kbtool.yamlvalues import Entry, build
 
 _FENCE = re.compile(r"---[ \t]*")
 _WIKILINK = re.compile(r"(!?)\[\[(.+?)\]\](?!\])")
@@ -51,13 +49,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     suppressions = tuple(_suppressions(lines, close))
     base = Frontmatter(present=True, start_line=1, end_line=close + 1, raw=raw)
     try:
-        loader = CSafeLoader(raw)
-        try:
-            node = loader.get_single_node()
-            problems = tuple(_duplicate_keys(node)) if node is not None else ()
-            data = construct(node, loader, raw) if node is not None else None
-        finally:
-            loader.dispose()
+        document = build(raw, first_line=2)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
@@ -68,105 +60,45 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     except yaml.YAMLError as exc:
         problem = _problem("KB002", f"frontmatter is not valid YAML: {exc}", 2)
         return FrontmatterScan(base, close + 1, (), suppressions, (problem,))
-    if node is None:
+    problems = tuple(document.problems)
+    if document.kind == "empty":
         fm = Frontmatter(True, {}, {}, 1, close + 1, raw)
         return FrontmatterScan(fm, close + 1, (), suppressions, problems)
-    if not isinstance(node, MappingNode) or not isinstance(data, dict):
-        kind = "a list" if isinstance(node, SequenceNode) else "a single value"
-        problem = _problem(
-            "KB003",
-            f"frontmatter is {kind}, not a mapping of keys to values",
-            node.start_mark.line + 2,
-            node.start_mark.column + 1,
-        )
-        return FrontmatterScan(base, close + 1, (), suppressions, (*problems, problem))
+    data = document.value
+    if not isinstance(data, dict):
+        if document.kind != "mapping":  # else: a mapping that could not be built, reported
+            kind = "a list" if document.kind == "sequence" else "a single value"
+            message = f"frontmatter is {kind}, not a mapping of keys to values"
+            problems += (_problem("KB003", message, document.line, document.column),)
+        return FrontmatterScan(base, close + 1, (), suppressions, problems)
     positions: dict[str, PropertyPos] = {}
     items: dict[str, tuple[tuple[int, int], ...]] = {}
     links: list[Link] = []
-    for key_node, value_node in node.value:
-        key = str(key_node.value) if isinstance(key_node, ScalarNode) else repr(key_node)
+    broken: set[str] = set()
+    for entry in document.entries:
         # a repeated key (KB004) points at its last occurrence: the value YAML keeps
-        positions[key] = PropertyPos(
-            key_node.start_mark.line + 2,
-            key_node.start_mark.column + 1,
-            value_node.start_mark.line + 2,
-            value_node.start_mark.column + 1,
+        positions[entry.key] = PropertyPos(
+            entry.line, entry.column, entry.value_line, entry.value_column
         )
-        if isinstance(value_node, SequenceNode):
-            items[key] = tuple(
-                (n.start_mark.line + 2, n.start_mark.column + 1) for n in value_node.value
-            )
-        links.extend(_property_links(key, value_node))
+        items[entry.key] = entry.items
+        if entry.broken:
+            broken.add(entry.key)
+        links.extend(_property_links(entry))
+    items = {key: places for key, places in items.items() if places}
     clean = {str(k): v for k, v in data.items()}
-    fm = Frontmatter(True, clean, positions, 1, close + 1, raw, items)
+    fm = Frontmatter(True, clean, positions, 1, close + 1, raw, items, frozenset(broken))
     return FrontmatterScan(fm, close + 1, tuple(links), suppressions, problems)
 
 
-def _duplicate_keys(node: Node) -> list[Problem]:
-    """Every repeated key in every mapping of the tree (PyYAML keeps only the last).
-
-    Only mappings and lists are walked, and a mapping's keys are compared one
-    by one only when a set of them is smaller than their count.
-    """
-    found: list[Problem] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, MappingNode):
-            pairs = current.value
-            keys = [k.value for k, _ in pairs if isinstance(k, ScalarNode)]
-            if len(set(keys)) != len(keys):
-                found.extend(_repeats(pairs))
-            stack.extend(v for _, v in pairs if isinstance(v, MappingNode | SequenceNode))
-        elif isinstance(current, SequenceNode):
-            stack.extend(v for v in current.value if isinstance(v, MappingNode | SequenceNode))
-    return found
-
-
-def _repeats(pairs: list[tuple[Node, Node]]) -> list[Problem]:
-    seen: dict[Any, int] = {}
-    found: list[Problem] = []
-    for key_node, _ in pairs:
-        if not isinstance(key_node, ScalarNode):
-            continue
-        key, line = key_node.value, key_node.start_mark.line + 2
-        if key in seen:
-            found.append(
-                _problem(
-                    "KB004",
-                    f"key '{key}' appears again (first on line {seen[key]});"
-                    " YAML keeps only the last value",
-                    line,
-                    key_node.start_mark.column + 1,
-                )
-            )
-        else:
-            seen[key] = line
-    return found
-
-
-def _property_links(key: str, node: Node) -> list[Link]:
+def _property_links(entry: Entry) -> list[Link]:
     """Quoted `[[...]]` in a string or list value: links in properties (kind `property`)."""
-    scalars = (
-        [node]
-        if isinstance(node, ScalarNode)
-        else (
-            [n for n in node.value if isinstance(n, ScalarNode)]
-            if isinstance(node, SequenceNode)
-            else []
-        )
-    )
     links: list[Link] = []
-    for scalar in scalars:
-        value = scalar.value
-        if "[[" not in value:
-            continue
+    for scalar in entry.strings:
         quoted = 1 if scalar.style in ("'", '"') else 0
-        for m in _WIKILINK.finditer(value):
+        for m in _WIKILINK.finditer(scalar.value):
             path, subpath, display = split_wikilink(m.group(2))
-            line = scalar.start_mark.line + 2
-            col = scalar.start_mark.column + 1 + quoted + m.start()
-            span = Span(line, col, line, col + len(m.group(0)))
+            col = scalar.column + quoted + m.start()
+            span = Span(scalar.line, col, scalar.line, col + len(m.group(0)))
             links.append(
                 Link(
                     "property",
@@ -176,7 +108,7 @@ def _property_links(key: str, node: Node) -> list[Link]:
                     subpath,
                     display,
                     span,
-                    property_key=key,
+                    property_key=entry.key,
                 )
             )
     return links

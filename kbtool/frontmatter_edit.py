@@ -4,18 +4,22 @@ A YAML round trip (load, change, dump) would rewrite quoting, comments, key
 order and line endings. Instead, the YAML is composed with PyYAML's pure
 Python loader, whose marks are code-point offsets into the text, to find
 the exact characters of the key's value; only those are replaced (or, for
-an absent key, one line is inserted before the closing `---`). The result
-is parsed again and compared with the original mapping before it is
-returned, so an edit that would change any other value is refused.
+an absent key, one line is inserted before the closing `---`). The values
+are read before and after by `kbtool.yamlvalues`, as `check` reads them
+(so nothing here recurses, or expands an alias, without bound), and an edit
+that would change any other value is refused.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
+
+from kbtool.yamlvalues import MAX_DEPTH, build
 
 _FENCE = re.compile(r"---[ \t]*")
 #: What may be written as a value: plain YAML that needs no quoting (dates, `30d`).
@@ -66,15 +70,26 @@ def _yaml_problem(exc: Exception) -> str:
 
 
 def _load(raw: str) -> dict[str, Any]:
+    """The frontmatter's values, read as `kbtool check` reads them (within its budgets).
+
+    A value that cannot be built (an impossible date, `!!int abc`, an alias over
+    the budget) reads as empty, before and after the edit alike, so the
+    comparison still proves that nothing but the key changed. Text nested
+    deeper than `MAX_DEPTH` is refused: composing it to find the key would recurse.
+    """
     try:
-        data = yaml.load(raw, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, ValueError) as exc:
+        document = build(raw, first_line=2)
+    except yaml.YAMLError as exc:
         raise FrontmatterEditError(_yaml_problem(exc)) from exc
-    if data is None:
+    if document.too_deep:
+        raise FrontmatterEditError(
+            f"the frontmatter nests values more than {MAX_DEPTH} levels deep; not edited"
+        )
+    if document.kind == "empty":
         return {}
-    if not isinstance(data, dict):
+    if not isinstance(document.value, dict):
         raise FrontmatterEditError("the frontmatter is not a mapping of keys to values")
-    return data
+    return document.value
 
 
 def _compose(raw: str) -> MappingNode | None:
@@ -192,7 +207,7 @@ def _verify(
     if expected is not None:
         wrong = written != expected
     else:
-        as_text = written.isoformat() if hasattr(written, "isoformat") else str(written)
+        as_text = written.isoformat() if isinstance(written, dt.date) else str(written)
         wrong = as_text != value
     others_before = {k: v for k, v in before.items() if k != key}
     others_after = {k: v for k, v in after.items() if k != key}

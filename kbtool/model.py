@@ -101,7 +101,7 @@ class PropertyPos(NamedTuple):
 
 
 class Problem(NamedTuple):
-    """A diagnostic found while parsing a single file (KB001 to KB006)."""
+    """A diagnostic found while parsing one file (KB001 to KB006; KB102: an impossible date)."""
 
     code: str
     message: str
@@ -125,6 +125,8 @@ class Frontmatter:
     raw: str = ""
     #: (line, column) of each item of a list value, by key
     items: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    #: keys whose value (or part of it) could not be built: reported, and read as empty
+    broken: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,20 +237,22 @@ class SchemaValidator:
             return
         raw_type = meta.get("type")
         typed = is_note_type(raw_type)
+        broken = note.frontmatter.broken  # values the parser could not build: reported there
+        built = {k: v for k, v in meta.items() if k not in broken} if broken else meta
         if not typed:
-            if self.schema.require_type:
+            if self.schema.require_type and "type" not in broken:
                 message = "missing required field 'type' (required on every note)"
                 report.at_key("KB101", note, "type", message)
-            self._check_values(note, meta, None, report)
+            self._check_values(note, built, None, report)
             return
         type_name = raw_type.strip()
-        self._check_values(note, meta, type_name, report)
+        self._check_values(note, built, type_name, report)
         for key in self.required_for(type_name):
-            if is_empty(meta.get(key)):
+            if key not in broken and is_empty(meta.get(key)):
                 state = "is empty" if key in meta else "is missing"
                 message = f"required field '{key}' {state} (required for type '{type_name}')"
                 report.at_key("KB101", note, key, message)
-        self._check_allowed(note, meta, type_name, report)
+        self._check_allowed(note, built, type_name, report)
         known = self.fields_for(type_name)
         for key in meta:
             if key not in known and key not in OBSIDIAN_KEYS:

@@ -41,7 +41,7 @@ def test_text_lines_are_sorted_with_summary_and_exit_1(in_fixtures: None) -> Non
         "meta/Bad interval.md:6:18: KB111 error: review_interval: 'soon' is not a duration;"
         " expected a whole number of days, 30d, 6w, 3m, 1y or ISO 8601 such as P30D"
     )
-    assert lines[-1] == "Checked 27 notes: 17 errors, 10 warnings, 0 infos."
+    assert lines[-1] == "Checked 27 notes: 18 errors, 10 warnings, 0 infos."
 
 
 def test_clean_vault_exits_0_with_one_line(clean: Path) -> None:
@@ -58,7 +58,7 @@ def test_json_format_is_the_contract() -> None:
     assert doc["summary"] == {
         "notes": 27,
         "attachments": 0,
-        "errors": 17,
+        "errors": 18,
         "warnings": 10,
         "infos": 0,
     }
@@ -123,7 +123,7 @@ def test_output_file(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     code, out, _ = run("check", str(META), *ARGS, "--format", "json", "-o", str(target))
     assert code == 1 and out == ""
-    assert json.loads(target.read_text("utf-8"))["summary"]["errors"] == 17
+    assert json.loads(target.read_text("utf-8"))["summary"]["errors"] == 18
 
 
 def test_missing_vault_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -141,6 +141,9 @@ def test_missing_vault_exits_2_with_one_line(tmp_path: Path) -> None:
         ('[rules]\nignore = ["KB999"]\n', "kbtool.toml: [rules] ignore: 'KB999' names no rule"),
         ('[rules.severity]\nKB201 = "loud"\n', "rules.severity.KB201"),
         ('[review]\ndefault_interval = "soon"\n', "'review.default_interval': 'soon' is not a"),
+        # 2,000 nested arrays or inline tables: tomllib recurses once per level
+        ("x = " + "[" * 2000 + "]" * 2000, "invalid TOML: arrays or tables nested too deeply"),
+        ("x = " + "{a = " * 2000 + "1" + "}" * 2000, "invalid TOML: arrays or tables nested"),
     ],
 )
 def test_bad_config_exits_2(tmp_path: Path, toml: str, words: str) -> None:

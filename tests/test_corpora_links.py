@@ -370,6 +370,21 @@ KEPANO_BROKEN = {
     ("Templates/Monthly Note Template.md", 5),
     # "[[Show episodes]]"
     ("Templates/Show Episode Template.md", 3),
+    # templates with a `{{date}}` placeholder (KB002 at its key): the rest of their
+    # frontmatter is read, with "[[Cities]]", "[[Conference sessions]]", "[[Directors]]",
+    # "[[Emails]]", "[[Food]]", "[[Job Interviews]]", "[[Meditations]]", "[[Musicians]]",
+    # "[[Me]]", "[[Quotes]]", "[[Restaurants]]"
+    ("Templates/City Template.md", 5),
+    ("Templates/Conference Session Template.md", 3),
+    ("Templates/Director Template.md", 5),
+    ("Templates/Email Template.md", 3),
+    ("Templates/Food Template.md", 3),
+    ("Templates/Job Interview Template.md", 5),
+    ("Templates/Meditation Template.md", 3),
+    ("Templates/Musician Template.md", 4),
+    ("Templates/Post Template.md", 5),
+    ("Templates/Quote Template.md", 3),
+    ("Templates/Restaurant Template.md", 5),
 }
 
 
@@ -388,12 +403,12 @@ def test_kepano_templates_folder_is_not_checked(kepano: Corpus) -> None:
 
 def test_kepano_broken_links(corpora: Path) -> None:
     kepano = _corpus(corpora / "kepano-obsidian" / "vault", TEMPLATES_CHECKED)
-    # 51 findings, one per line. None names an existing note (no Categories/ or
+    # 62 findings, one per line. None names an existing note (no Categories/ or
     # References/ note of these names), none is an alias (the only aliases in the vault
     # are BOTW and July 2023), none is ambiguous.
     findings = kepano.link_findings()
     assert {f[2] for f in findings} == {"KB201"}
-    assert len(findings) == 51
+    assert len(findings) == 62
     assert {(p, line) for p, line, _ in findings} == KEPANO_BROKEN
 
 

@@ -29,7 +29,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for note in ctx.vault.notes.values():
         for key, value in note.meta.items():
-            if key in fixed:
+            if key in fixed or key in note.frontmatter.broken:
                 continue
             kind = property_type(value)
             if kind is not None:
