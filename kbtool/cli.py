@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from typing import Any
 
 import click
 
@@ -34,6 +35,28 @@ class _LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._module_names()})
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run as click does, but a usage error is one line on stderr and exit 2, as the
+        command-line contract promises for every problem (click prints three or four)."""
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["prog_name"] = "kbtool"  # also under click's CliRunner, which says "main"
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+            code = result if isinstance(result, int) else 0  # ctx.exit(n) returns n here
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "kbtool"
+            click.echo(f"kbtool: error: {exc.format_message()} (see '{where} --help')", err=True)
+            code = exc.exit_code
+        except click.ClickException as exc:
+            click.echo(f"kbtool: error: {exc.format_message()}", err=True)
+            code = exc.exit_code
+        except click.Abort:
+            click.echo("kbtool: aborted", err=True)
+            code = 1
+        if standalone:
+            sys.exit(code)
+        return result if code == 0 else code
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         known = super().get_command(ctx, cmd_name)
