@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kbtool.fileread import MAX_CONFIG_BYTES, NotReadable, read_regular, resolve_link
+
 CONFIG_NAME = "kbtool.toml"
 
 FieldKind = Literal[
@@ -146,14 +148,20 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def load_config(vault_root: Path) -> Config:
-    """Read `kbtool.toml` at the vault root; the defaults when there is none."""
+    """Read `kbtool.toml` at the vault root; the defaults when there is none.
+
+    Only a regular file inside the vault (or a link to one) of at most 1 MiB is
+    read: a link out of the vault, to itself or to a FIFO is a `ConfigError`.
+    """
     path = vault_root / CONFIG_NAME
-    if not path.is_file():
-        return Config()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_read_config(vault_root, path).decode("utf-8"))
+    except FileNotFoundError:
+        return Config()
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from exc
+    except NotReadable as exc:
+        raise ConfigError(f"{path}: not read: {exc.reason}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -165,3 +173,10 @@ def load_config(vault_root: Path) -> Config:
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ConfigError(f"{path}: {_describe(first)}{more}") from exc
     return Config(settings=settings, path=path, has_file=True)
+
+
+def _read_config(vault_root: Path, path: Path) -> bytes:
+    """The bytes of `kbtool.toml`, through a link only when it stays in the vault."""
+    if path.is_symlink():
+        path = resolve_link(path, vault_root.resolve())
+    return read_regular(path, MAX_CONFIG_BYTES)[0]
