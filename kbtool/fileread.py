@@ -42,6 +42,9 @@ class NotReadable(OSError):
         self.filename = os.fspath(path)
         self.reason = reason
 
+    def __str__(self) -> str:
+        return self.reason
+
 
 def file_kind(mode: int) -> str:
     """What a non-regular file is, in words, from its `st_mode`."""

@@ -4,11 +4,6 @@ arguments that cannot be file names. Never a traceback; a clear finding or exit 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,49 +60,11 @@ def test_a_note_argument_over_255_bytes_is_a_name_that_matches_nothing(
     assert (tmp_path / "A.md").read_text("utf-8") == NOTE.format("A")
 
 
-# Permission errors: tests run as root, whom chmod does not stop, so these run kbtool in
-# a child process as the user nobody (setpriv drops the user and group ids before exec).
+# Permission errors: run as the user nobody (conftest's `as_nobody`), since chmod does not
+# stop root.
 
 
-def _can_drop_privileges() -> bool:
-    return os.geteuid() == 0 and shutil.which("setpriv") is not None
-
-
-needs_root = pytest.mark.skipif(
-    not _can_drop_privileges(), reason="needs root and setpriv to run as nobody"
-)
-
-
-def as_nobody(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m kbtool ARGS` run as the user nobody, with a cache folder nobody can write."""
-    cache = Path(tempfile.mkdtemp(prefix="kbtool-nobody-cache-"))
-    os.chmod(cache, 0o777)
-    drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-    env = {**os.environ, "KBTOOL_CACHE_DIR": str(cache), "NO_COLOR": "1", "HOME": str(cache)}
-    try:
-        return subprocess.run(
-            [*drop, sys.executable, "-m", "kbtool", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=cwd,
-            env=env,
-        )
-    finally:
-        shutil.rmtree(cache)
-
-
-@pytest.fixture
-def public_folder() -> Iterator[Path]:
-    """A folder nobody can enter (pytest's tmp_path is root's alone)."""
-    folder = Path(tempfile.mkdtemp(prefix="kbtool-perm-"))
-    os.chmod(folder, 0o755)
-    yield folder
-    shutil.rmtree(folder)
-
-
-@needs_root
-def test_a_vault_under_a_folder_nobody_can_enter_is_one_line_exit_2(tmp_path: Path) -> None:
+def test_a_vault_under_a_folder_one_cannot_enter_is_exit_2(tmp_path: Path, as_nobody) -> None:
     """tmp_path's parent is root's with mode 0700: nobody cannot reach the vault."""
     vault = tmp_path / "vault"
     vault.mkdir()
@@ -119,14 +76,13 @@ def test_a_vault_under_a_folder_nobody_can_enter_is_one_line_exit_2(tmp_path: Pa
         assert result.stderr == f"kbtool: error: {vault}: {why}\n"
 
 
-@needs_root
-def test_an_unreadable_folder_is_kb001_not_silent_broken_links(public_folder: Path) -> None:
-    vault = public_folder / "vault"
+def test_an_unreadable_folder_is_kb001_not_silent_broken_links(public_tmp: Path, as_nobody) -> None:
+    vault = public_tmp / "vault"
     (vault / "Private").mkdir(parents=True)
     (vault / "A.md").write_text("---\ntitle: A\n---\nSee [[Hidden]].\n", "utf-8")
     (vault / "Private" / "Hidden.md").write_text(NOTE.format("Hidden"), "utf-8")
     os.chmod(vault / "Private", 0o700)  # root's: nobody cannot list it
-    result = as_nobody("check", str(vault), "--select", "KB001,KB201", cwd=public_folder)
+    result = as_nobody("check", str(vault), "--select", "KB001,KB201", cwd=public_tmp)
     assert "Traceback" not in result.stderr
     assert result.stdout.splitlines() == [
         "A.md:4:5: KB201 [[Hidden]] matches no note",

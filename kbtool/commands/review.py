@@ -128,36 +128,23 @@ def done_command(
       kbtool review done "Networking/Kube-proxy.md"
       kbtool review done Kube-proxy --rating easy --vault vault
     """
-    from kbtool.review.done import ReviewError, commit_review, find_note, prepare_review
-    from kbtool.review.log import ReviewLog, ReviewLogError
+    from kbtool.review.done import record_reviews
+    from kbtool.review.log import ReviewLogError
 
     loaded = open_vault(vault_path)
     policy = _policy(loaded)
     try:
-        log = ReviewLog.load(loaded.root)
+        run = record_reviews(loaded, notes, today, rating, policy)
     except ReviewLogError as exc:
         fail(str(exc))
-    failed = recorded = False
-    for arg in notes:
-        try:
-            path = find_note(loaded, arg)
-            pending = prepare_review(loaded, path, today, rating, log, policy)
-            commit_review(pending, log)
-            recorded = True
-        except ReviewError as exc:
-            click.echo(f"kbtool: error: {exc}", err=True)
-            failed = True
-            continue
+    for message in run.errors:
+        click.echo(f"kbtool: error: {message}", err=True)
+    for pending in run.done:
         click.echo(
-            f"{path}: reviewed {today.isoformat()}; next review "
+            f"{pending.path}: reviewed {today.isoformat()}; next review "
             f"{pending.next_due.isoformat()} ({pending.interval})"
         )
-    if recorded:
-        try:
-            log.save()
-        except ReviewLogError as exc:
-            fail(str(exc))
-    if failed:
+    if run.errors:
         sys.exit(EXIT_FINDINGS)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbtool.context import RuleContext
+from kbtool.linktext import can_be_link_target
 from kbtool.registry import Finding, rule
 from kbtool.resolve import ResolvedLink, Resolver
 
@@ -32,7 +33,8 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
     """`[[AI]]` -> `[[Artificial Intelligence|AI]]` when exactly one note has the alias.
 
     Only for a plain wiki-link in the body, without display text, on one line: what
-    Obsidian's own link suggester would have written.
+    Obsidian's own link suggester would have written. Never to a note whose name a
+    wiki-link cannot hold (`#`, `|`, `^`, `[`, `]`): the fixed link would be broken.
     """
     link, span = item.link, item.link.span
     owners = resolver.alias_owners(link.path)
@@ -44,7 +46,10 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
         or span.line != span.end_line
     ):
         return None
-    new = f"[[{resolver.link_text(owners[0])}{link.subpath}|{link.path}]]"
+    target = resolver.link_text(owners[0])
+    if not can_be_link_target(target):  # `[[C# language|AI]]` would be a broken link
+        return None
+    new = f"[[{target}{link.subpath}|{link.path}]]"
     return {
         "description": f"link to {owners[0]}, whose alias this is",
         "line": span.line,
