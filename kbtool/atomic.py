@@ -15,11 +15,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 
 from kbtool.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ConcurrentChangeError(Exception):
@@ -73,8 +76,16 @@ def write_atomic(
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a generated text file (index, calendar, graph) atomically, UTF-8."""
-    write_atomic(path, text.encode("utf-8"))
+    """Write a generated text file (index, calendar, graph) atomically, UTF-8.
+
+    A file name that is not UTF-8 reaches the text as surrogate escapes; each becomes
+    U+FFFD, as on standard output, so that the file is valid UTF-8.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
+    write_atomic(path, data)
 
 
 def read_for_update(path: Path, within: Path | None = None, cap: int = MAX_NOTE_BYTES) -> bytes:

@@ -48,6 +48,22 @@ def test_a_vault_whose_name_is_not_utf8_is_checked_with_the_cache(tmp_path: Path
         assert out.splitlines()[-1] == "Checked 1 note: 0 errors, 0 warnings, 0 infos."
 
 
+def test_a_name_that_is_not_utf8_is_written_to_o_file_as_on_stdout(tmp_path: Path) -> None:
+    """The output file is valid UTF-8: the undecodable byte shows as U+FFFD, as on stdout."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "A.md").write_text(NOTE.format("A"), "utf-8")
+    with open(os.fsencode(vault) + b"/B\xff.md", "w", encoding="utf-8") as handle:
+        handle.write("---\ntitle: B\n---\n[[Gone]]\n")
+    report = tmp_path / "report.txt"
+    code, out, err = run("check", str(vault), "--select", "KB201", "-o", str(report))
+    assert (code, out, err) == (1, "", "")
+    assert (
+        report.read_text("utf-8").splitlines()[0]
+        == "B\ufffd.md:4:1: KB201 [[Gone]] matches no note"
+    )
+
+
 @pytest.mark.parametrize("command", ["show", "done"])
 def test_a_note_argument_over_255_bytes_is_a_name_that_matches_nothing(
     tmp_path: Path, command: str
