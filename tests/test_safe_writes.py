@@ -215,3 +215,29 @@ def test_when_the_log_cannot_be_saved_the_notes_are_put_back(public_tmp: Path, a
         assert (vault / f"{name}.md").read_text("utf-8") == REVIEWED
         assert (vault / f"{name}.md").stat().st_uid == NOBODY
     assert (vault / ".kbtool" / "reviews.json").read_text("utf-8") == log
+
+
+def test_a_linked_review_log_is_written_through_inside_the_vault_only(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "Logs").mkdir(parents=True)
+    (vault / ".kbtool").mkdir()
+    (vault / "R.md").write_text(REVIEWED, "utf-8")
+    empty = '{"version": 1, "cards": {}, "reviews": []}\n'
+    (vault / "Logs" / "reviews.json").write_text(empty, "utf-8")
+    (vault / ".kbtool" / "reviews.json").symlink_to("../Logs/reviews.json")
+    assert done(vault, "R")[0] == 0
+    assert (vault / ".kbtool" / "reviews.json").is_symlink()
+    log = json.loads((vault / "Logs" / "reviews.json").read_text("utf-8"))
+    assert [r["path"] for r in log["reviews"]] == ["R.md"]
+
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text(empty, "utf-8")
+    (vault / ".kbtool" / "reviews.json").unlink()
+    (vault / ".kbtool" / "reviews.json").symlink_to(outside)
+    code, out, err = done(vault, "R")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"kbtool: error: {vault / '.kbtool' / 'reviews.json'}: cannot read"
+        " (a symbolic link out of the vault)\n"
+    )
+    assert outside.read_text("utf-8") == empty

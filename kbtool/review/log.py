@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbtool.atomic import ConcurrentChangeError, write_atomic
-from kbtool.fileread import read_regular
+from kbtool.atomic import ConcurrentChangeError, read_for_update, write_atomic
 
 LOG_PATH = Path(".kbtool") / "reviews.json"
 #: The largest log read (about 500,000 reviews).
@@ -62,7 +61,7 @@ class ReviewLog:
         """Read the vault's log; an empty one when there is none yet."""
         path = vault_root / LOG_PATH
         try:
-            data = read_regular(path, MAX_LOG_BYTES)[0]
+            data = read_for_update(path, vault_root, MAX_LOG_BYTES)
         except FileNotFoundError:
             return cls(path)
         except OSError as exc:
@@ -93,7 +92,8 @@ class ReviewLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._original is None and self.path.exists():
                 raise ConcurrentChangeError(f"{self.path}: created by another run; not written")
-            write_atomic(self.path, data, expect=self._original)
+            vault_root = self.path.parent.parent  # a link is followed only inside the vault
+            write_atomic(self.path, data, expect=self._original, within=vault_root)
         except ConcurrentChangeError as exc:
             raise ReviewLogError(str(exc)) from exc
         except OSError as exc:
