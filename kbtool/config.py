@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kbtool.fileread import MAX_CONFIG_BYTES, NotReadable, read_regular, resolve_link
+from kbtool.fileread import MAX_CONFIG_BYTES, NotReadable, read_inside
 
 CONFIG_NAME = "kbtool.toml"
 
@@ -155,7 +155,7 @@ def load_config(vault_root: Path) -> Config:
     """
     path = vault_root / CONFIG_NAME
     try:
-        raw = tomllib.loads(_read_config(vault_root, path).decode("utf-8"))
+        raw = tomllib.loads(read_inside(path, vault_root, MAX_CONFIG_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return Config()
     except UnicodeDecodeError as exc:
@@ -173,10 +173,3 @@ def load_config(vault_root: Path) -> Config:
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ConfigError(f"{path}: {_describe(first)}{more}") from exc
     return Config(settings=settings, path=path, has_file=True)
-
-
-def _read_config(vault_root: Path, path: Path) -> bytes:
-    """The bytes of `kbtool.toml`, through a link only when it stays in the vault."""
-    if path.is_symlink():
-        path = resolve_link(path, vault_root.resolve())
-    return read_regular(path, MAX_CONFIG_BYTES)[0]

@@ -113,3 +113,11 @@ def resolve_link(path: Path, root: Path | None = None) -> Path:
     if root is not None and not real.is_relative_to(root):
         raise NotReadable(path, "a symbolic link out of the vault")
     return real
+
+
+def read_inside(path: Path, root: Path, cap: int = MAX_NOTE_BYTES) -> bytes:
+    """The bytes of the regular file `path` of the folder `root`, through a symbolic link
+    only when it leads to a file inside `root`; `NotReadable` or `OSError` otherwise."""
+    if path.is_symlink():
+        path = resolve_link(path, root.resolve())
+    return read_regular(path, cap)[0]

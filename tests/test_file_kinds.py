@@ -129,3 +129,32 @@ def test_read_regular_reads_at_most_cap_plus_one_bytes_of_a_stream(tmp_path: Pat
     assert read_regular(small, 5)[0] == b"12345"
     with pytest.raises(NotReadable, match="larger than the 4 bytes cap"):
         read_regular(small, 4)
+
+
+#: Loads the vault, replaces B.md by a FIFO, then does what `show` and `index` do after
+#: loading: read the backlinking note for its snippet, and the note for its summary.
+REREAD_AFTER_LOADING = """
+import os, sys
+from pathlib import Path
+from kbtool.commands.show import describe_note
+from kbtool.index.summary import note_summary
+from kbtool.vault import load_vault
+vault = Path(sys.argv[1])
+loaded = load_vault(vault)
+(vault / "B.md").unlink()
+os.mkfifo(vault / "B.md")
+info = describe_note(loaded, "A.md")
+print([(b["source"], b["snippet"]) for b in info["backlinks"]])
+print(repr(note_summary(vault, loaded.notes["B.md"])))
+"""
+
+
+def test_a_note_replaced_by_a_fifo_after_loading_blocks_no_reader(vault: Path) -> None:
+    """In a child process with a timeout: reading the FIFO would block forever."""
+    result = subprocess.run(
+        [sys.executable, "-c", REREAD_AFTER_LOADING, str(vault)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.splitlines() == ["[('B.md', '')]", "''"], result.stderr

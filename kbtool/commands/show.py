@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from kbtool.commands.common import fail, open_vault, today_option, vault_option
+from kbtool.fileread import read_inside
 from kbtool.locate import NoteNotFound, locate_note
 from kbtool.resolve import link_label
 from kbtool.review.schedule import due_date
@@ -36,7 +37,8 @@ def _file_lines(vault: Vault, paths: Iterable[str]) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {}
     for path in paths:
         try:
-            text = (vault.root / path).read_text(encoding="utf-8", errors="replace")
+            data = read_inside(vault.root / path, vault.root)
+            text = data.decode("utf-8", errors="replace")
         except OSError:
             text = ""
         lines[path] = [ln.removesuffix("\r") for ln in text.removeprefix("\ufeff").split("\n")]
