@@ -162,8 +162,8 @@ def record_reviews(
             left = _put_back(run.done)
             if not isinstance(exc, ReviewLogError):
                 raise
-            kept = f"; could not put back {', '.join(left)}" if left else ""
-            raise ReviewLogError(f"{exc}; no note was changed{kept}") from exc
+            outcome = f"{', '.join(left)} could not be put back" if left else "no note was changed"
+            raise ReviewLogError(f"{exc}; {outcome}") from exc
     return run
 
 
