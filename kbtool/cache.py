@@ -37,8 +37,23 @@ def cache_folder() -> Path:
 
 def cache_path(vault_root: Path) -> Path:
     """The cache file of the vault at `vault_root` (absolute)."""
-    key = hashlib.sha256(str(vault_root).encode("utf-8")).hexdigest()[:20]
+    key = hashlib.sha256(os.fsencode(vault_root)).hexdigest()[:20]
     return cache_folder() / f"{key}.sqlite"
+
+
+def _key(path: str) -> bytes:
+    """A note path as stored: its bytes on disk, so that a name that is not UTF-8
+    (decoded with surrogate escapes, as Python lists it) can be stored too."""
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to: stored, never found
+        return path.encode("utf-8", "surrogatepass")
+
+
+def _path_from_key(key: object) -> str:
+    if isinstance(key, bytes):
+        return key.decode("utf-8", "surrogateescape")
+    return str(key)
 
 
 class ParseCache:
@@ -68,8 +83,8 @@ class ParseCache:
                 if row is None or row[0] != FORMAT:
                     return True  # empty or from another version: start afresh
                 self._stored = {
-                    path: (sha, blob)
-                    for path, sha, blob in db.execute("SELECT path, sha256, note FROM notes")
+                    _path_from_key(key): (sha, blob)
+                    for key, sha, blob in db.execute("SELECT path, sha256, note FROM notes")
                 }
         except (sqlite3.Error, OSError):
             return False
@@ -103,11 +118,11 @@ class ParseCache:
         if not self._ok:
             return
         changed = [
-            (path, note.sha256, pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL))
+            (_key(path), note.sha256, pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL))
             for path, note in self._fresh.items()
             if self._stored.get(path, ("",))[0] != note.sha256
         ]
-        gone = [(path,) for path in self._stored if path not in self._fresh]
+        gone = [(_key(path),) for path in self._stored if path not in self._fresh]
         if not changed and not gone and self._stored:
             return
         try:

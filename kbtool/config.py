@@ -17,6 +17,7 @@ from kbtool.obsidian_settings import LinkFormat, ObsidianSettings, read_obsidian
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails  # pydantic's own type of a validation error
+from kbtool.fileread import MAX_CONFIG_BYTES, NotReadable, read_inside
 
 CONFIG_NAME = "kbtool.toml"
 
@@ -214,14 +215,20 @@ _TOO_DEEP = "arrays or tables nested too deeply to read (a setting nests a few l
 
 def load_config(vault_root: Path) -> Config:
     """Read `kbtool.toml` at the vault root (the defaults when there is none) and
-    what `.obsidian/` says."""
+    what `.obsidian/` says.
+
+    Only a regular file inside the vault (or a link to one) of at most 1 MiB is
+    read: a link out of the vault, to itself or to a FIFO is a `ConfigError`.
+    """
     path = vault_root / CONFIG_NAME
-    if not path.is_file():
-        return build_config(vault_root, {})
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_inside(path, vault_root, MAX_CONFIG_BYTES).decode("utf-8"))
+    except FileNotFoundError:
+        return build_config(vault_root, {})
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from exc
+    except NotReadable as exc:
+        raise ConfigError(f"{path}: not read: {exc.reason}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     except tomllib.TOMLDecodeError as exc:

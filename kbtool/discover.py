@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbtool.config import CONFIG_NAME
+from kbtool.fileread import names_file, names_folder
 
 OBSIDIAN_FOLDER = ".obsidian"
 
@@ -29,9 +30,9 @@ class VaultRoot:
 
 
 def _marker(folder: Path) -> str | None:
-    if (folder / CONFIG_NAME).is_file():
+    if names_file(folder / CONFIG_NAME):
         return CONFIG_NAME
-    if (folder / OBSIDIAN_FOLDER).is_dir():
+    if names_folder(folder / OBSIDIAN_FOLDER):
         return OBSIDIAN_FOLDER + "/"
     return None
 
@@ -75,12 +76,12 @@ def split_targets(paths: Sequence[Path]) -> tuple[Path | None, list[Path]]:
     """
     if not paths:
         return None, []
-    if len(paths) == 1 and not paths[0].is_file():
+    if len(paths) == 1 and not names_file(paths[0]):
         return paths[0], []
     for path in paths:
-        if path.is_dir():
+        if names_folder(path):
             raise TargetError(f"{path}: a folder among FILE arguments (give one VAULT or files)")
-        if not path.is_file():
+        if not names_file(path):
             raise TargetError(f"{path}: no such file")
     return None, list(paths)
 

@@ -17,9 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbtool.atomic import ConcurrentChangeError, write_atomic
+from kbtool.atomic import ConcurrentChangeError, read_for_update, write_atomic
+from kbtool.frontmatter import scan_frontmatter
 from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.model import Diagnostic
+from kbtool.scan import table_lines
 from kbtool.vault import Vault
 
 _BOM = "\ufeff"
@@ -29,10 +31,19 @@ class FixError(ValueError):
     """A fix that no longer fits the note; nothing is changed."""
 
 
-def replace_span(text: str, fix: dict[str, Any]) -> str:
+def table_rows(text: str) -> frozenset[int]:
+    """The file lines of `text` that are table rows, as the scanner reads the body."""
+    lines = text.removeprefix(_BOM).split("\n")
+    body_start = scan_frontmatter([ln.removesuffix("\r") for ln in lines]).body_start
+    return table_lines("\n".join(lines[body_start:]), body_start + 1)
+
+
+def replace_span(text: str, fix: dict[str, Any], tables: frozenset[int] | None = None) -> str:
     """`text` with the characters at the fix's line and columns replaced by `new`.
 
-    Columns count code points in the file as read, after a byte order mark.
+    Columns count code points in the file as read, after a byte order mark. A fix
+    on a table row (`tables`, default: found by scanning `text`) that would write
+    a `|` is refused: it would split the cell.
     """
     lines = text.split("\n")
     index = fix["line"] - 1
@@ -43,7 +54,9 @@ def replace_span(text: str, fix: dict[str, Any]) -> str:
     start, end = fix["column"] - 1 + offset, fix["end_column"] - 1 + offset
     if line[start:end] != fix["old"]:
         raise FixError(f"{fix['old']} is no longer at line {fix['line']}, column {fix['column']}")
-    if line.lstrip(_BOM + " \t>").startswith("|"):
+    if tables is None:
+        tables = table_rows(text)
+    if fix["line"] in tables and "|" in fix["new"]:
         raise FixError("inside a table row, where '|' would split the cell; edit it by hand")
     lines[index] = line[:start] + fix["new"] + line[end:]
     return "\n".join(lines)
@@ -77,18 +90,19 @@ def apply_fixes(vault: Vault, diagnostics: list[Diagnostic]) -> FixReport:
     for path, fixes in sorted(by_path.items()):
         file = vault.root / path
         try:
-            original = file.read_bytes()
+            original = read_for_update(file, vault.root)
             text = original.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             report.failed.extend((d, f"cannot read the note: {exc}") for d in fixes)
             continue
         applied: list[Diagnostic] = []
+        tables = table_rows(text)
         for d in sorted(fixes, key=_order):
             fix = d.fix
             assert fix is not None
             try:
                 if "old" in fix:
-                    text = replace_span(text, fix)
+                    text = replace_span(text, fix, tables)
                 else:
                     text = set_frontmatter_value(
                         text, fix["key"], fix["value"], expected=fix["replacement"]
@@ -99,7 +113,7 @@ def apply_fixes(vault: Vault, diagnostics: list[Diagnostic]) -> FixReport:
         if not applied:
             continue
         try:
-            write_atomic(file, text.encode("utf-8"), expect=original)
+            write_atomic(file, text.encode("utf-8"), expect=original, within=vault.root)
         except (ConcurrentChangeError, OSError) as exc:
             report.failed.extend((d, str(exc)) for d in applied)
             continue

@@ -13,6 +13,9 @@ from urllib.parse import unquote
 
 _IMAGE_SIZE = re.compile(r"\d+(x\d+)?")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+#: What the target of a `[[wiki-link]]` cannot hold: `#` starts a heading, `^` a block,
+#: `|` the display text, `[` and `]` end the link, and a link is on one line.
+_UNLINKABLE = re.compile(r"[#|^\[\]\n\r]")
 
 
 def split_wikilink(inner: str) -> tuple[str, str, str | None]:
@@ -36,6 +39,11 @@ def split_wikilink(inner: str) -> tuple[str, str, str | None]:
     else:
         path, subpath = head, ""
     return path.strip(), subpath if subpath != "#" else "", display
+
+
+def can_be_link_target(name: str) -> bool:
+    """Can `[[name]]` reach a note of this name? Not `C# language`: `#` cuts it short."""
+    return _UNLINKABLE.search(name) is None
 
 
 def is_image_size(display: str | None) -> bool:

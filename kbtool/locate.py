@@ -23,9 +23,9 @@ def locate_note(vault: Vault, arg: str, cwd: Path | None = None) -> tuple[str, t
     (the first is the note Obsidian would open)."""
     root = vault.root.resolve()
     for candidate in ((cwd or Path.cwd()) / arg, vault.root / arg):
-        if not candidate.is_file():
+        real = _existing_file(candidate)
+        if real is None:
             continue
-        real = candidate.resolve()
         if not real.is_relative_to(root):
             raise NoteNotFound(f"{arg}: not inside the vault {vault.root}")
         rel = unicodedata.normalize("NFC", real.relative_to(root).as_posix())
@@ -54,3 +54,12 @@ def _closest_note(vault: Vault, arg: str) -> str | None:
         return None
     name = names[found]
     return f'"{name}"' if names.count(name) == 1 else f'"{paths[found].removesuffix(".md")}"'
+
+
+def _existing_file(candidate: Path) -> Path | None:
+    """The real path of `candidate` if it names an existing file; None when it cannot be a
+    file path at all (a name over 255 bytes, a NUL byte, a link loop): then NOTE is a name."""
+    try:
+        return candidate.resolve(strict=True) if candidate.is_file() else None
+    except (OSError, ValueError, RuntimeError):
+        return None

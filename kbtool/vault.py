@@ -10,15 +10,17 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import stat
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kbtool.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
+from kbtool.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
 from kbtool.gcpause import paused_gc
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.parse import parse_note
@@ -30,7 +32,14 @@ if TYPE_CHECKING:
 
 
 class VaultError(Exception):
-    """The vault cannot be loaded at all (missing, not a folder)."""
+    """The vault cannot be loaded at all (missing, not a folder, cannot be opened)."""
+
+
+class Unreadable(NamedTuple):
+    """An entry of the vault that is not read, and why (reported as KB001)."""
+
+    path: str  # vault-relative
+    reason: str
 
 
 @dataclass
@@ -40,6 +49,7 @@ class Vault:
     notes: dict[str, Note]  # by vault-relative path, sorted
     attachments: list[str] = field(default_factory=list)
     skipped_links: list[str] = field(default_factory=list)  # symlinks not followed
+    unreadable: list[Unreadable] = field(default_factory=list)  # skipped entries (KB001)
     cache_hits: int = 0  # notes taken from the parse cache
     cache_misses: int = 0  # notes parsed (with the cache on)
 
@@ -69,22 +79,29 @@ def _excluded(rel: str, patterns: list[str]) -> bool:
 
 
 def iter_vault_files(
-    root: Path, exclude: list[str], skipped: list[str]
+    root: Path, exclude: list[str], skipped: list[str], unreadable: list[Unreadable] | None = None
 ) -> Iterator[tuple[str, Path]]:
-    """Every visible file under `root` as (vault-relative NFC path, absolute path).
+    """Every visible regular file under `root` as (vault-relative NFC path, path to read).
 
     Hidden entries (`.obsidian`, `.git`, `.kbtool`, ...) and excluded paths are
-    skipped. Symlinks are followed only when they stay inside the vault, and a
-    folder is never entered twice, so a link loop ends.
+    skipped. Symlinks are followed only when they stay inside the vault (the path
+    to read is then the real file), and a folder is never entered twice, so a link
+    loop ends. Everything else is skipped, and listed in `unreadable` with why: a
+    FIFO (reading it would wait forever), a device, a socket, a link to nowhere,
+    to itself or out of the vault, a folder that cannot be opened.
     """
     real_root = root.resolve()
     seen_dirs = {real_root}
     stack: list[tuple[Path, str]] = [(root, "")]
+    refused = unreadable if unreadable is not None else []
     while stack:
         folder, prefix = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            if prefix:  # the root's own errors are the caller's (VaultError)
+                why = f"cannot open the folder ({exc.strerror}); its notes are not checked"
+                refused.append(Unreadable(prefix.rstrip("/"), why))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -92,35 +109,58 @@ def iter_vault_files(
             rel = unicodedata.normalize("NFC", prefix + entry.name)
             if _excluded(rel, exclude):
                 continue
-            if entry.is_symlink():
-                target = Path(entry.path).resolve()
-                if not target.is_relative_to(real_root) or not target.exists():
-                    skipped.append(rel)
-                    continue
+            path = Path(entry.path)
             try:
-                is_dir = entry.is_dir()
-            except OSError:
+                mode = _entry_mode(entry)
+                if stat.S_ISLNK(mode):
+                    path = resolve_link(path, real_root)
+                    mode = path.stat().st_mode
+            except NotReadable as exc:
+                skipped.append(rel)
+                refused.append(Unreadable(rel, f"{exc.reason}; skipped"))
                 continue
-            if is_dir:
-                real = Path(entry.path).resolve()
+            except OSError as exc:  # vanished since the listing, or no permission
+                refused.append(Unreadable(rel, f"cannot read ({exc.strerror}); skipped"))
+                continue
+            if stat.S_ISDIR(mode):
+                real = path.resolve()
                 if real in seen_dirs:
                     skipped.append(rel)
                     continue
                 seen_dirs.add(real)
                 stack.append((Path(entry.path), rel + "/"))
+            elif stat.S_ISREG(mode):
+                yield rel, path
             else:
-                yield rel, Path(entry.path)
+                kind = file_kind(mode)
+                refused.append(Unreadable(rel, f"{kind}, not a regular file; skipped"))
+
+
+def _entry_mode(entry: os.DirEntry[str]) -> int:
+    """The file type bits of a listed entry, without a system call for the usual kinds."""
+    if entry.is_symlink():
+        return stat.S_IFLNK
+    if entry.is_dir(follow_symlinks=False):
+        return stat.S_IFDIR
+    if entry.is_file(follow_symlinks=False):
+        return stat.S_IFREG
+    return entry.stat(follow_symlinks=False).st_mode
 
 
 def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
-    """Read and parse one note (or take it from the cache when its bytes are unchanged);
-    an I/O error becomes a KB001 problem on the note."""
+    """Read and parse one note (or take it from the cache when its bytes are unchanged).
+
+    The file is read only if it is a regular file, up to `MAX_NOTE_BYTES`
+    (see `kbtool.fileread`); an I/O error, another kind of file or a note over the
+    cap becomes a KB001 problem on the note.
+    """
     try:
-        data = path.read_bytes()
-        mtime = path.stat().st_mtime_ns
+        data, status = read_regular(path, MAX_NOTE_BYTES)
+    except NotReadable as exc:
+        return _unread(rel, f"not read: {exc.reason}")
     except OSError as exc:
-        problem = Problem("KB001", f"cannot read file: {exc.strerror}", Span(1, 1, 1, 1))
-        return Note(rel, 0, None, "", Frontmatter(), 1, problems=(problem,))
+        return _unread(rel, f"cannot read file: {exc.strerror}")
+    mtime = status.st_mtime_ns
     if cache is None:
         return parse_note(rel, data, mtime)
     note = cache.get(rel, hashlib.sha256(data).hexdigest(), mtime)
@@ -128,6 +168,29 @@ def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
         note = parse_note(rel, data, mtime)
         cache.put(note)
     return note
+
+
+def _unread(rel: str, message: str) -> Note:
+    problem = Problem("KB001", message, Span(1, 1, 1, 1))
+    return Note(rel, 0, None, "", Frontmatter(), 1, problems=(problem,))
+
+
+def _vault_root(root: str | os.PathLike[str]) -> Path:
+    """`root` as an absolute path, or `VaultError` when it is no folder that can be read."""
+    root_path = Path(root)
+    try:
+        status = root_path.stat()
+    except FileNotFoundError:
+        raise VaultError(f"{root_path}: no such vault (folder does not exist)") from None
+    except OSError as exc:
+        raise VaultError(f"{root_path}: cannot open the vault ({exc.strerror})") from None
+    if not stat.S_ISDIR(status.st_mode):
+        raise VaultError(f"{root_path}: not a folder")
+    try:
+        os.scandir(root_path).close()
+    except OSError as exc:
+        raise VaultError(f"{root_path}: cannot open the vault ({exc.strerror})") from None
+    return root_path.absolute()
 
 
 def load_vault(
@@ -142,18 +205,14 @@ def load_vault(
     With `cache`, notes whose bytes are unchanged since an earlier run come from
     the parse cache (`kbtool.cache`) instead of being parsed again.
     """
-    root_path = Path(root)
-    if not root_path.exists():
-        raise VaultError(f"{root_path}: no such vault (folder does not exist)")
-    if not root_path.is_dir():
-        raise VaultError(f"{root_path}: not a folder")
-    root_path = root_path.absolute()
+    root_path = _vault_root(root)
     config = config or load_config(root_path)
     skipped: list[str] = []
+    unreadable: list[Unreadable] = []
     note_files: list[tuple[str, Path]] = []
     attachments: list[str] = []
     templates = (config.templates_folder or "\0") + "/"  # its notes are templates, not notes
-    for rel, path in iter_vault_files(root_path, config.settings.exclude, skipped):
+    for rel, path in iter_vault_files(root_path, config.settings.exclude, skipped, unreadable):
         if rel.lower().endswith(".md"):
             if not rel.startswith(templates):
                 note_files.append((rel, path))
@@ -170,7 +229,7 @@ def load_vault(
                 progress(index, total)
         if store is not None:
             store.save()
-    vault = Vault(root_path, config, notes, sorted(attachments), skipped)
+    vault = Vault(root_path, config, notes, sorted(attachments), skipped, sorted(unreadable))
     if store is not None:
         vault.cache_hits, vault.cache_misses = store.hits, store.misses
     return vault

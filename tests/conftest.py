@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +50,47 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+# Permission tests: tests run as root, whom chmod does not stop, so they run kbtool in a
+# child process as the user nobody (setpriv drops the user and group ids before exec).
+NOBODY = 65534
+
+
+def can_drop_privileges() -> bool:
+    return os.name == "posix" and os.geteuid() == 0 and shutil.which("setpriv") is not None
+
+
+@pytest.fixture
+def public_tmp() -> Iterator[Path]:
+    """A folder the user nobody can enter (pytest's tmp_path is root's alone, mode 0700)."""
+    folder = Path(tempfile.mkdtemp(prefix="kbtool-public-"))
+    os.chmod(folder, 0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.fixture
+def as_nobody() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`as_nobody(*args, cwd=...)` runs `python -m kbtool ARGS` as nobody; skips if it cannot."""
+    if not can_drop_privileges():
+        pytest.skip("needs root and setpriv to run as nobody")
+
+    def run(*args: str, cwd: Path = Path("/")) -> subprocess.CompletedProcess[str]:
+        cache = Path(tempfile.mkdtemp(prefix="kbtool-nobody-cache-"))
+        os.chmod(cache, 0o777)
+        drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        env = {**os.environ, "KBTOOL_CACHE_DIR": str(cache), "HOME": str(cache), "NO_COLOR": "1"}
+        try:
+            return subprocess.run(
+                [*drop, sys.executable, "-m", "kbtool", *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=cwd,
+                env=env,
+            )
+        finally:
+            shutil.rmtree(cache)
+
+    return run

@@ -110,11 +110,11 @@ def test_alias_links_are_rewritten_as_obsidian_would(tmp_path: Path) -> None:
 
 def test_alias_link_in_a_table_row_is_left_for_a_person(tmp_path: Path) -> None:
     (tmp_path / "Artificial Intelligence.md").write_text(ALIAS_NOTE, "utf-8")
-    text = b"| [[ML]] | cell |\n"
+    text = b"| a | b |\n|---|---|\n| [[ML]] | cell |\n"
     (tmp_path / "B.md").write_bytes(text)
     code, _, err = _fix_links(tmp_path)
     assert (tmp_path / "B.md").read_bytes() == text
-    assert "B.md:1:3: not fixed: inside a table row" in err
+    assert "B.md:3:3: not fixed: inside a table row" in err
     assert code == 1
 
 

@@ -131,8 +131,10 @@ def vault_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def existing_file(arg: str) -> Path | None:
     """NOTE as a file path from the current folder, when it is one (else it is a name)."""
+    from kbtool.fileread import names_file
+
     path = Path(arg)
-    return path if path.is_file() else None
+    return path if names_file(path) else None
 
 
 def open_vault(

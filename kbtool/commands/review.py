@@ -144,52 +144,26 @@ def done_command(
       kbtool review done "Networking/Kube-proxy.md"
       kbtool review done Kube-proxy --rating easy --vault vault
     """
-    from kbtool.review.done import (
-        PendingReview,
-        ReviewError,
-        commit_review,
-        find_note,
-        prepare_review,
-    )
-    from kbtool.review.log import ReviewLog, ReviewLogError
+    from kbtool.review.done import record_reviews
+    from kbtool.review.log import ReviewLogError
 
     first_file = next((p for p in map(existing_file, notes) if p is not None), None)
     loaded = open_vault(vault_path, note_path=first_file)
     policy = _policy(loaded)
     try:
-        log = ReviewLog.load(loaded.root)
+        run = record_reviews(loaded, notes, today, rating, policy)
     except ReviewLogError as exc:
         fail(str(exc))
-    failed = recorded = False
-    pendings: dict[str, PendingReview] = {}  # everything is computed before anything is written
-    for arg in notes:
-        try:
-            path = find_note(loaded, arg)
-            if path not in pendings:
-                pendings[path] = prepare_review(loaded, path, today, rating, log, policy)
-                for warning in pendings[path].warnings:
-                    click.echo(f"kbtool: warning: {warning}", err=True)
-        except ReviewError as exc:
-            click.echo(f"kbtool: error: {exc}", err=True)
-            failed = True
-    for pending in pendings.values():
-        try:
-            commit_review(pending, log)
-            recorded = True
-        except ReviewError as exc:
-            click.echo(f"kbtool: error: {exc}", err=True)
-            failed = True
-            continue
+    for warning in run.warnings:
+        click.echo(f"kbtool: warning: {warning}", err=True)
+    for message in run.errors:
+        click.echo(f"kbtool: error: {message}", err=True)
+    for pending in run.done:
         click.echo(
             f"{pending.path}: reviewed {today.isoformat()}; next review "
             f"{pending.next_due.isoformat()} ({pending.interval})"
         )
-    if recorded:
-        try:
-            log.save()
-        except ReviewLogError as exc:
-            fail(str(exc))
-    if failed:
+    if run.errors:
         sys.exit(EXIT_FINDINGS)
 
 

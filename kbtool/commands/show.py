@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kbtool.commands.common import existing_file, fail, open_vault, today_option, vault_option
+from kbtool.fileread import read_inside
 from kbtool.jsonout import json_text
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ def _file_lines(vault: Vault, paths: Iterable[str]) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {}
     for path in paths:
         try:
-            text = (vault.root / path).read_text(encoding="utf-8", errors="replace")
+            data = read_inside(vault.root / path, vault.root)
+            text = data.decode("utf-8", errors="replace")
         except OSError:
             text = ""
         lines[path] = [ln.removesuffix("\r") for ln in text.removeprefix("\ufeff").split("\n")]

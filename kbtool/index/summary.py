@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from kbtool.fileread import read_inside
 from kbtool.model import Heading, Note
 from kbtool.scan import Region, scan_body, scan_regions
 
@@ -424,7 +425,7 @@ def note_summary(root: Path, note: Note) -> str:
     if note.problems and any(p.code == "KB001" for p in note.problems):
         return ""
     try:
-        text = (root / note.path).read_bytes().decode("utf-8", errors="replace")
+        text = read_inside(root / note.path, root).decode("utf-8", errors="replace")
     except OSError:
         return ""
     if text.startswith("\ufeff"):

@@ -10,17 +10,18 @@ it was read. Only the bytes of the review fields change (see `edit.py`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kbtool.atomic import ConcurrentChangeError, write_atomic
+from kbtool.atomic import ConcurrentChangeError, WriteRefused, read_for_update, write_atomic
 from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.locate import NoteNotFound, locate_note
 from kbtool.parse import parse_note
 from kbtool.review import adaptive
 from kbtool.review.interval import Interval
-from kbtool.review.log import ReviewLog
+from kbtool.review.log import ReviewLog, ReviewLogError
 from kbtool.review.schedule import ReviewPolicy
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class PendingReview:
     next_due: dt.date
     card: dict[str, Any] | None  # FSRS card state to store (fsrs mode only)
     warnings: tuple[str, ...] = ()  # for the user, on stderr: nothing stopped the review
+    root: Path | None = None  # the vault: a linked note is written only inside it
 
 
 def find_note(vault: Vault, arg: str, cwd: Path | None = None) -> str:
@@ -75,7 +77,7 @@ def prepare_review(
     mode = vault.config.settings.review.mode
     file = vault.root / path
     try:
-        original = file.read_bytes()
+        original = read_for_update(file, vault.root)
     except OSError as exc:
         raise ReviewError(f"{path}: cannot read ({exc.strerror})") from exc
     note = parse_note(path, original)
@@ -96,7 +98,18 @@ def prepare_review(
     updated = text.encode("utf-8")
     next_due = interval.after(day)
     return PendingReview(
-        path, file, original, updated, day, rating, mode, interval, next_due, card, warnings
+        path,
+        file,
+        original,
+        updated,
+        day,
+        rating,
+        mode,
+        interval,
+        next_due,
+        card,
+        warnings,
+        vault.root,
     )
 
 
@@ -141,9 +154,11 @@ def commit_review(pending: PendingReview, log: ReviewLog) -> None:
     """Write the note atomically (refused if it changed since it was read), then note the
     review in `log` (the caller saves the log once, after all notes)."""
     try:
-        write_atomic(pending.file, pending.updated, expect=pending.original)
+        write_atomic(pending.file, pending.updated, expect=pending.original, within=pending.root)
     except ConcurrentChangeError as exc:
         raise ReviewError(f"{pending.path}: changed on disk since read; not written") from exc
+    except WriteRefused as exc:
+        raise ReviewError(f"{pending.path}: {exc.strerror}; not changed") from exc
     except OSError as exc:
         raise ReviewError(f"{pending.path}: cannot write ({exc.strerror}); not changed") from exc
     if pending.card is not None:
@@ -151,3 +166,68 @@ def commit_review(pending: PendingReview, log: ReviewLog) -> None:
     log.record(
         pending.path, pending.day.isoformat(), pending.rating, pending.mode, str(pending.interval)
     )
+
+
+@dataclass
+class ReviewRun:
+    """What `record_reviews` did: the reviews recorded, one message per note that failed,
+    and warnings that stopped nothing (a damaged card started afresh)."""
+
+    done: list[PendingReview]
+    errors: list[str]
+    warnings: list[str]
+
+
+def record_reviews(
+    vault: Vault, args: Sequence[str], day: dt.date, rating: str | None, policy: ReviewPolicy
+) -> ReviewRun:
+    """Record a review of each NOTE argument; a note that fails is reported, others go on.
+
+    Every review is computed before any note is written (anything that can fail,
+    a date past the calendar's end among them, fails before a write). The review
+    log stays locked from reading to saving, so that runs at the same time lose
+    no review. Each note is written atomically, then the log once; if the log
+    cannot be saved (or anything fails after a note was written), every note
+    written is put back as it was, and `ReviewLogError` says so: a note never
+    claims a review that the log does not hold.
+    """
+    run = ReviewRun([], [], [])
+    with ReviewLog.locked(vault.root) as log:
+        pendings: dict[str, PendingReview] = {}  # a note named twice is reviewed once
+        for arg in args:
+            try:
+                path = find_note(vault, arg)
+                if path not in pendings:
+                    pendings[path] = prepare_review(vault, path, day, rating, log, policy)
+                    run.warnings.extend(pendings[path].warnings)
+            except ReviewError as exc:
+                run.errors.append(str(exc))
+        try:
+            for pending in pendings.values():
+                try:
+                    commit_review(pending, log)
+                except ReviewError as exc:
+                    run.errors.append(str(exc))
+                    continue
+                run.done.append(pending)
+            if run.done:
+                log.save()
+        except BaseException as exc:
+            left = _put_back(run.done)
+            if not isinstance(exc, ReviewLogError):
+                raise
+            outcome = f"{', '.join(left)} could not be put back" if left else "no note was changed"
+            raise ReviewLogError(f"{exc}; {outcome}") from exc
+    return run
+
+
+def _put_back(written: list[PendingReview]) -> list[str]:
+    """Restore the notes of reviews the log could not take; the paths that could not be."""
+    failed = []
+    for pending in reversed(written):
+        try:
+            restored, changed = pending.original, pending.updated
+            write_atomic(pending.file, restored, expect=changed, within=pending.root)
+        except (ConcurrentChangeError, OSError):
+            failed.append(pending.path)
+    return failed

@@ -14,15 +14,21 @@ the other cards are kept as they are.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbtool.atomic import ConcurrentChangeError, write_atomic
+from kbtool.atomic import ConcurrentChangeError, read_for_update, write_atomic
 from kbtool.jsonout import json_text
 
 LOG_PATH = Path(".kbtool") / "reviews.json"
+#: The largest log read (about 500,000 reviews).
+MAX_LOG_BYTES = 64 * 1024 * 1024
 VERSION = 1
 
 
@@ -38,11 +44,31 @@ class ReviewLog:
     _original: bytes | None = None
 
     @classmethod
+    @contextmanager
+    def locked(cls, vault_root: Path) -> Iterator[ReviewLog]:
+        """The vault's log, read and (by the caller) saved while no other run can do so.
+
+        Two runs of `review done` that each read the log, add a card and save would
+        otherwise lose one card; the second now waits until the first has saved. The
+        lock (flock) is on the vault folder itself, so that locking creates no file.
+        """
+        try:
+            fd = os.open(vault_root, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_DIRECTORY", 0))
+        except OSError as exc:
+            why = f"cannot lock the review log ({exc.strerror})"
+            raise ReviewLogError(f"{vault_root}: {why}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield cls.load(vault_root)
+        finally:
+            os.close(fd)  # releases the lock
+
+    @classmethod
     def load(cls, vault_root: Path) -> ReviewLog:
         """Read the vault's log; an empty one when there is none yet."""
         path = vault_root / LOG_PATH
         try:
-            data = path.read_bytes()
+            data = read_for_update(path, vault_root, MAX_LOG_BYTES)
         except FileNotFoundError:
             return cls(path)
         except OSError as exc:
@@ -81,7 +107,8 @@ class ReviewLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self._original is None and self.path.exists():
                 raise ConcurrentChangeError(f"{self.path}: created by another run; not written")
-            write_atomic(self.path, data, expect=self._original)
+            vault_root = self.path.parent.parent  # a link is followed only inside the vault
+            write_atomic(self.path, data, expect=self._original, within=vault_root)
         except ConcurrentChangeError as exc:
             raise ReviewLogError(str(exc)) from exc
         except OSError as exc:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbtool.context import RuleContext
+from kbtool.linktext import can_be_link_target
 from kbtool.registry import Finding, rule
 from kbtool.resolve import ResolvedLink, Resolver
 
@@ -34,7 +35,9 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
 
     Only for a plain wiki-link in the body, without display text, on one line: what
     Obsidian's own link suggester would have written, in the vault's new link format
-    (`.obsidian/app.json` `newLinkFormat`, or `[obsidian] new_link_format`).
+    (`.obsidian/app.json` `newLinkFormat`, or `[obsidian] new_link_format`). Never to a
+    note whose name a wiki-link cannot hold (`#`, `|`, `^`, `[`, `]`): the fixed link
+    would be broken.
     """
     link, span = item.link, item.link.span
     owners = resolver.alias_owners(link.path)
@@ -47,6 +50,8 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
     ):
         return None
     written = resolver.new_link_path(owners[0], item.note.path)
+    if not can_be_link_target(written):  # `[[C# language|AI]]` would be a broken link
+        return None
     new = f"[[{written}{link.subpath}|{link.path}]]"
     return {
         "description": f"link to {owners[0]}, whose alias this is",

@@ -73,5 +73,16 @@ def scan_regions(text: str, first_line: int = 1) -> tuple[Region, ...]:
     )
 
 
+def table_lines(text: str, first_line: int = 1) -> frozenset[int]:
+    """The file lines that are rows of a GFM table (header, delimiter and body rows).
+
+    For fixers: a `|` written on such a line splits the cell, whether or not the row
+    starts with `|`.
+    """
+    s = _Scanner(text, first_line)
+    s.scan()
+    return frozenset(first_line + i for start, end in s.tables for i in range(start, end + 1))
+
+
 def _rk(r: tuple[str, int, int, int, int]) -> tuple[int, int]:
     return (r[1], r[2])

@@ -27,6 +27,8 @@ class _Leaves(_InlinePass):
         if not leaf:
             return
         self.leaf = 0
+        if leaf == _TABLE:
+            self.tables.append((self.leaf_start, end))
         if leaf in (_PARA, _TABLE):
             para = self.para
             rf = self.run_from

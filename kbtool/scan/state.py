@@ -45,6 +45,7 @@ class _State:
         "run_heading",
         "stack",
         "suppressions",
+        "tables",
         "tags",
     )
 
@@ -63,6 +64,8 @@ class _State:
         self.suppressions: list[Suppression] = []
         # (kind, line, column, end line, end column), 0-based, end exclusive
         self.regions: list[tuple[str, int, int, int, int]] = []
+        # (first line, last line) of each table, 0-based
+        self.tables: list[tuple[int, int]] = []
         self.heading_stack: list[tuple[int, tuple[str, ...]]] = []
         self.stack: list[_Container] = []
         self.leaf = 0
