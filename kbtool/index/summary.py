@@ -19,10 +19,16 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from kbtool import work
 from kbtool.model import Heading, Note
 from kbtool.scan import Region, scan_body, scan_regions
 
 MAX_CHARS = 280
+#: A summary reads at most this much of a paragraph: the clean-up's regexes backtrack
+#: (`**a ` repeated tries every `**` against the rest of the text), so reading a
+#: whole 80 KB paragraph for 280 characters was quadratic. Ample for any first
+#: sentence, link syntax included.
+MAX_READ = 2048
 
 _QUOTE = re.compile(r" {0,3}>\s?")
 _LIST = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+\[.\])?(?:\s+|$)")
@@ -172,6 +178,7 @@ def map_prose(text: str, func: Callable[[str], str]) -> str:
 
 
 def _clean_prose(text: str) -> str:
+    work.steps += len(text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
     return " ".join(text.split())
@@ -366,7 +373,7 @@ def _paragraphs(body: _Body, start: int, stop: int, *, section: bool) -> Iterato
 
 def _first_summary(body: _Body, start: int, stop: int, *, section: bool) -> str:
     for paragraph in _paragraphs(body, start, stop, section=section):
-        cleaned = _clean_prose(paragraph)
+        cleaned = _clean_prose(paragraph[:MAX_READ])
         sentence = body.marks.restore(cleaned[: _sentence_end(cleaned)])
         sentence = _shorten(" ".join(sentence.split()), MAX_CHARS)
         if sentence:
