@@ -100,3 +100,11 @@ def test_any_link_in_a_note_and_a_property_checks_without_raising(inner: str) ->
         (root / "n.md").write_bytes(note)
         (root / "a.md").write_text(body, "utf-8")
         check(load_vault(root), select=["KB2"], today=TODAY)
+
+
+def test_a_block_id_glued_to_an_embed_is_a_link_target(tmp_path: Path) -> None:
+    (tmp_path / "Note.md").write_text("![[diagram.png]]^diagram\n", "utf-8")
+    (tmp_path / "diagram.png").write_bytes(b"\x89PNG")
+    (tmp_path / "b.md").write_text("[[Note#^diagram]]\n[[Note#^nope]]\n", "utf-8")
+    result = check(load_vault(tmp_path), select=["KB2"], today=TODAY)
+    assert [(d.path, d.line, d.code) for d in result.diagnostics] == [("b.md", 2, "KB204")]

@@ -37,13 +37,15 @@ _NOT_PROSE = re.compile(
     r"""\[![^\]]*\]             # a callout's type and title
     | \|                        # a table row
     | \^[A-Za-z0-9-]+\s*$       # a block id alone
-    | (?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\))\s*$   # an embed alone
+    | (?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\))(?:\^[A-Za-z0-9-]+)?\s*$   # an embed alone
     | </?[A-Za-z][^>]*>          # decoration: `<span class=..>#tag</span>`, `<br>`
     """,
     re.VERBOSE,
 )
 
 _INLINE = [
+    # a block id ends the text, after white space or right after a link or embed
+    (re.compile(r"(?:(?<=\s)|(?<=\]\])|(?<=\)))\^[A-Za-z0-9-]+\s*$"), ""),
     (re.compile(r"!\[\[[^\]]*\]\]"), ""),
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[\^[^\]]+\]"), ""),
@@ -54,7 +56,6 @@ _INLINE = [
     (re.compile(r"(\*\*|__|==|~~)(\S(?:.*?\S)?)\1"), r"\2"),
     (re.compile(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<![\w_])_(\S(?:.*?\S)?)_(?![\w_])"), r"\1"),
-    (re.compile(r"\s\^[A-Za-z0-9-]+\s*$"), ""),
 ]
 
 #: Words that end with a period without ending the sentence.

@@ -122,7 +122,7 @@ class _InlinePass(_Links):
                 pos = i + 2 if i + 1 < n and src[i + 1] in _ASCII_PUNCT else i + 1
             elif c == "^":
                 pos = i + 1
-                if not heading and (i == 0 or src[i - 1] in " \t\n"):
+                if not heading and (i == 0 or src[i - 1] in " \t\n" or self._after_link(src, i)):
                     b = _BLOCK_ID.match(src, i)
                     if b:
                         line, col = self._where(i)
@@ -141,6 +141,15 @@ class _InlinePass(_Links):
                 pos = self._angle(src, i)
             else:  # "$"
                 pos = self._math(src, i, n)
+
+    def _after_link(self, src: str, i: int) -> bool:
+        """Does a link or embed end right before `i`? `![[diagram.png]]^diagram` ends with
+        the block id `diagram` (Obsidian needs no space after an inline element)."""
+        if src[i - 1] not in "])" or not self.links:
+            return False
+        line, col = self._where(i)
+        end = self.links[-1].span
+        return (end.end_line, end.end_column) == (self.base + line, col + 1)
 
     def _angle(self, src: str, i: int) -> int:
         """An HTML comment, autolink or tag at `i` is opaque; return where to go on."""
