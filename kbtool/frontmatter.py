@@ -9,16 +9,18 @@ which YAML silently collapses, are found in the same pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 
+from kbtool import work
 from kbtool.linktext import split_wikilink
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
 from kbtool.yamlvalues import Entry, build
 
 _FENCE = re.compile(r"---[ \t]*")
-_WIKILINK = re.compile(r"(!?)\[\[(.+?)\]\](?!\])")
+_PROPERTY_CLOSE = re.compile(r"\]\](?!\])")
 _SUPPRESS = re.compile(r"#\s*kbtool-disable(?P<next>-next-line)?(?P<codes>(?:[\s,]+KB\d{3})*)\s*$")
 
 
@@ -95,15 +97,17 @@ def _property_links(entry: Entry) -> list[Link]:
     links: list[Link] = []
     for scalar in entry.strings:
         quoted = 1 if scalar.style in ("'", '"') else 0
-        for m in _WIKILINK.finditer(scalar.value):
-            path, subpath, display = split_wikilink(m.group(2))
-            col = scalar.column + quoted + m.start()
-            span = Span(scalar.line, col, scalar.line, col + len(m.group(0)))
+        value = scalar.value
+        for start, end in _wikilinks(value):
+            raw = value[start:end]
+            path, subpath, display = split_wikilink(value[start + 2 + (raw[0] == "!") : end - 2])
+            col = scalar.column + quoted + start
+            span = Span(scalar.line, col, scalar.line, col + end - start)
             links.append(
                 Link(
                     "property",
                     "property",
-                    m.group(0),
+                    raw,
                     path,
                     subpath,
                     display,
@@ -112,6 +116,34 @@ def _property_links(entry: Entry) -> list[Link]:
                 )
             )
     return links
+
+
+def _wikilinks(value: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each `[[...]]` or `![[...]]` in a property value, in order.
+
+    What `(!?)\\[\\[(.+?)\\]\\](?!\\])` finds, found in one pass: the regex tried
+    each `[[` against the rest of its line, so `[[` repeated read the value once per
+    `[[`. Here the next closing `]]` (not followed by `]`) and the next line end are
+    searched once and reused while they lie ahead.
+    """
+    close = newline = -2  # -2: not searched yet; -1: none left
+    pos = 0
+    while True:
+        s = value.find("[[", pos)
+        if s < 0:
+            return
+        if close < s + 3 and close != -1:
+            close = _PROPERTY_CLOSE.search(value, s + 3)
+            close = close.start() if close else -1
+            work.steps += (close if close >= 0 else len(value)) - s
+        if newline < s + 2 and newline != -1:
+            newline = value.find("\n", s + 2)
+            work.steps += (newline if newline >= 0 else len(value)) - s
+        if close < 0 or 0 <= newline < close:
+            pos = s + 1
+            continue
+        yield (s - 1 if s > pos and value[s - 1] == "!" else s), close + 2
+        pos = close + 2
 
 
 def _suppressions(lines: list[str], close: int) -> list[Suppression]:

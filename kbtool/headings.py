@@ -67,18 +67,19 @@ def _github_slugs(headings: tuple[Heading, ...] | list[Heading]) -> dict[str, He
 def subpath_kind(subpath: str) -> SubpathKind:
     """`#^id` is a block, `#Heading` a heading, "" no subpath.
 
+    A heading path with no heading in it (`#`, `##`, `# #`) names nothing, so it is
+    no subpath, as in Obsidian, which opens the note at its top: every caller that
+    reads a "heading" subpath can rely on `heading_chain` having a last element.
     A PDF's `#page=3` reads as a heading here; callers check subpaths only on
     notes, never on attachments, so it is never looked up.
     """
-    if not subpath or subpath == "#":
-        return "none"
     if subpath.startswith("#^"):
         return "block"
-    return "heading"
+    return "heading" if heading_chain(subpath) else "none"
 
 
 def heading_chain(subpath: str) -> list[str]:
-    """`#A#B` -> ["A", "B"] (empty segments dropped)."""
+    """`#A#B` -> ["A", "B"] (empty and blank segments dropped)."""
     return [part.strip() for part in subpath.split("#") if part.strip()]
 
 

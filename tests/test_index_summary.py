@@ -247,3 +247,9 @@ def test_map_prose_leaves_code_spans_alone() -> None:
 
     assert map_prose("a `b` c ``d`e`` f", shout) == "A `b` C ``d`e`` F"
     assert map_prose("no code", shout) == "NO CODE"
+
+
+def test_a_block_id_glued_to_an_embed_or_link_is_no_summary() -> None:
+    """`![[diagram.png]]^diagram` is an embed alone with its block id (issue 7 §8)."""
+    assert summarise(["![[diagram.png]]^diagram", "", "Cats purr."], 0, None) == "Cats purr."
+    assert summarise(["See [[Note]]^n"], 0, None) == "See Note"

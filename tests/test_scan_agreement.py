@@ -161,6 +161,19 @@ def test_fixture_agrees_with_markdown_it(path: Path) -> None:
     assert disagreements(_body(path)) == []
 
 
+def test_block_ids_after_inline_elements() -> None:
+    """Obsidian needs no space between an embed or link and a block id; the fixture also
+    agrees with markdown-it on its code, callout and heading lines (above)."""
+    scan = scan_body(_body(FIXTURES / "block-id-after-embed.md"))
+    assert [(b.id, b.line, b.column) for b in scan.block_ids] == [
+        ("diagram", 3, 17),
+        ("see-other", 5, 14),
+        ("chart", 7, 21),
+        ("md-link", 8, 21),
+        ("in-callout", 11, 19),
+    ]
+
+
 def test_reference_is_not_blind() -> None:
     """The comparison can fail: markdown-it sees the fence the scanner must also see."""
     body = "text\n\n```\n# in code\n```\n"

@@ -19,11 +19,17 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from kbtool import work
 from kbtool.fileread import read_inside
 from kbtool.model import Heading, Note
 from kbtool.scan import Region, scan_body, scan_regions
 
 MAX_CHARS = 280
+#: A summary reads at most this much of a paragraph: the clean-up's regexes backtrack
+#: (`**a ` repeated tries every `**` against the rest of the text), so reading a
+#: whole 80 KB paragraph for 280 characters was quadratic. Ample for any first
+#: sentence, link syntax included.
+MAX_READ = 2048
 
 _QUOTE = re.compile(r" {0,3}>\s?")
 _LIST = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+\[.\])?(?:\s+|$)")
@@ -32,13 +38,15 @@ _NOT_PROSE = re.compile(
     r"""\[![^\]]*\]             # a callout's type and title
     | \|                        # a table row
     | \^[A-Za-z0-9-]+\s*$       # a block id alone
-    | (?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\))\s*$   # an embed alone
+    | (?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\))(?:\^[A-Za-z0-9-]+)?\s*$   # an embed alone
     | </?[A-Za-z][^>]*>          # decoration: `<span class=..>#tag</span>`, `<br>`
     """,
     re.VERBOSE,
 )
 
 _INLINE = [
+    # a block id ends the text, after white space or right after a link or embed
+    (re.compile(r"(?:(?<=\s)|(?<=\]\])|(?<=\)))\^[A-Za-z0-9-]+\s*$"), ""),
     (re.compile(r"!\[\[[^\]]*\]\]"), ""),
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[\^[^\]]+\]"), ""),
@@ -49,7 +57,6 @@ _INLINE = [
     (re.compile(r"(\*\*|__|==|~~)(\S(?:.*?\S)?)\1"), r"\2"),
     (re.compile(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<![\w_])_(\S(?:.*?\S)?)_(?![\w_])"), r"\1"),
-    (re.compile(r"\s\^[A-Za-z0-9-]+\s*$"), ""),
 ]
 
 #: Words that end with a period without ending the sentence.
@@ -173,6 +180,7 @@ def map_prose(text: str, func: Callable[[str], str]) -> str:
 
 
 def _clean_prose(text: str) -> str:
+    work.steps += len(text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
     return " ".join(text.split())
@@ -367,7 +375,7 @@ def _paragraphs(body: _Body, start: int, stop: int, *, section: bool) -> Iterato
 
 def _first_summary(body: _Body, start: int, stop: int, *, section: bool) -> str:
     for paragraph in _paragraphs(body, start, stop, section=section):
-        cleaned = _clean_prose(paragraph)
+        cleaned = _clean_prose(paragraph[:MAX_READ])
         sentence = body.marks.restore(cleaned[: _sentence_end(cleaned)])
         sentence = _shorten(" ".join(sentence.split()), MAX_CHARS)
         if sentence:

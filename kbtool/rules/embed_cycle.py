@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import islice
 
+from kbtool import work
 from kbtool.context import RuleContext
 from kbtool.headings import section_lines, subpath_kind
 from kbtool.registry import Finding, rule
@@ -37,7 +39,10 @@ def embed_loops(resolver: Resolver) -> list[list[ResolvedLink]]:
 
     An embed E of note T's part P leads to every embed written inside P, so
     `![[#Details]]` outside its own Details section is no loop, inside it is.
-    Only notes in a cycle of the note-level embed graph are looked at.
+    Only notes in a cycle of the note-level embed graph are looked at. The graph of
+    occurrences goes through one node per embedded part (embed -> part -> each embed
+    inside it), not from every embed to every embed the part holds, so it grows with
+    the embeds, not their square; a part is passed once a loop.
     """
     import networkx as nx  # here, not at the top: listing the rules needs no graph library
 
@@ -46,21 +51,42 @@ def embed_loops(resolver: Resolver) -> list[list[ResolvedLink]]:
     looping = {n for c in nx.strongly_connected_components(notes) if len(c) > 1 for n in c}
     looping |= {n for n in notes if notes.has_edge(n, n)}
     embeds = [r for r in embeds if r.note.path in looping and r.target in looping]
-    by_source: dict[str, list[int]] = {}
-    for i, r in enumerate(embeds):
+    by_source: dict[str, list[int]] = {}  # each note's embeds, in line order
+    for i, r in sorted(enumerate(embeds), key=lambda ir: ir[1].link.line):
         by_source.setdefault(r.note.path, []).append(i)
-    occurrences = nx.DiGraph()
+    source_lines = {path: [embeds[j].link.line for j in found] for path, found in by_source.items()}
+    part_of: dict[int, tuple[str, int, int]] = {}
+    parts: dict[tuple[str, int, int], list[int]] = {}
+    containers: dict[int, list[tuple[str, int, int]]] = {}
     for i, r in enumerate(embeds):
         lines = _embedded_lines(resolver, r)
         if lines is None:
             continue
-        for j in by_source.get(r.target or "", ()):
-            if lines[0] <= embeds[j].link.line <= lines[1]:
-                occurrences.add_edge(i, j)
+        part = part_of[i] = (r.target or "", *lines)
+        if part not in parts:
+            at = source_lines.get(part[0], [])
+            first, last = bisect_left(at, lines[0]), bisect_right(at, lines[1])
+            parts[part] = by_source.get(part[0], [])[first:last]
+            work.steps += last - first + 1
+            for j in parts[part]:
+                containers.setdefault(j, []).append(part)
+    # embeds that show the same part from inside the same parts lead to and from the same
+    # embeds: one node stands for them all (the first), so a note that embeds itself n
+    # times is one loop to find, not n (nor the n! orderings of its embeds)
+    stand_in: dict[tuple[object, ...], int] = {}
+    occurrences = nx.DiGraph()
+    for i in sorted(part_of.keys() & containers.keys()):
+        key = (part_of[i], *sorted(containers[i]))
+        if key not in stand_in:
+            stand_in[key] = i
+            occurrences.add_edge(i, part_of[i])
+            occurrences.add_edges_from((part, i) for part in containers[i])
+    work.steps += occurrences.number_of_edges()  # what the cycle search walks
     loops: dict[tuple[str, ...], list[ResolvedLink]] = {}
     for cycle in islice(nx.simple_cycles(occurrences), MAX_CYCLES):
-        start = min(range(len(cycle)), key=lambda k: (embeds[cycle[k]].note.path, cycle[k]))
-        ordered = [embeds[i] for i in cycle[start:] + cycle[:start]]
+        found = [node for node in cycle if isinstance(node, int)]
+        start = min(range(len(found)), key=lambda k: (embeds[found[k]].note.path, found[k]))
+        ordered = [embeds[i] for i in found[start:] + found[:start]]
         loops.setdefault(tuple(r.note.path for r in ordered), ordered)
     return [loops[key] for key in sorted(loops)]
 

@@ -2,14 +2,16 @@
 
 A `%%` left open by a line's text swallows the lines after it until one closes it;
 this state is apart from the block grammar, which it suspends. Finding out means
-scanning the text so far; when it opens no comment, what that scan found is taken
-back (`_marks`, `_rollback`), as the text is scanned again when its paragraph ends.
+scanning the paragraph's text not yet scanned; when that opens no comment, what the
+scan found stands if no later line can change it, else it is taken back (`_marks`,
+`_rollback`) and the text is scanned again at the next check or when the paragraph ends.
 """
 
 from __future__ import annotations
 
 from kbtool.scan.blockgrammar import _PARA, _TABLE
 from kbtool.scan.leaves import _Leaves
+from kbtool.scan.mdlinks import _links_settled
 from kbtool.scan.suppress import _suppression
 
 
@@ -19,14 +21,25 @@ class _Comments(_Leaves):
     __slots__ = ()
 
     def _check_comment(self) -> None:
-        """Does the text so far leave a `%%` comment open? Then it runs on over the lines."""
+        """Does the text so far leave a `%%` comment open? Then it runs on over the lines.
+
+        When it does not, and nothing found in it could change with the lines still to
+        come (`unsettled`, `_links_settled`), what was found stands and the next check
+        starts after it: a paragraph of many lines with `%%` is read once, not once per
+        line. Otherwise it is taken back, to be read again, while `reread_budget` lasts.
+        """
         para = self.para
         run = para[self.run_from :]
         marks = self._marks()
         src, starts = self._run_src(run)
+        self.unsettled = False
         opened = self._inline(src, run, starts, self.run_heading)
         if opened is None:
-            self._rollback(marks)
+            if self.reread_budget >= len(src) and (self.unsettled or not _links_settled(src)):
+                self.reread_budget -= len(src)
+                self._rollback(marks)
+            else:
+                self.run_from = len(para)
             return
         self._enter_comment(src, opened, self.leaf == _PARA and len(para) == 1)
         self.run_from = len(para)

@@ -11,11 +11,12 @@ import re
 
 from markdown_it.common.html_re import HTML_TAG_RE
 
+from kbtool import work
 from kbtool.model import BlockId, Tag
 from kbtool.scan.codespans import _code_span_end
 from kbtool.scan.escapes import _ASCII_PUNCT, _escaped
 from kbtool.scan.links import _Links
-from kbtool.scan.mdlinks import _AUTOLINK, _md_links
+from kbtool.scan.mdlinks import _AUTOLINK, _may_be_tag, _md_links
 from kbtool.scan.suppress import _suppression
 
 _SPECIAL = re.compile(r"[`\\<%$\[#^]")
@@ -57,7 +58,9 @@ class _InlinePass(_Links):
         """
         self.cur_run = run
         self.cur_starts = starts
+        self.wiki_close = self.wiki_newline = -2
         n = len(src)
+        work.steps += n
         pos = 0
         label_end = n + 1  # inside a Markdown link's text: where that text ends
         link_end = 0
@@ -110,6 +113,7 @@ class _InlinePass(_Links):
             elif c == "`":
                 run_end, span_end = _code_span_end(src, i)
                 if span_end < 0:
+                    self.unsettled = True
                     pos = run_end
                 else:
                     self._region("code", i, span_end)
@@ -118,7 +122,7 @@ class _InlinePass(_Links):
                 pos = i + 2 if i + 1 < n and src[i + 1] in _ASCII_PUNCT else i + 1
             elif c == "^":
                 pos = i + 1
-                if not heading and (i == 0 or src[i - 1] in " \t\n"):
+                if not heading and (i == 0 or src[i - 1] in " \t\n" or self._after_link(src, i)):
                     b = _BLOCK_ID.match(src, i)
                     if b:
                         line, col = self._where(i)
@@ -138,10 +142,21 @@ class _InlinePass(_Links):
             else:  # "$"
                 pos = self._math(src, i, n)
 
+    def _after_link(self, src: str, i: int) -> bool:
+        """Does a link or embed end right before `i`? `![[diagram.png]]^diagram` ends with
+        the block id `diagram` (Obsidian needs no space after an inline element)."""
+        if src[i - 1] not in "])" or not self.links:
+            return False
+        line, col = self._where(i)
+        end = self.links[-1].span
+        return (end.end_line, end.end_column) == (self.base + line, col + 1)
+
     def _angle(self, src: str, i: int) -> int:
         """An HTML comment, autolink or tag at `i` is opaque; return where to go on."""
         h = _AUTOLINK.match(src, i) or HTML_TAG_RE.match(src, i)
         if h is None:
+            if _may_be_tag(src, i):
+                self.unsettled = True
             return i + 1  # `<!--` too: no comment unless it is closed in its paragraph
         end = h.end()
         if src.startswith("<!--", i):  # markdown-it-py's rule, so the site agrees
@@ -155,6 +170,7 @@ class _InlinePass(_Links):
             if k > i + 2:
                 self._region("math", i, k + 2)
                 return k + 2
+            self.unsettled = self.unsettled or k < 0
             return i + 2
         if i + 1 >= n or src[i + 1] in " \t\n":
             return i + 1
@@ -162,6 +178,7 @@ class _InlinePass(_Links):
         while k >= 0 and _escaped(src, k):
             k = src.find("$", k + 1)
         if k < 0 or src[k - 1] in " \t\n" or (k + 1 < n and src[k + 1].isdigit()):
+            self.unsettled = self.unsettled or k < 0
             return i + 1
         self._region("math", i, k + 1)
         return k + 1

@@ -6,6 +6,7 @@ link's target, subpath and display and places it in the file.
 
 from __future__ import annotations
 
+from kbtool import work
 from kbtool.linktext import decode_markdown_destination, has_scheme, split_wikilink
 from kbtool.model import Link, Span
 from kbtool.scan.escapes import _UNESCAPE, _escaped
@@ -18,14 +19,29 @@ class _Links(_Positions):
     __slots__ = ()
 
     def _wikilink(self, src: str, i: int) -> int:
-        k = src.find("]]", i + 2)
-        if k < 0 or src.find("\n", i + 2, k) >= 0:
+        """The `[[` at `i`: record its link; return where the inline pass goes on.
+
+        The next `]]` and the next line end are remembered for the text (`wiki_close`,
+        `wiki_newline`; -2 is not searched yet, -1 none left): the pass moves only
+        forward, so `[[` repeated over a whole text searches it once, not once each.
+        """
+        k = self.wiki_close
+        if k < i + 2 and k != -1:
+            k = self.wiki_close = src.find("]]", i + 2)
+            work.steps += (k if k >= 0 else len(src)) - i
+        if k < 0:
             return i + 1
-        inner = src[i + 2 : k]
-        nested = inner.find("[[")
+        if self.cur_starts is not None:  # the text holds line ends
+            nl = self.wiki_newline
+            if nl < i + 2 and nl != -1:
+                nl = self.wiki_newline = src.find("\n", i + 2)
+                work.steps += (nl if nl >= 0 else len(src)) - i
+            if 0 <= nl < k:
+                return i + 1
+        nested = src.find("[[", i + 2, k)
         if nested >= 0:
-            return i + 2 + nested  # `[[a [[b]]`: the inner one is the link
-        path, subpath, display = split_wikilink(inner)
+            return nested  # `[[a [[b]]`: the inner one is the link
+        path, subpath, display = split_wikilink(src[i + 2 : k])
         if not path and not subpath:
             return k + 2
         embed = i > 0 and src[i - 1] == "!" and not _escaped(src, i - 1)

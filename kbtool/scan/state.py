@@ -11,6 +11,14 @@ import re
 from kbtool.model import BlockId, Heading, Link, Suppression, Tag
 from kbtool.scan.containers import _Container
 
+#: How much text the `%%` checks may read again, as `REREAD_FACTOR` times the body's
+#: length plus `REREAD_ALLOWANCE` characters: a check whose text has a code span, `$`
+#: math, tag or Markdown link that the lines still to come could close reads it again
+#: at the next line with `%%` (see `_Comments`). Once spent, each line with `%%` ends
+#: what a later line can close, so the work stays linear. Real notes spend a fraction.
+REREAD_FACTOR = 4
+REREAD_ALLOWANCE = 65536
+
 
 class _State:
     """State of one pass over a body. Line indexes are 0-based; `base` makes them file lines.
@@ -41,12 +49,16 @@ class _State:
         "links",
         "para",
         "regions",
+        "reread_budget",
         "run_from",
         "run_heading",
         "stack",
         "suppressions",
         "tables",
         "tags",
+        "unsettled",
+        "wiki_close",
+        "wiki_newline",
     )
 
     def __init__(self, text: str, first_line: int) -> None:
@@ -85,3 +97,9 @@ class _State:
         # the inline text being scanned: its lines and where each starts in its text
         self.cur_run: list[tuple[int, int, int]] = []
         self.cur_starts: list[int] | None = None
+        # where the text being scanned has its next `]]` and line end (-2: not searched)
+        self.wiki_close = -2
+        self.wiki_newline = -2
+        # the inline pass made a choice that text after its end could change (see comments)
+        self.unsettled = False
+        self.reread_budget = REREAD_FACTOR * len(text) + REREAD_ALLOWANCE
