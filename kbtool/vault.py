@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kbtool import codes
 from kbtool.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.gcpause import paused_gc
@@ -119,7 +120,9 @@ def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
         data = path.read_bytes()
         mtime = path.stat().st_mtime_ns
     except OSError as exc:
-        problem = Problem("KB001", f"cannot read file: {exc.strerror}", Span(1, 1, 1, 1))
+        problem = Problem(
+            codes.UNREADABLE_FILE, f"cannot read file: {exc.strerror}", Span(1, 1, 1, 1)
+        )
         return Note(rel, 0, None, "", Frontmatter(), 1, problems=(problem,))
     if cache is None:
         return parse_note(rel, data, mtime)

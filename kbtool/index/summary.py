@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from kbtool import codes
 from kbtool.model import Heading, Note
 from kbtool.scan import Region, scan_body, scan_regions
 
@@ -421,7 +422,7 @@ def summary_heading_line(note: Note) -> int | None:
 
 def note_summary(root: Path, note: Note) -> str:
     """Read the note's file once and return its summary; "" when unreadable or empty."""
-    if note.problems and any(p.code == "KB001" for p in note.problems):
+    if note.problems and any(p.code == codes.UNREADABLE_FILE for p in note.problems):
         return ""
     try:
         text = (root / note.path).read_bytes().decode("utf-8", errors="replace")

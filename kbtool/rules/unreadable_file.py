@@ -1,17 +1,21 @@
 """KB001 unreadable-file: the file cannot be read as a UTF-8 text note."""
 
-from __future__ import annotations
+from kbtool import codes
+from kbtool.registry import Example
+from kbtool.rules._shared import forward
 
-from collections.abc import Iterable
-
-from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
-from kbtool.rules._shared import parse_problems
-
-
-@rule("KB001", "unreadable-file", "error", "the file cannot be read as a UTF-8 text note")
-def check(ctx: RuleContext) -> Iterable[Finding]:
-    """A note that cannot be read (an I/O error), that is not valid UTF-8, or that holds binary
-    content (a NUL byte). The position is that of the first bad byte. Nothing else is
-    checked in such a file."""
-    return parse_problems(ctx, "KB001")
+forward(
+    codes.UNREADABLE_FILE,
+    "unreadable-file",
+    "error",
+    "I/O error, not UTF-8, or binary content",
+    sources=("parse",),
+    what="""A note that cannot be read (an I/O error), that is not valid UTF-8, or that
+    holds binary content (a NUL byte). The position is that of the first bad byte.""",
+    why="""Obsidian shows such a file garbled or not at all, and kbtool cannot check
+    anything else in it: its links, properties and tags are unknown.""",
+    example=Example(
+        bad="title: Caf\\xe9   (saved as Latin-1: byte 0xe9 is not UTF-8)",
+        good="title: Café   (saved as UTF-8)",
+    ),
+)
