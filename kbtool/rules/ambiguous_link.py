@@ -15,11 +15,11 @@ from kbtool.resolve import link_label
     "warning",
     "several files match; names the one Obsidian opens, why, and the others",
     why=(
-        "Obsidian picks one of the files without a word, and which one can change when a note "
-        "moves."
+        "Which file the link means depends on where the linking note sits and on which other "
+        "files exist, so it changes, unseen, when a note moves or a file is added."
     ),
     example=Example(
-        bad="See [[Note]].   (a/Note.md and b/Note.md exist)",
+        bad="See [[Note]].  %% a/Note.md and b/Note.md both exist %%",
         good="See [[a/Note]].",
     ),
 )

@@ -69,7 +69,7 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
         "note instead of opening the one meant."
     ),
     example=Example(
-        bad="See [[Service mesh]].   (the note is Service meshes.md)",
+        bad="See [[Service mesh]].  %% the note is Service meshes.md %%",
         good="See [[Service meshes]].",
     ),
     fix="sometimes",

@@ -13,7 +13,7 @@ from kbtool.registry import Example, Finding, rule
     "duplicate-name",
     "info",
     "two notes share a file name (ignoring case) in different folders",
-    why="A bare link reaches only one of them, and which one can change when a note moves.",
+    why="A reader cannot tell from a bare link which note it means, and a move can change it.",
     example=Example(
         bad="a/Note.md and b/note.md",
         good="a/Note.md and b/Other note.md",

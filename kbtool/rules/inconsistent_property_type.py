@@ -19,8 +19,8 @@ from kbtool.registry import Example, Finding, rule
         "by the property mixes numbers with text."
     ),
     example=Example(
-        bad="a.md: ---\\npriority: 2\\n---\nb.md: ---\\npriority: high\\n---",
-        good="a.md: ---\\npriority: 2\\n---\nb.md: ---\\npriority: 1\\n---",
+        bad="a.md:\n---\npriority: 2\n---\nb.md:\n---\npriority: high\n---",
+        good="a.md:\n---\npriority: 2\n---\nb.md:\n---\npriority: 1\n---",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

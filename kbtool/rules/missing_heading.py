@@ -22,9 +22,11 @@ def _missing(chain: list[str]) -> str:
     "error",
     "`[[Note#Heading]]` or `[[Note#A#B]]` with no such (nested) heading; headings compare like "
     "Obsidian (`[[Note#wifi 2 4]]` reaches `## Wifi 2.4`)",
-    why="The reader lands at the top of the note, not the section meant; the heading was renamed.",
+    why=(
+        "The reader lands at the top of the note, not the section meant (often: a renamed heading)."
+    ),
     example=Example(
-        bad="See [[Kube-proxy#IPVS mode]].   (the heading is ## IPVS)",
+        bad="See [[Kube-proxy#IPVS mode]].  %% the heading is ## IPVS %%",
         good="See [[Kube-proxy#IPVS]].",
     ),
 )

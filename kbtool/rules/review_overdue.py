@@ -13,12 +13,12 @@ from kbtool.registry import Example, Finding, rule
     "review-overdue",
     "off",
     "a note past its review date",
-    why=(
-        "Notes that are not reviewed go stale; selecting this rule makes a CI job fail on overdue"
-        " reviews."
-    ),
+    why="A note that is not reviewed goes stale; selected, this rule makes a CI job fail on it.",
     example=Example(
-        bad="---\nlast_reviewed: 2024-01-01\nreview_interval: 30d\n---   (today is 2024-03-01)",
+        bad=(
+            "---\nlast_reviewed: 2024-01-01  # due 2024-01-31, today 2024-03-01\n"
+            "review_interval: 30d\n---"
+        ),
         good="---\nlast_reviewed: 2024-02-20\nreview_interval: 30d\n---",
     ),
 )

@@ -15,7 +15,7 @@ forward(
     why="""Obsidian shows such a file garbled or not at all, and kbtool cannot check
     anything else in it: its links, properties and tags are unknown.""",
     example=Example(
-        bad="title: Caf\\xe9   (saved as Latin-1: byte 0xe9 is not UTF-8)",
-        good="title: Café   (saved as UTF-8)",
+        bad="Caf\\xe9 au lait  %% saved as Latin-1: byte 0xe9 is not UTF-8 %%",
+        good="Café au lait  %% saved as UTF-8 %%",
     ),
 )

@@ -19,8 +19,8 @@ from kbtool.resolve import link_label
         "would."
     ),
     example=Example(
-        bad="See [[Gateway API]].   (not written yet)",
-        good="See [[Gateway API]].   (after writing Gateway API.md)",
+        bad="See [[Gateway API]].  %% not written yet %%",
+        good="See [[Gateway API]].  %% Gateway API.md is written %%",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

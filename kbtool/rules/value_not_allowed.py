@@ -16,7 +16,7 @@ forward(
     why="""A misspelt value ('drfat') makes a second category that no query for the
     real one finds.""",
     example=Example(
-        bad='---\nstatus: drfat\n---   (with [schema.allowed] status = ["draft", "done"])',
+        bad='---\nstatus: drfat  # [schema.allowed] status = ["draft", "done"]\n---',
         good="---\nstatus: draft\n---",
     ),
 )
