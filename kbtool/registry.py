@@ -68,7 +68,11 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A note that the rule reports (`bad`) and the same note written so it does not."""
+    """A note that the rule reports (`bad`) and the same note written so it does not.
+
+    An example of several files starts each with a line `Name.md:` (the text may
+    follow on that line); tests write the files and run the rule on both.
+    """
 
     bad: str
     good: str

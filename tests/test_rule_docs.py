@@ -221,3 +221,80 @@ def test_forwarding_rules_are_one_declaration(module: str) -> None:
     call = body[0]
     assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
     assert isinstance(call.value.func, ast.Name) and call.value.func.id == "forward"
+
+
+#: Rules whose examples hold every file they need (no kbtool.toml, no bytes that are not UTF-8).
+SELF_CONTAINED = [
+    "KB002",
+    "KB003",
+    "KB004",
+    "KB005",
+    "KB006",
+    "KB101",
+    "KB102",
+    "KB104",
+    "KB105",
+    "KB106",
+    "KB107",
+    "KB108",
+    "KB109",
+    "KB110",
+    "KB111",
+    "KB201",
+    "KB202",
+    "KB203",
+    "KB204",
+    "KB205",
+    "KB206",
+    "KB207",
+    "KB301",
+    "KB302",
+    "KB401",
+    "KB901",
+]
+FILE_HEADER = re.compile(r"([^:]+\.(?:md|svg)):(?: (.*))?")
+
+
+def _write_example(root: Path, text: str) -> None:
+    """An example as files: `Name.md:` (alone or before inline text) starts a file."""
+    files: dict[str, list[str]] = {}
+    current = "Kube-proxy.md"
+    for line in text.split("\n"):
+        header = FILE_HEADER.fullmatch(line)
+        if header:
+            current = header[1]
+            files[current] = [] if header[2] is None else [header[2]]
+        else:
+            files.setdefault(current, []).append(line)
+    for name, lines in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("\n".join(lines) + "\n", "utf-8")
+
+
+@pytest.mark.parametrize("code", SELF_CONTAINED)
+def test_examples_are_true(tmp_path: Path, code: str) -> None:
+    """The bad example is reported by its rule and the good one is not."""
+    import datetime as dt
+
+    from kbtool.check import check
+    from kbtool.vault import load_vault
+
+    example = all_rules()[code].example
+    found = {}
+    for kind, text in (("bad", example.bad), ("good", example.good)):
+        (tmp_path / kind).mkdir()
+        _write_example(tmp_path / kind, text)
+        # a suppression is judged only against the rules that run
+        select = None if code == "KB901" else [code]
+        result = check(load_vault(tmp_path / kind), select=select, today=dt.date(2024, 3, 1))
+        found[kind] = sum(d.code == code for d in result.diagnostics)
+    assert found["bad"] >= 1 and found["good"] == 0, found
+
+
+def test_multi_file_example_becomes_its_files(tmp_path: Path) -> None:
+    _write_example(tmp_path, all_rules()["KB201"].example.bad)
+    written = {p.name: p.read_text("utf-8") for p in tmp_path.iterdir()}
+    assert written == {
+        "Kube-proxy.md": "See [[Service mesh]].\n",
+        "Service meshes.md": "Sidecars on every pod.\n",
+    }

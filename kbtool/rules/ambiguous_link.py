@@ -19,8 +19,8 @@ from kbtool.resolve import link_label
         "files exist, so it changes, unseen, when a note moves or a file is added."
     ),
     example=Example(
-        bad="See [[Note]].  %% a/Note.md and b/Note.md both exist %%",
-        good="See [[a/Note]].",
+        bad="Kube-proxy.md: See [[Note]].\na/Note.md: One.\nb/Note.md: Two.",
+        good="Kube-proxy.md: See [[a/Note]].\na/Note.md: One.\nb/Note.md: Two.",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

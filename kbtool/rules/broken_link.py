@@ -69,8 +69,8 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
         "note instead of opening the one meant."
     ),
     example=Example(
-        bad="See [[Service mesh]].  %% the note is Service meshes.md %%",
-        good="See [[Service meshes]].",
+        bad="Kube-proxy.md: See [[Service mesh]].\nService meshes.md: Sidecars on every pod.",
+        good="Kube-proxy.md: See [[Service meshes]].\nService meshes.md: Sidecars on every pod.",
     ),
     fix="sometimes",
 )

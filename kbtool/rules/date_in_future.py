@@ -19,8 +19,8 @@ from kbtool.registry import Example, Finding, rule
         "every list sorted by date."
     ),
     example=Example(
-        bad="---\ncreated: 2052-03-01\n---",
-        good="---\ncreated: 2025-03-01\n---",
+        bad="---\ncreated: 2042-03-01\n---",
+        good="---\ncreated: 2024-03-01\n---",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -15,8 +15,8 @@ from kbtool.registry import Example, Finding, rule
     "two notes share a file name (ignoring case) in different folders",
     why="A reader cannot tell from a bare link which note it means, and a move can change it.",
     example=Example(
-        bad="a/Note.md and b/note.md",
-        good="a/Note.md and b/Other note.md",
+        bad="a/Note.md: One.\nb/note.md: Two.",
+        good="a/Note.md: One.\nb/Other note.md: Two.",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -16,8 +16,8 @@ from kbtool.resolve import link_label
     "`![[missing.png]]`: an embedded image, PDF, audio or video file that is not in the vault",
     why="The note shows an empty frame where the picture or document should be.",
     example=Example(
-        bad="![[diagram.png]]  %% the file is diagram.svg %%",
-        good="![[diagram.svg]]",
+        bad="Kube-proxy.md: ![[diagram.png]]\ndiagram.svg: <svg/>",
+        good="Kube-proxy.md: ![[diagram.svg]]\ndiagram.svg: <svg/>",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -17,8 +17,8 @@ from kbtool.resolve import link_label
     "`[[Note#^id]]` with no such block id",
     why="Obsidian opens the note at its top, and an embed of the block shows nothing.",
     example=Example(
-        bad="![[Kube-proxy#^sumary]]  %% Kube-proxy.md: It programs the rules. ^summary %%",
-        good="![[Kube-proxy#^summary]]",
+        bad="See [[#^sumary]].\n\nIt programs the rules. ^summary",
+        good="See [[#^summary]].\n\nIt programs the rules. ^summary",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -26,8 +26,8 @@ def _missing(chain: list[str]) -> str:
         "The reader lands at the top of the note, not the section meant (often: a renamed heading)."
     ),
     example=Example(
-        bad="See [[Kube-proxy#IPVS mode]].  %% the heading is ## IPVS %%",
-        good="See [[Kube-proxy#IPVS]].",
+        bad="See [[#IPVS mode]].\n\n## IPVS",
+        good="See [[#IPVS]].\n\n## IPVS",
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

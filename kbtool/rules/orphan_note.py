@@ -15,8 +15,11 @@ from kbtool.registry import Example, Finding, rule
     "no link in and no link out",
     why="It floats alone in Obsidian's graph and is found only by search.",
     example=Example(
-        bad="Kube-proxy.md, which no note links to and which links to nothing",
-        good="Kube-proxy.md: Part of [[Kubernetes networking]].",
+        bad="Kube-proxy.md: Programs the rules.\nKubernetes networking.md: Pods and nodes.",
+        good=(
+            "Kube-proxy.md: Part of [[Kubernetes networking]].\n"
+            "Kubernetes networking.md: Pods and nodes."
+        ),
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:
