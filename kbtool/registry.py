@@ -70,8 +70,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 class Example:
     """A note that the rule reports (`bad`) and the same note written so it does not.
 
-    An example of several files starts each with a line `Name.md:` (the text may
-    follow on that line); tests write the files and run the rule on both.
+    An example of several files starts each with a line `Name.md:` (or
+    `kbtool.toml:`; the text may follow on that line); tests write the files
+    and run the rule on both.
     """
 
     bad: str

@@ -19,8 +19,11 @@ from kbtool.resolve import link_label
         "would."
     ),
     example=Example(
-        bad="See [[Gateway API]].  %% not written yet %%",
-        good="See [[Gateway API]].  %% Gateway API.md is written %%",
+        bad="kbtool.toml:\n[links]\nallow_unresolved = true\nKube-proxy.md: See [[Gateway API]].",
+        good=(
+            "kbtool.toml:\n[links]\nallow_unresolved = true\nKube-proxy.md: See [[Gateway API]].\n"
+            "Gateway API.md: Routes into the cluster."
+        ),
     ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:

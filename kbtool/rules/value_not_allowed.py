@@ -16,7 +16,13 @@ forward(
     why="""A misspelt value ('drfat') makes a second category that no query for the
     real one finds.""",
     example=Example(
-        bad='---\nstatus: drfat  # [schema.allowed] status = ["draft", "done"]\n---',
-        good="---\nstatus: draft\n---",
+        bad=(
+            'kbtool.toml:\n[schema.allowed]\nstatus = ["draft", "done"]\n'
+            "Kube-proxy.md:\n---\ntype: Fact\nstatus: drfat\n---"
+        ),
+        good=(
+            'kbtool.toml:\n[schema.allowed]\nstatus = ["draft", "done"]\n'
+            "Kube-proxy.md:\n---\ntype: Fact\nstatus: draft\n---"
+        ),
     ),
 )
