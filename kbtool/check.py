@@ -12,14 +12,13 @@ import fnmatch
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kbtool.codes import UNUSED_SUPPRESSION
 from kbtool.config import CONFIG_NAME
 from kbtool.context import RuleContext
 from kbtool.gcpause import paused_gc
 from kbtool.model import Diagnostic, Severity
 from kbtool.registry import Finding, Rule, all_rules
 from kbtool.vault import Vault
-
-UNUSED_SUPPRESSION = "KB901"
 
 
 class SelectionError(ValueError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from kbtool import work
+from kbtool import codes, work
 from kbtool.linktext import split_wikilink
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
 from kbtool.yamlvalues import Entry, build
@@ -45,7 +45,9 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
         return FrontmatterScan(Frontmatter(), 0)
     close = next((i for i in range(1, len(lines)) if _FENCE.fullmatch(lines[i])), None)
     if close is None:
-        problem = _problem("KB006", "frontmatter opened with '---' on line 1 is never closed", 1)
+        problem = _problem(
+            codes.UNCLOSED_FRONTMATTER, "frontmatter opened with '---' on line 1 is never closed", 1
+        )
         return FrontmatterScan(Frontmatter(present=True, start_line=1), 0, problems=(problem,))
     raw = "\n".join(lines[1:close]) + "\n"
     suppressions = tuple(_suppressions(lines, close))
@@ -57,10 +59,12 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
         line = mark.line + 2 if mark else 2
         column = mark.column + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
-        problem = _problem("KB002", f"frontmatter is not valid YAML: {what}", line, column)
+        problem = _problem(
+            codes.INVALID_YAML, f"frontmatter is not valid YAML: {what}", line, column
+        )
         return FrontmatterScan(base, close + 1, (), suppressions, (problem,))
     except yaml.YAMLError as exc:
-        problem = _problem("KB002", f"frontmatter is not valid YAML: {exc}", 2)
+        problem = _problem(codes.INVALID_YAML, f"frontmatter is not valid YAML: {exc}", 2)
         return FrontmatterScan(base, close + 1, (), suppressions, (problem,))
     problems = tuple(document.problems)
     if document.kind == "empty":
@@ -71,7 +75,9 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
         if document.kind != "mapping":  # else: a mapping that could not be built, reported
             kind = "a list" if document.kind == "sequence" else "a single value"
             message = f"frontmatter is {kind}, not a mapping of keys to values"
-            problems += (_problem("KB003", message, document.line, document.column),)
+            problems += (
+                _problem(codes.FRONTMATTER_NOT_MAPPING, message, document.line, document.column),
+            )
         return FrontmatterScan(base, close + 1, (), suppressions, problems)
     positions: dict[str, PropertyPos] = {}
     items: dict[str, tuple[tuple[int, int], ...]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from kbtool import codes
 from kbtool.frontmatter import scan_frontmatter
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.scan import scan_body
@@ -29,7 +30,9 @@ def parse_note(path: str, data: bytes, mtime_ns: int = 0) -> Note:
     if b"\x00" in data[:8192]:
         line, col = _position_of_byte(data, data.index(b"\x00"))
         problem = Problem(
-            "KB001", "binary content (NUL byte): not a text note", Span(line, col, line, col)
+            codes.UNREADABLE_FILE,
+            "binary content (NUL byte): not a text note",
+            Span(line, col, line, col),
         )
         return _unreadable(path, data, mtime_ns, problem)
     try:
@@ -37,7 +40,7 @@ def parse_note(path: str, data: bytes, mtime_ns: int = 0) -> Note:
     except UnicodeDecodeError as exc:
         line, col = _position_of_byte(data, exc.start)
         problem = Problem(
-            "KB001",
+            codes.UNREADABLE_FILE,
             f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
             Span(line, col, line, col),
         )

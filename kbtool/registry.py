@@ -1,7 +1,9 @@
 """The rule registry: one rule per module under `kbtool/rules/`, each with a code and a name.
 
-Adding a rule is adding one file that decorates a function with `@rule(...)`;
-`all_rules()` imports every module of the package, so no list needs editing.
+Adding a rule is adding one file that decorates a function with `@rule(...)`,
+or, for a rule that only reports what the parser or the schema pass found, one
+`forward(...)` declaration (`kbtool.rules._shared`). `all_rules()` imports
+every module of the package, so no list needs editing.
 Selection, severities, per-path ignores and suppressions are applied in one
 place (`kbtool.check`), never inside a rule.
 """
@@ -13,6 +15,8 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
+
+from kbtool import codes
 
 if TYPE_CHECKING:
     from kbtool.context import RuleContext
@@ -53,29 +57,98 @@ class Finding:
 
 
 RuleFunc = Callable[["RuleContext"], Iterable[Finding]]
+Fixability = Literal["none", "sometimes", "always"]
+
+#: The README's rule tables, by the hundreds digit of the code.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "metadata": ("0", "1", "9"),
+    "links": ("2", "3", "4"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A note that the rule reports (`bad`) and the same note written so it does not.
+
+    An example of several files starts each with a line `Name.md:` (or
+    `kbtool.toml:`; the text may follow on that line); tests write the files
+    and run the rule on both.
+    """
+
+    bad: str
+    good: str
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A rule and its documentation, in the shape ruff gives its rules."""
+
     code: str
     name: str
     default: Default
     summary: str
-    doc: str
+    what: str
+    why: str
+    example: Example
+    fix: Fixability
     check: RuleFunc
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix != "none"
+
+    @property
+    def family(self) -> str:
+        return family_of(self.code)
+
+    @property
+    def doc(self) -> str:
+        """What the rule finds and why, as one paragraph (SARIF's full description)."""
+        return f"{self.what} {self.why}"
 
 
 _RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, default: Default, summary: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Register the decorated function as rule `code`; its docstring is the rule's doc."""
+def family_of(code: str) -> str:
+    """The README table a code belongs to, by its hundreds digit."""
+    hundreds = code[2:3]
+    return next(name for name, digits in FAMILIES.items() if hundreds in digits)
+
+
+def _paragraph(text: str) -> str:
+    return " ".join(text.split())
+
+
+def rule(
+    code: str,
+    name: str,
+    default: Default,
+    summary: str,
+    *,
+    why: str,
+    example: Example,
+    what: str | None = None,
+    fix: Fixability = "none",
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register the decorated function as rule `code`.
+
+    `what` (the function's docstring unless given), `why`, `example` and `fix` are
+    the rule's doc, printed by `kbtool rules CODE`. A code that the layers below
+    the checker emit must be the one `kbtool.codes` gives the name.
+    """
+    expected = codes.BY_NAME.get(name)
+    if expected is not None and expected != code:
+        raise RuntimeError(f"rule {name} is {code}, but kbtool.codes says {expected}")
+    family_of(code)  # a code outside every family fails here, at import
 
     def register(func: RuleFunc) -> RuleFunc:
         if code in _RULES and _RULES[code].check is not func:
             raise RuntimeError(f"rule {code} registered twice")
-        doc = " ".join((func.__doc__ or summary).split())
-        _RULES[code] = Rule(code, name, default, summary, doc, func)
+        found = _paragraph(what if what is not None else func.__doc__ or summary)
+        _RULES[code] = Rule(
+            code, name, default, summary, found, _paragraph(why), example, fix, func
+        )
         return func
 
     return register
@@ -87,6 +160,9 @@ def all_rules() -> dict[str, Rule]:
 
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
+    missing = {name: code for name, code in codes.BY_NAME.items() if code not in _RULES}
+    if missing:
+        raise RuntimeError(f"kbtool.codes names codes that no rule declares: {missing}")
     return dict(sorted(_RULES.items()))
 
 

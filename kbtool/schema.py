@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, create_model
 
+from kbtool import codes
 from kbtool.config import RESERVED_LISTS, SEED_FIELDS, FieldKind, SchemaConfig
 from kbtool.model import Note
 from kbtool.registry import Finding
@@ -233,7 +234,7 @@ class SchemaValidator:
         if meta is None:
             if self.schema.require_type and not note.problems:
                 message = "missing required field 'type': the note has no frontmatter"
-                report.at_key("KB101", note, "type", message)
+                report.at_key(codes.MISSING_REQUIRED_FIELD, note, "type", message)
             return
         raw_type = meta.get("type")
         typed = is_note_type(raw_type)
@@ -242,7 +243,7 @@ class SchemaValidator:
         if not typed:
             if self.schema.require_type and "type" not in broken:
                 message = "missing required field 'type' (required on every note)"
-                report.at_key("KB101", note, "type", message)
+                report.at_key(codes.MISSING_REQUIRED_FIELD, note, "type", message)
             self._check_values(note, built, None, report)
             return
         type_name = raw_type.strip()
@@ -251,13 +252,13 @@ class SchemaValidator:
             if key not in broken and is_empty(meta.get(key)):
                 state = "is empty" if key in meta else "is missing"
                 message = f"required field '{key}' {state} (required for type '{type_name}')"
-                report.at_key("KB101", note, key, message)
+                report.at_key(codes.MISSING_REQUIRED_FIELD, note, key, message)
         self._check_allowed(note, built, type_name, report)
         known = self.fields_for(type_name)
         for key in meta:
             if key not in known and key not in OBSIDIAN_KEYS:
                 message = f"unknown field '{key}' (not in the schema for type '{type_name}')"
-                report.at_key("KB104", note, key, message)
+                report.at_key(codes.UNKNOWN_FIELD, note, key, message)
 
     def _check_values(
         self, note: Note, meta: dict[str, Any], type_name: str | None, report: SchemaReport
@@ -269,7 +270,9 @@ class SchemaValidator:
                 key = str(error["loc"][0])
                 message = str(error.get("ctx", {}).get("error", error["msg"]))
                 fix = _tags_fix(key, meta.get(key))
-                report.at_key("KB102", note, key, f"'{key}': {message}", value=True, fix=fix)
+                report.at_key(
+                    codes.WRONG_TYPE, note, key, f"'{key}': {message}", value=True, fix=fix
+                )
 
     def _check_allowed(
         self, note: Note, meta: dict[str, Any], type_name: str, report: SchemaReport
@@ -277,7 +280,7 @@ class SchemaValidator:
         if self.schema.types and type_name not in self.schema.types:
             allowed = ", ".join(sorted(self.schema.types))
             message = f"type '{type_name}' is not a declared note type (declared: {allowed})"
-            report.at_key("KB103", note, "type", message, value=True)
+            report.at_key(codes.VALUE_NOT_ALLOWED, note, "type", message, value=True)
         for key, allowed_values in self.schema.allowed.items():
             value = meta.get(key)
             if is_empty(value):
@@ -287,7 +290,7 @@ class SchemaValidator:
                 if item not in allowed_values:
                     listed = ", ".join(str(v) for v in allowed_values)
                     message = f"'{key}' is {item!r}; allowed: {listed}"
-                    report.at_key("KB103", note, key, message, value=True)
+                    report.at_key(codes.VALUE_NOT_ALLOWED, note, key, message, value=True)
 
 
 def _tags_fix(key: str, value: Any) -> dict[str, Any] | None:

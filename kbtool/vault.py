@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kbtool import codes
 from kbtool.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
@@ -171,7 +172,7 @@ def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
 
 
 def _unread(rel: str, message: str) -> Note:
-    problem = Problem("KB001", message, Span(1, 1, 1, 1))
+    problem = Problem(codes.UNREADABLE_FILE, message, Span(1, 1, 1, 1))
     return Note(rel, 0, None, "", Frontmatter(), 1, problems=(problem,))
 
 

@@ -45,6 +45,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from kbtool import codes
 from kbtool.model import Problem, Span
 
 #: Values that aliases may repeat in one document, counted in full (a list
@@ -231,7 +232,7 @@ class _Builder:
         return self.doc
 
     def _problem(self, code: str, message: str, mark: Mark) -> None:
-        if code != "KB004":  # a repeated key is built all the same
+        if code != codes.DUPLICATE_KEY:  # a repeated key is built all the same
             self.failures += 1
         line, column = mark.line + self.first_line, mark.column + 1
         self.doc.problems.append(Problem(code, message, Span(line, column, line, column)))
@@ -301,14 +302,14 @@ class _Builder:
     def _unbuildable(self, tag: str, value: str, exc: Exception, mark: Mark) -> None:
         impossible = impossible_timestamp(value) if tag == _TIMESTAMP else None
         if impossible is not None:
-            self._problem("KB102", impossible, mark)
+            self._problem(codes.WRONG_TYPE, impossible, mark)
             return
         if tag == _INT and isinstance(exc, ValueError) and "limit" in str(exc):
             self._too_large(value, mark)
             return
         expected = _EXPECTED.get(tag, "buildable")
         self._problem(
-            "KB002",
+            codes.INVALID_YAML,
             f"frontmatter value {_short_tag(tag)} {_quote(value)} is not {expected};"
             " kbtool reads it as empty",
             mark,
@@ -316,7 +317,7 @@ class _Builder:
 
     def _too_large(self, value: str, mark: Mark) -> None:
         self._problem(
-            "KB002",
+            codes.INVALID_YAML,
             f"frontmatter value {_quote(value)} is an integer of more than"
             f" {MAX_INT_DIGITS:,} digits; kbtool reads it as empty",
             mark,
@@ -324,7 +325,7 @@ class _Builder:
 
     def _unsupported(self, tag: str, mark: Mark, what: str) -> None:
         self._problem(
-            "KB002",
+            codes.INVALID_YAML,
             f"frontmatter value has the tag {_short_tag(tag)}, which kbtool does not build"
             f" for {what}; kbtool reads it as empty",
             mark,
@@ -337,11 +338,13 @@ class _Builder:
         name, mark = event.anchor, event.start_mark
         found = self.anchors.get(name)
         if found is None:
-            self._problem("KB002", f"alias *{name} names no anchor; kbtool reads it as empty", mark)
+            self._problem(
+                codes.INVALID_YAML, f"alias *{name} names no anchor; kbtool reads it as empty", mark
+            )
             self._deliver(None, 1, mark)
         elif found is _OPEN:
             self._problem(
-                "KB002",
+                codes.INVALID_YAML,
                 f"alias *{name} repeats the value that contains it (a recursive alias);"
                 " kbtool reads it as empty",
                 mark,
@@ -352,7 +355,7 @@ class _Builder:
             if self.alias_spent + size > ALIAS_BUDGET:
                 if self.alias_spent <= ALIAS_BUDGET:  # the first alias over the budget
                     self._problem(
-                        "KB002",
+                        codes.INVALID_YAML,
                         f"alias *{name} would repeat {size:,} values: aliases may repeat at most"
                         f" {ALIAS_BUDGET:,} values in one frontmatter; kbtool reads it, and"
                         " every alias after it, as empty",
@@ -378,7 +381,7 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             self.doc.too_deep = True
             self._problem(
-                "KB002",
+                codes.INVALID_YAML,
                 f"frontmatter value nested more than {MAX_DEPTH} levels deep;"
                 " kbtool reads it as empty",
                 mark,
@@ -428,7 +431,7 @@ class _Builder:
             pairs = [next(iter(item.items())) for item in frame.items if isinstance(item, dict)]
             if len(pairs) != len(frame.items) or any(len(i) != 1 for i in frame.items):
                 self._problem(
-                    "KB002",
+                    codes.INVALID_YAML,
                     f"frontmatter value {_short_tag(frame.tag)} needs a list of one-key"
                     " mappings; kbtool reads it as empty",
                     frame.mark,
@@ -479,7 +482,7 @@ class _Builder:
             hash(key)
         except TypeError:
             self._problem(
-                "KB002",
+                codes.INVALID_YAML,
                 "frontmatter key is a list or mapping (found unhashable key), which cannot"
                 " name a property; the pair is left out",
                 mark,
@@ -491,7 +494,7 @@ class _Builder:
         first = frame.seen.get(text)
         if first is not None:
             self._problem(
-                "KB004",
+                codes.DUPLICATE_KEY,
                 f"key '{text}' appears again (first on line {first});"
                 " YAML keeps only the last value",
                 mark,
@@ -512,7 +515,7 @@ class _Builder:
         if value is not None:
             kind = "a list" if isinstance(value, list) else "a single value"
             self._problem(
-                "KB002",
+                codes.INVALID_YAML,
                 f"a merge key (<<) takes a mapping or a list of mappings, not {kind};"
                 " it is left out",
                 mark,

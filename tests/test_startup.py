@@ -46,7 +46,17 @@ def _modules_after(*args: str) -> tuple[str, set[str]]:
     return done.stdout, modules
 
 
-@pytest.mark.parametrize("args", [("--version",), ("--help",), ("rules",), ("check", "--help")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),
+        ("--help",),
+        ("rules",),
+        ("rules", "--format", "json"),
+        ("rules", "--format", "md"),
+        ("check", "--help"),
+    ],
+)
 def test_no_heavy_import(args: tuple[str, ...]) -> None:
     out, modules = _modules_after(*args)
     assert out  # it answered

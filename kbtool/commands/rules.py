@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import click
 
 from kbtool.commands.common import fail
 from kbtool.registry import all_rules, rule_by_code_or_name
+from kbtool.ruledoc import rule_text, rules_json, rules_listing, rules_markdown
 
 
 def _closest_rule(key: str) -> str | None:
@@ -25,25 +24,43 @@ def _closest_rule(key: str) -> str | None:
 
 @click.command("rules")
 @click.argument("code", required=False)
-def command(code: str | None) -> None:
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="text: for reading; md: the README's rule tables; json: every field, for tools.",
+)
+def command(code: str | None, format_: str) -> None:
     """List every check with its code, name and default severity, or explain CODE.
+
+    CODE is a code or a name. Its explanation says what the rule finds, why
+    that matters, a note it reports and the same note fixed, and whether
+    `kbtool check --fix` can fix it.
 
     \b
     Examples:
       kbtool rules
       kbtool rules KB201
       kbtool rules broken-link
+      kbtool rules --format md        # the tables in the README
+      kbtool rules --format json | jq '.[] | select(.fixable) | .code'
     """
     if code is None:
-        for r in all_rules().values():
-            click.echo(f"{r.code}  {r.name:<28} {r.default:<8} {r.summary}")
+        rules = all_rules()
+        if format_ == "json":
+            click.echo(rules_json(list(rules.values())), nl=False)
+        elif format_ == "md":
+            click.echo(rules_markdown(rules), nl=False)
+        else:
+            click.echo(rules_listing(rules), nl=False)
         return
     found = rule_by_code_or_name(code)
     if found is None:
         hint = _closest_rule(code)
         fail(f"no rule '{code}' ({f'did you mean {hint}? ' if hint else ''}see 'kbtool rules')")
-    click.echo(f"{found.code} {found.name} (default: {found.default})\n")
-    click.echo(textwrap.fill(found.doc, width=78))
-    click.echo(
-        f'\nTurn it off for a vault in kbtool.toml:\n\n  [rules.severity]\n  {found.code} = "off"'
-    )
+    if format_ == "json":
+        click.echo(rules_json([found]), nl=False)
+    else:
+        click.echo(rule_text(found), nl=False)

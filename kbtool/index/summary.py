@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from kbtool import work
+from kbtool import codes, work
 from kbtool.fileread import read_inside
 from kbtool.model import Heading, Note
 from kbtool.scan import Region, scan_body, scan_regions
@@ -430,7 +430,7 @@ def summary_heading_line(note: Note) -> int | None:
 
 def note_summary(root: Path, note: Note) -> str:
     """Read the note's file once and return its summary; "" when unreadable or empty."""
-    if note.problems and any(p.code == "KB001" for p in note.problems):
+    if note.problems and any(p.code == codes.UNREADABLE_FILE for p in note.problems):
         return ""
     try:
         text = read_inside(root / note.path, root).decode("utf-8", errors="replace")

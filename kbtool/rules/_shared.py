@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Literal
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding
+from kbtool.registry import Default, Example, Finding, Fixability, rule
+
+Source = Literal["parse", "schema"]
 
 
 def parse_problems(ctx: RuleContext, code: str) -> Iterator[Finding]:
-    """The problems the parser recorded with `code` (KB001 to KB006)."""
+    """The problems the parser recorded with `code` (KB001 to KB004, KB006, KB102)."""
     for note in ctx.vault.notes.values():
         for problem in note.problems:
             if problem.code == code:
@@ -22,3 +26,32 @@ def parse_problems(ctx: RuleContext, code: str) -> Iterator[Finding]:
 def schema_findings(ctx: RuleContext, code: str) -> list[Finding]:
     """The findings of the shared schema pass with `code` (KB101 to KB104)."""
     return ctx.schema.findings.get(code, [])
+
+
+def forward(
+    code: str,
+    name: str,
+    default: Default,
+    summary: str,
+    *,
+    sources: tuple[Source, ...],
+    what: str,
+    why: str,
+    example: Example,
+    fix: Fixability = "none",
+) -> None:
+    """Declare a rule whose findings the parser or the schema pass already made.
+
+    Those layers sit below the rules, so they record problems by code
+    (`kbtool.codes`); the rule only hands them on, with its doc.
+    """
+
+    def check(ctx: RuleContext) -> Iterable[Finding]:
+        found: list[Iterable[Finding]] = []
+        if "parse" in sources:
+            found.append(parse_problems(ctx, code))
+        if "schema" in sources:
+            found.append(schema_findings(ctx, code))
+        return itertools.chain.from_iterable(found)
+
+    rule(code, name, default, summary, what=what, why=why, example=example, fix=fix)(check)

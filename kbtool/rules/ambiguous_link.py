@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import link_label
 
 
-@rule("KB202", "ambiguous-link", "warning", "several files match; names the one chosen and why")
+@rule(
+    "KB202",
+    "ambiguous-link",
+    "warning",
+    "several files match; names the one Obsidian opens, why, and the others",
+    why=(
+        "Which file the link means depends on where the linking note sits and on which other "
+        "files exist, so it changes, unseen, when a note moves or a file is added."
+    ),
+    example=Example(
+        bad="Kube-proxy.md: See [[Note]].\na/Note.md: One.\nb/Note.md: Two.",
+        good="Kube-proxy.md: See [[a/Note]].\na/Note.md: One.\nb/Note.md: Two.",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A link whose path matches several files (`[[Note]]` with `a/Note.md` and
     `b/Note.md`). Obsidian opens the one in the linking note's own folder, else the one

@@ -7,7 +7,7 @@ from typing import Any
 
 from kbtool.context import RuleContext
 from kbtool.linktext import can_be_link_target
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import ResolvedLink, Resolver
 
 
@@ -63,14 +63,29 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
     }
 
 
-@rule("KB201", "broken-link", "error", "a link or property link that matches no file")
+@rule(
+    "KB201",
+    "broken-link",
+    "error",
+    "a link, Markdown link or property link that matches no file; suggests the closest name, or "
+    "the `[[Note|alias]]` to write when the text is an alias",
+    why=(
+        "Obsidian shows such a link as a note that does not exist yet; a click creates an empty "
+        "note instead of opening the one meant."
+    ),
+    example=Example(
+        bad="Kube-proxy.md: See [[Service mesh]].\nService meshes.md: Sidecars on every pod.",
+        good="Kube-proxy.md: See [[Service meshes]].\nService meshes.md: Sidecars on every pod.",
+    ),
+    fix="sometimes",
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A wiki-link, Markdown link or property link (`up: "[[MOC]]"`) whose path matches
     no note or file of the vault, by Obsidian's rules: exact path, else a case-insensitive
-    match on the end of a path, whole folder names only. Obsidian shows such a link as a
-    note that does not exist yet. Aliases are not link targets: when the path is an alias
-    of a note, the message gives the `[[Note|alias]]` to write; otherwise it suggests the
-    closest note name. An embed of a missing image or PDF is KB205 instead.
+    match on the end of a path, whole folder names only. Aliases are not link targets:
+    when the path is an alias of a note, the message gives the `[[Note|alias]]` to
+    write; otherwise it suggests the closest note name. An embed of a missing image or
+    PDF is KB205 instead.
 
     Opt-in, in `[links]`: `generated_pages` and `folder_pages` name pages that the
     publisher (Quartz) makes, which no file matches; with `allow_unresolved`, a link

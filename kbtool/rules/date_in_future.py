@@ -6,13 +6,26 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.dates import DATE_FIELDS, as_date
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
-@rule("KB106", "date-in-future", "warning", "a date property after today")
+@rule(
+    "KB106",
+    "date-in-future",
+    "warning",
+    "a date after today",
+    why=(
+        "It is usually a typo in the year or month, and it puts the note at the wrong end of "
+        "every list sorted by date."
+    ),
+    example=Example(
+        bad="---\ncreated: 2042-03-01\n---",
+        good="---\ncreated: 2024-03-01\n---",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A created, modified, updated or last_reviewed date later than today (the run's
-    date, set with --today), usually a typo in the year or month."""
+    date, set with --today)."""
     for note in ctx.vault.notes.values():
         for key in DATE_FIELDS:
             value = as_date(note.meta.get(key))

@@ -6,13 +6,23 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.dates import as_date
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
-@rule("KB105", "date-order", "warning", "modified, updated or last_reviewed before created")
+@rule(
+    "KB105",
+    "date-order",
+    "warning",
+    "`modified`, `updated` or `last_reviewed` before `created`",
+    why="One of the two dates is wrong, and the review schedule and the index order notes by them.",
+    example=Example(
+        bad="---\ncreated: 2024-05-01\nmodified: 2024-04-01\n---",
+        good="---\ncreated: 2024-04-01\nmodified: 2024-05-01\n---",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A note whose modified, updated or last_reviewed date is earlier than its created
-    date: one of the two is wrong. Compared by calendar date."""
+    date. Compared by calendar date."""
     for note in ctx.vault.notes.values():
         meta = note.meta
         created = as_date(meta.get("created"))

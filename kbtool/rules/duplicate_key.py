@@ -1,17 +1,21 @@
 """KB004 duplicate-key: a frontmatter key appears twice."""
 
-from __future__ import annotations
+from kbtool import codes
+from kbtool.registry import Example
+from kbtool.rules._shared import forward
 
-from collections.abc import Iterable
-
-from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
-from kbtool.rules._shared import parse_problems
-
-
-@rule("KB004", "duplicate-key", "error", "a frontmatter key appears twice")
-def check(ctx: RuleContext) -> Iterable[Finding]:
-    """A property key that appears twice in the same mapping. YAML parsers (and Obsidian)
-    silently keep only the last value, so the first is lost without warning. The position is
-    the repeated key."""
-    return parse_problems(ctx, "KB004")
+forward(
+    codes.DUPLICATE_KEY,
+    "duplicate-key",
+    "error",
+    "a key that appears twice (YAML would keep only the last)",
+    sources=("parse",),
+    what="""A property key that appears twice in the same mapping. The position is the
+    repeated key.""",
+    why="""YAML parsers (and Obsidian) silently keep only the last value, so the first
+    is lost without a warning.""",
+    example=Example(
+        bad="---\ntags: [k8s]\nstatus: draft\ntags: [networking]\n---",
+        good="---\ntags: [k8s, networking]\nstatus: draft\n---",
+    ),
+)

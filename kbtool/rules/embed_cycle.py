@@ -9,7 +9,7 @@ from itertools import islice
 from kbtool import work
 from kbtool.context import RuleContext
 from kbtool.headings import section_lines, subpath_kind
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import ResolvedLink, Resolver, is_note
 
 #: Enough for any real vault; bounds the work on a pathological one.
@@ -91,7 +91,17 @@ def embed_loops(resolver: Resolver) -> list[list[ResolvedLink]]:
     return [loops[key] for key in sorted(loops)]
 
 
-@rule("KB207", "embed-cycle", "warning", "transclusions that embed each other in a loop")
+@rule(
+    "KB207",
+    "embed-cycle",
+    "warning",
+    "transclusions that embed each other in a loop",
+    why="Each note shows the other cut short, so neither reads whole where it is embedded.",
+    example=Example(
+        bad="A.md: ![[B]]\nB.md: ![[A]]",
+        good="A.md: ![[B]]\nB.md: [[A]]",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Notes that transclude each other in a loop (`A` embeds `![[B]]`, `B` embeds
     `![[A]]`, or a note embeds itself): Obsidian stops the recursion and shows a

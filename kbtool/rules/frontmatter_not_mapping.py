@@ -1,21 +1,21 @@
 """KB003 frontmatter-not-mapping: the frontmatter is a list or a single value, not a mapping."""
 
-from __future__ import annotations
+from kbtool import codes
+from kbtool.registry import Example
+from kbtool.rules._shared import forward
 
-from collections.abc import Iterable
-
-from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
-from kbtool.rules._shared import parse_problems
-
-
-@rule(
-    "KB003",
+forward(
+    codes.FRONTMATTER_NOT_MAPPING,
     "frontmatter-not-mapping",
     "error",
-    "the frontmatter is a list or a single value, not a mapping",
+    "frontmatter that is a list or a scalar",
+    sources=("parse",),
+    what="""Frontmatter that is a YAML list or a lone scalar instead of a mapping of
+    property names to values (key: value lines).""",
+    why="""It is valid YAML, so nothing else complains, but it gives the note no
+    properties at all.""",
+    example=Example(
+        bad="---\n- kubernetes\n- networking\n---",
+        good="---\ntags:\n  - kubernetes\n  - networking\n---",
+    ),
 )
-def check(ctx: RuleContext) -> Iterable[Finding]:
-    """Frontmatter must be a mapping of property names to values (key: value lines). A YAML
-    list or a lone scalar is valid YAML but gives the note no properties."""
-    return parse_problems(ctx, "KB003")

@@ -6,18 +6,26 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
 @rule(
     "KB110",
     "inconsistent-property-type",
     "warning",
-    "the same key has different types across the vault",
+    "a key that is a number in one note and text in another",
+    why=(
+        "Obsidian's property editor shows the value in the minority type as invalid, and sorting "
+        "by the property mixes numbers with text."
+    ),
+    example=Example(
+        bad="a.md:\n---\npriority: 2\n---\nb.md:\n---\npriority: high\n---",
+        good="a.md:\n---\npriority: 2\n---\nb.md:\n---\npriority: 1\n---",
+    ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Obsidian gives each property name one type for the whole vault. A key that is a
-    number in some notes and text in others shows wrongly in some of them. The type that
+    """A key whose values have different types in different notes, while Obsidian gives
+    each property name one type for the whole vault. The type that
     most notes use wins; each note that differs is reported. Empty values fit any type.
     Obsidian's own list keys (tags, aliases, cssclasses) have a fixed type, and so has
     every key that `.obsidian/types.json` types (`"last": "date"`): KB102 reports a value

@@ -5,15 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
 @rule(
-    "KB111", "invalid-review-interval", "error", "review_interval that is not a positive duration"
+    "KB111",
+    "invalid-review-interval",
+    "error",
+    "a `review_interval` that is not a positive duration",
+    why=(
+        "Zero, negative and unreadable intervals would never schedule a review; kbtool falls back"
+        " to the vault's default interval instead."
+    ),
+    example=Example(
+        bad="---\nreview_interval: -7\n---",
+        good="---\nreview_interval: 30d\n---",
+    ),
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """review_interval must be a whole number of days, or 30d, 6w, 3m, 1y, or ISO 8601
-    such as P30D. Zero, negative and unreadable intervals would never schedule a review.
+    such as P30D.
     An empty value is fine: the vault's default interval applies."""
     from kbtool.review.interval import IntervalError, parse_interval
     from kbtool.schema import is_empty

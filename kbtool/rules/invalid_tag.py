@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 _TAG_CHARS = re.compile(r"[\w/\-\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 
@@ -37,7 +37,20 @@ def _text_tag_problem(tag: str) -> str | None:
     return None
 
 
-@rule("KB109", "invalid-tag", "error", "a tag that Obsidian would not read as a tag")
+@rule(
+    "KB109",
+    "invalid-tag",
+    "error",
+    "a tag Obsidian would not read as one (spaces, punctuation, only digits)",
+    why=(
+        "Obsidian leaves such a value out of the tag pane and tag search, or reads only part of "
+        "it, so the note is not found by its tag."
+    ),
+    example=Example(
+        bad='---\ntags: ["#k8s", service mesh, 1984]\n---',
+        good="---\ntags: [k8s, service-mesh, year/1984]\n---",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A value in the tags property that Obsidian does not accept as a tag: white space,
     punctuation other than _, - and /, a leading '#', or only digits (#1984 is no tag)."""

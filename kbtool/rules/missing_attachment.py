@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import link_label
 
 
-@rule("KB205", "missing-attachment", "error", "an embed of a file that does not exist")
+@rule(
+    "KB205",
+    "missing-attachment",
+    "error",
+    "`![[missing.png]]`: an embedded image, PDF, audio or video file that is not in the vault",
+    why="The note shows an empty frame where the picture or document should be.",
+    example=Example(
+        bad="Kube-proxy.md: ![[diagram.png]]\ndiagram.svg: <svg/>",
+        good="Kube-proxy.md: ![[diagram.svg]]\ndiagram.svg: <svg/>",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """An embed (`![[diagram.png]]`, `![[paper.pdf#page=3]]`, `![alt](img/x.png)`) of a
-    non-Markdown file that no vault file matches: the note shows an empty frame. A path
+    non-Markdown file that no vault file matches. A path
     counts as a file, not a note, when its extension is one Obsidian accepts (images,
     audio, video, PDF, canvas, base) or one that files in the vault carry. A plain link
     to a missing file, and an embed of a missing note, are KB201."""

@@ -6,11 +6,21 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.headings import subpath_kind
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import link_label
 
 
-@rule("KB204", "missing-block", "error", "[[Note#^id]]: no such block id")
+@rule(
+    "KB204",
+    "missing-block",
+    "error",
+    "`[[Note#^id]]` with no such block id",
+    why="Obsidian opens the note at its top, and an embed of the block shows nothing.",
+    example=Example(
+        bad="See [[#^sumary]].\n\nIt programs the rules. ^summary",
+        good="See [[#^summary]].\n\nIt programs the rules. ^summary",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A link or embed of a block (`[[Note#^37066d]]`, `![[#^summary]]`) whose target note
     has no `^37066d` block id: at the end of a paragraph or list item line, or alone on a

@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
-@rule("KB005", "missing-frontmatter", "warning", "a note without frontmatter")
+@rule(
+    "KB005",
+    "missing-frontmatter",
+    "warning",
+    "a note without frontmatter",
+    why=(
+        "Without properties the note has no title, type, tags or review dates, so indexes, "
+        "queries and the review schedule pass it by."
+    ),
+    example=Example(
+        bad="# Kube-proxy\n\nKube-proxy programs the node's rules.",
+        good="---\ntitle: Kube-proxy\ntags: [kubernetes]\n---\n# Kube-proxy",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """A Markdown note that does not start with a '---' frontmatter block, so it has no
-    properties (no title, type, tags or review dates). Empty files are reported too."""
+    """A Markdown note that does not start with a '---' frontmatter block. Empty files are
+    reported too."""
     for note in ctx.vault.notes.values():
         if not note.frontmatter.present and not note.problems:
             yield Finding(note.path, 1, 1, "no frontmatter: the note has no properties")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.headings import heading_chain, subpath_kind
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import link_label
 
 
@@ -16,7 +16,20 @@ def _missing(chain: list[str]) -> str:
     return f"no heading '{chain[-1]}' under '{' > '.join(chain[:-1])}'"
 
 
-@rule("KB203", "missing-heading", "error", "[[Note#Heading]]: no such heading")
+@rule(
+    "KB203",
+    "missing-heading",
+    "error",
+    "`[[Note#Heading]]` or `[[Note#A#B]]` with no such (nested) heading; headings compare like "
+    "Obsidian (`[[Note#wifi 2 4]]` reaches `## Wifi 2.4`)",
+    why=(
+        "The reader lands at the top of the note, not the section meant (often: a renamed heading)."
+    ),
+    example=Example(
+        bad="See [[#IPVS mode]].\n\n## IPVS",
+        good="See [[#IPVS]].\n\n## IPVS",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A link to a heading (`[[Note#Heading]]`, `[[#Heading]]` in the same note,
     `[[Note#A#B]]` for B nested under A) that the target note does not have. Headings

@@ -1,18 +1,23 @@
 """KB101 missing-required-field: a required field is absent or empty."""
 
-from __future__ import annotations
+from kbtool import codes
+from kbtool.registry import Example
+from kbtool.rules._shared import forward
 
-from collections.abc import Iterable
-
-from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
-from kbtool.rules._shared import schema_findings
-
-
-@rule("KB101", "missing-required-field", "error", "a required field is absent or empty")
-def check(ctx: RuleContext) -> Iterable[Finding]:
-    """A field that the schema requires for the note's type (by default title, type, created
-    and tags) is missing or empty. Required fields come from [schema] required, or
+forward(
+    codes.MISSING_REQUIRED_FIELD,
+    "missing-required-field",
+    "error",
+    "a required field that is absent or empty",
+    sources=("schema",),
+    what="""A field that the schema requires for the note's type (by default title, type,
+    created and tags) is missing or empty. Required fields come from [schema] required, or
     [schema.types.NAME] required, in kbtool.toml; with require_type = true every note must
-    have a type."""
-    return schema_findings(ctx, "KB101")
+    have a type.""",
+    why="""Indexes, queries and the review schedule read these fields; a note without
+    them drops out of every list that sorts or filters by them.""",
+    example=Example(
+        bad="---\ntitle: Kube-proxy\ntype: Fact\ntags: [type/fact]\n---",
+        good="---\ntitle: Kube-proxy\ntype: Fact\ncreated: 2024-03-01\ntags: [type/fact]\n---",
+    ),
+)

@@ -6,13 +6,25 @@ import unicodedata
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
-@rule("KB107", "title-mismatch", "warning", "title differs from the file name")
+@rule(
+    "KB107",
+    "title-mismatch",
+    "warning",
+    "`title` differs from the file name",
+    why=(
+        "Links use file names, so a title that has drifted from the name misleads readers of the "
+        "index and of links."
+    ),
+    example=Example(
+        bad="Kube-proxy.md:\n---\ntitle: Kube proxy\ntype: Fact\n---",
+        good="Kube-proxy.md:\n---\ntitle: Kube-proxy\ntype: Fact\n---",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """A typed note whose title property is not its file name. Links use file names, so
-    a title that has drifted from the name misleads readers of the index and of links.
+    """A typed note whose title property is not its file name.
     Turn off with [schema] title_matches_filename = false."""
     from kbtool.schema import is_note_type
 

@@ -5,10 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
-@rule("KB108", "type-tag-mismatch", "warning", "type without its type tag, or the reverse")
+@rule(
+    "KB108",
+    "type-tag-mismatch",
+    "warning",
+    "`type: Fact` without the tag `type/fact`, or the reverse",
+    why=(
+        "Searches and tag panes find notes by the tag, Dataview queries by the property; when "
+        "they disagree, each finds a different set of notes."
+    ),
+    example=Example(
+        bad="---\ntype: Fact\ntags: [kubernetes]\n---",
+        good="---\ntype: Fact\ntags: [kubernetes, type/fact]\n---",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A note with 'type: Fact' must carry the tag 'type/fact' (or the tag declared for
     the type in [schema.types.NAME] tag), and a note tagged 'type/...' must have the type

@@ -1,18 +1,20 @@
 """KB006 unclosed-frontmatter: the frontmatter's opening '---' has no closing '---'."""
 
-from __future__ import annotations
+from kbtool import codes
+from kbtool.registry import Example
+from kbtool.rules._shared import forward
 
-from collections.abc import Iterable
-
-from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
-from kbtool.rules._shared import parse_problems
-
-
-@rule(
-    "KB006", "unclosed-frontmatter", "error", "the frontmatter's opening '---' has no closing '---'"
+forward(
+    codes.UNCLOSED_FRONTMATTER,
+    "unclosed-frontmatter",
+    "error",
+    "an opening `---` without a closing one",
+    sources=("parse",),
+    what="""A file that starts with '---' where no later line is '---'.""",
+    why="""Obsidian reads the whole file as text, so the note has no properties and its
+    first lines show as a broken block.""",
+    example=Example(
+        bad="---\ntitle: Kube-proxy\n# Kube-proxy",
+        good="---\ntitle: Kube-proxy\n---\n# Kube-proxy",
+    ),
 )
-def check(ctx: RuleContext) -> Iterable[Finding]:
-    """The file starts with '---' but no later line is '---', so Obsidian reads the whole file
-    as text and the note has no properties."""
-    return parse_problems(ctx, "KB006")

@@ -1,18 +1,22 @@
 """KB104 unknown-field: a field the schema does not know."""
 
-from __future__ import annotations
+from kbtool import codes
+from kbtool.registry import Example
+from kbtool.rules._shared import forward
 
-from collections.abc import Iterable
-
-from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
-from kbtool.rules._shared import schema_findings
-
-
-@rule("KB104", "unknown-field", "off", "a field the schema does not know")
-def check(ctx: RuleContext) -> Iterable[Finding]:
-    """A property of a typed note that neither the built-in schema, [schema.fields] nor the
-    note type's fields declare. Off by default; turn it on in [rules.severity] to keep a
-    vault's properties to an agreed set. Obsidian's own keys (tags, aliases, cssclasses,
-    publish, ...) are always known."""
-    return schema_findings(ctx, "KB104")
+forward(
+    codes.UNKNOWN_FIELD,
+    "unknown-field",
+    "off",
+    "a field the schema does not know",
+    sources=("schema",),
+    what="""A property of a typed note that neither the built-in schema, [schema.fields]
+    nor the note type's fields declare. Obsidian's own keys (tags, aliases, cssclasses,
+    publish, ...) are always known. Off by default; turn it on in [rules.severity].""",
+    why="""Keeps a vault's properties to an agreed set, so that a misspelt key
+    ('crated') is not silently a new property.""",
+    example=Example(
+        bad="---\ntitle: Kube-proxy\ntype: Fact\ncrated: 2024-03-01\n---",
+        good="---\ntitle: Kube-proxy\ntype: Fact\ncreated: 2024-03-01\n---",
+    ),
+)

@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 
 
-@rule("KB901", "unused-suppression", "warning", "a suppression comment that suppressed nothing")
+@rule(
+    "KB901",
+    "unused-suppression",
+    "warning",
+    "a suppression comment that silenced nothing",
+    why="Stale suppressions hide the next real problem on that line; delete them.",
+    example=Example(
+        bad="<!-- kbtool-disable-next-line KB201 -->\nSee [[Kube-proxy]].  %% the link resolves %%",
+        good="See [[Kube-proxy]].",
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A '<!-- kbtool-disable-next-line KB201 -->' or '%% kbtool-disable KB201 %%' comment
     (or '# kbtool-disable-next-line' inside frontmatter) that silenced no diagnostic.
-    Stale suppressions hide the next real problem; delete them. Found by the checker
-    itself after every other rule has run, so this function reports nothing."""
+    Found by the checker after every other rule has run."""
+    # kbtool.check reports these itself; this rule holds the code, the default and the doc.
     return iter(())

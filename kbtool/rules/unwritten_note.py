@@ -5,11 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.registry import Finding, rule
+from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import link_label
 
 
-@rule("KB208", "unwritten-note", "info", "allow_unresolved: a link to a note not yet written")
+@rule(
+    "KB208",
+    "unwritten-note",
+    "info",
+    "with `[links] allow_unresolved = true`: a link to a note not yet written (instead of KB201)",
+    why=(
+        "It lists the notes the vault means to write, without failing the check as a broken link "
+        "would."
+    ),
+    example=Example(
+        bad="kbtool.toml:\n[links]\nallow_unresolved = true\nKube-proxy.md: See [[Gateway API]].",
+        good=(
+            "kbtool.toml:\n[links]\nallow_unresolved = true\nKube-proxy.md: See [[Gateway API]].\n"
+            "Gateway API.md: Routes into the cluster."
+        ),
+    ),
+)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Only with `[links] allow_unresolved = true` in kbtool.toml, for vaults that link
     on purpose to notes they mean to write (Obsidian shows them as links to create): a
