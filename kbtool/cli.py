@@ -26,6 +26,7 @@ def main() -> None:
       kbtool rules                    list every check and its code
       kbtool stats VAULT              orphans, hubs, components
       kbtool review due VAULT         notes due for review
+      kbtool build VAULT              the vault as a static website
     """
 
 

@@ -128,3 +128,10 @@ def test_hostile_html_is_sanitised(tmp_path: Path) -> None:
     assert "javascript:" not in html.replace("[m](javascript:alert(4))", "")
     assert "<iframe" not in html and "<form" not in html and "<input" not in html
     assert "style=" not in html and "<p>styled</p>" in html
+
+
+def test_raw_html_urls_go_through_the_resolver_or_are_dropped(tmp_path: Path) -> None:
+    notes = {"X.md": '<img src="pic.png"> <img src="nope.png"> <a href="Target%20Note.md">t</a>\n'}
+    root = write_vault(tmp_path, {**notes, "Target Note.md": "# T\n"})
+    html = _render(root, "X.md")
+    assert '<img src="/pic.png"> <img> <a href="/target-note.html">t</a>' in html

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from kbtool.headings import heading_key
 
@@ -27,6 +27,7 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 #: Pages and folders the site itself writes at the top; notes never take these URLs.
 RESERVED = ("index.html", "404.html", "search.html", "assets", "search", "tags", "_kbtool")
+_RESERVED_FOLDERS = frozenset(r for r in RESERVED if "." not in r)
 
 
 def slug(text: str, fallback: str = "note") -> str:
@@ -117,6 +118,13 @@ class UrlMap:
         """The URL of an output path under the base URL, percent-encoded."""
         anchor = "#" + quote(fragment, safe="^-_.~!$&'()*+,;=:@/?") if fragment else ""
         return self.base_url + quote(output_path) + anchor
+
+    def is_site_url(self, url: str) -> bool:
+        """True when `url` (as `url()` writes it, any `#fragment`) names a file of the site."""
+        if not url.startswith(self.base_url):
+            return False
+        path = unquote(url[len(self.base_url) :].split("#", 1)[0])
+        return path.lower() in self._claimed and path.lower() not in _RESERVED_FOLDERS
 
     def url_of(self, source: str, fragment: str = "") -> str | None:
         out = self._by_source.get(source)

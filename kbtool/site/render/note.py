@@ -115,7 +115,16 @@ class NoteRenderer:
         """The body of the note at `path` as sanitised HTML."""
         parsed = self.parse(path)
         env = dict(parsed.env, kb_note=path, kb_stack=((path, ""),))
-        return sanitise(self.renderer.render(parsed.tokens, self.md.options, env))
+        html = self.renderer.render(parsed.tokens, self.md.options, env)
+        return sanitise(html, lambda url: self._raw_url(path, url))
+
+    def _raw_url(self, source: str, url: str) -> str | None:
+        """A URL without a scheme in the rendered body: kept when it is the site's own,
+        else resolved like a Markdown link (raw HTML's `<img src="pic.png">`), else dropped."""
+        if self.links.urls.is_site_url(url):
+            return url
+        path, _, fragment = unquote(url).partition("#")
+        return self.links.resolve(source, path, "#" + fragment if fragment else "").url
 
     # -- links -------------------------------------------------------------
 

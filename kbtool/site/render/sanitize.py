@@ -10,6 +10,8 @@ generates included, so a bug in a renderer cannot open a hole either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 
 import nh3
@@ -41,12 +43,22 @@ _ATTRIBUTES = {
 
 _URL_ATTRIBUTES = {"href", "src", "data"}
 
+#: How the note being cleaned maps a URL without a scheme to a page of the site (None: drop).
+_local_url: ContextVar[Callable[[str], str | None] | None] = ContextVar("local_url", default=None)
+
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """`data:` only for an image's source (an image cannot run script)."""
-    if attribute in _URL_ATTRIBUTES and value.strip().lower().startswith("data:"):
+    """`data:` only for an image's source (an image cannot run script); a URL into the
+    vault (`<img src="pic.png">` in raw HTML) through the resolver, or dropped."""
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    lowered = value.strip().lower()
+    if lowered.startswith("data:"):
         return value if tag == "img" and attribute == "src" else None
-    return value
+    local = _local_url.get()
+    if local is None or lowered.startswith("#") or ":" in lowered.split("/", 1)[0]:
+        return value
+    return local(value)
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +74,14 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
-def sanitise(html: str) -> str:
-    """HTML with everything that could run, load from elsewhere or restyle the page removed."""
-    return _cleaner().clean(html)
+def sanitise(html: str, local_url: Callable[[str], str | None] | None = None) -> str:
+    """HTML with everything that could run, load from elsewhere or restyle the page removed.
+
+    `local_url` maps each URL without a scheme to the site's URL for it, or None
+    to drop it (so raw HTML never points at a page or file the site lacks).
+    """
+    token = _local_url.set(local_url)
+    try:
+        return _cleaner().clean(html)
+    finally:
+        _local_url.reset(token)
