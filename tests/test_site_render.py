@@ -15,7 +15,7 @@ from kbtool.vault import load_vault
 from tests.site_vault import write_vault
 
 
-def _render(root: Path, path: str, base: str = "/") -> str:
+def _renderer(root: Path, base: str = "/") -> NoteRenderer:
     vault = load_vault(root)
     urls = UrlMap(base)
     for p in vault.notes:
@@ -24,7 +24,12 @@ def _render(root: Path, path: str, base: str = "/") -> str:
         urls.add_attachment(a)
     texts = {p: body_text(vault.root, n) for p, n in vault.notes.items()}
     renderer = NoteRenderer(texts, vault.notes, SiteLinks(vault, urls), raw_html=True)
-    return renderer.render(path)
+    renderer.keep_parsed = set(vault.notes)
+    return renderer
+
+
+def _render(root: Path, path: str, base: str = "/") -> str:
+    return _renderer(root, base).render(path)
 
 
 @pytest.fixture
@@ -135,3 +140,18 @@ def test_raw_html_urls_go_through_the_resolver_or_are_dropped(tmp_path: Path) ->
     root = write_vault(tmp_path, {**notes, "Target Note.md": "# T\n"})
     html = _render(root, "X.md")
     assert '<img src="/pic.png"> <img> <a href="/target-note.html">t</a>' in html
+
+
+def test_rendering_an_embed_leaves_the_embedded_note_intact(tmp_path: Path) -> None:
+    renderer = _renderer(write_vault(tmp_path))
+    first = renderer.render("Folder/Linker.md")
+    assert renderer.render("Folder/Linker.md") == first  # links rewritten once, not twice
+    target = renderer.render("Target Note.md")  # its tokens were rendered inside Linker
+    assert '<h2 id="alpha">Alpha</h2>' in target
+
+
+def test_nothing_is_loaded_from_another_host(tmp_path: Path) -> None:
+    notes = {"X.md": '<img src="https://e.com/a.png" alt="a"> ![b](https://e.com/b.png)\n'}
+    html = _render(write_vault(tmp_path, notes), "X.md")
+    assert '<img alt="a">' in html
+    assert '<a class="external-link external-image" href="https://e.com/b.png">b</a>' in html

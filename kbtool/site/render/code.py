@@ -46,11 +46,14 @@ def math_html(tex: str, *, block: bool) -> str:
     return f'<math class="tex"{display}><mtext>{escape(tex.strip())}</mtext></math>'
 
 
+def _style_rules(style: str, scope: str) -> str:
+    formatter = HtmlFormatter(style=style)
+    return str(formatter.get_style_defs(scope))  # type: ignore[no-untyped-call]
+
+
 def pygments_css(light: str = "default", dark: str = "monokai") -> str:
     """Highlighting colours for light pages and for dark ones (system setting or toggle)."""
-    light_css = HtmlFormatter(style=light).get_style_defs(".highlight")
-    dark_rules = HtmlFormatter(style=dark).get_style_defs(":root[data-theme=dark] .highlight")
-    auto_rules = HtmlFormatter(style=dark).get_style_defs(
-        ":root:not([data-theme=light]) .highlight"
-    )
+    light_css = _style_rules(light, ".highlight")
+    dark_rules = _style_rules(dark, ":root[data-theme=dark] .highlight")
+    auto_rules = _style_rules(dark, ":root:not([data-theme=light]) .highlight")
     return f"{light_css}\n{dark_rules}\n@media (prefers-color-scheme: dark) {{\n{auto_rules}\n}}\n"

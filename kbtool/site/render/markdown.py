@@ -27,9 +27,14 @@ class SiteRenderer(RendererHTML):
 
     def renderAttrs(self, token: Token) -> str:  # type: ignore[override]
         if self.without_ids and token.attrGet("id") is not None:
-            token = token.copy()
-            del token.attrs["id"]
+            token = with_attrs(token, {k: v for k, v in token.attrs.items() if k != "id"})
         return RendererHTML.renderAttrs(token)
+
+
+def with_attrs(token: Token, attrs: dict[str, str | int | float]) -> Token:
+    """A copy of `token` with its own attributes (`Token.copy` shares the dict; the tokens
+    of an embedded note are rendered again on every page that embeds it)."""
+    return token.copy(attrs=attrs)
 
 
 def build_parser(*, raw_html: bool) -> MarkdownIt:

@@ -10,6 +10,7 @@ never holds one id twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -25,12 +26,13 @@ from kbtool.model import Note
 from kbtool.resolve import is_note
 from kbtool.site.render.code import math_html
 from kbtool.site.render.links import SiteLinks, Target
-from kbtool.site.render.markdown import SiteRenderer, build_parser, slice_of
+from kbtool.site.render.markdown import SiteRenderer, build_parser, slice_of, with_attrs
 from kbtool.site.render.sanitize import sanitise
 from kbtool.site.render.syntax import ParseContext
 from kbtool.site.urls import block_anchor
 
 MAX_EMBED_DEPTH = 4
+_ID = re.compile(r'\sid="([^"]*)"')
 
 IMAGE = frozenset(["avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"])
 AUDIO = frozenset(["flac", "m4a", "mp3", "ogg", "wav"])
@@ -116,19 +118,24 @@ class NoteRenderer:
         parsed = self.parse(path)
         env = dict(parsed.env, kb_note=path, kb_stack=((path, ""),))
         html = self.renderer.render(parsed.tokens, self.md.options, env)
-        return sanitise(html, lambda url: self._raw_url(path, url))
+        ids = set(_ID.findall(html))
+        return sanitise(html, lambda url: self._raw_url(path, url, ids))
 
-    def _raw_url(self, source: str, url: str) -> str | None:
-        """A URL without a scheme in the rendered body: kept when it is the site's own,
-        else resolved like a Markdown link (raw HTML's `<img src="pic.png">`), else dropped."""
-        if self.links.urls.is_site_url(url):
+    def _raw_url(self, source: str, url: str, ids: set[str]) -> str | None:
+        """A URL without a scheme in the rendered body: kept when it is the site's own or an
+        id on this page, else resolved like a Markdown link (raw HTML's `<img src="pic.png">`,
+        `<a href="#Some heading">`), else dropped: a page never points where nothing is."""
+        if self.links.urls.is_site_url(url) or (url.startswith("#") and url[1:] in ids):
             return url
         path, _, fragment = unquote(url).partition("#")
-        return self.links.resolve(source, path, "#" + fragment if fragment else "").url
+        target = self.links.resolve(source, path, "#" + fragment if fragment else "")
+        return target.url if target.url and not target.problem else None
 
     # -- links -------------------------------------------------------------
 
-    def _wikilink(self, tokens: Sequence[Token], idx: int, _o: OptionsDict, env: dict) -> str:
+    def _wikilink(
+        self, tokens: Sequence[Token], idx: int, _o: OptionsDict, env: dict[str, Any]
+    ) -> str:
         meta = tokens[idx].meta
         path, subpath, display = split_wikilink(meta["inner"])
         target = self.links.resolve(env["kb_note"], path, subpath)
@@ -139,13 +146,15 @@ class NoteRenderer:
             return broken(label, target.problem)
         return _anchor_html(target, label)
 
-    def _link_open(self, tokens: Sequence[Token], idx: int, o: OptionsDict, env: dict) -> str:
+    def _link_open(
+        self, tokens: Sequence[Token], idx: int, o: OptionsDict, env: dict[str, Any]
+    ) -> str:
         r, token = self.renderer, tokens[idx]
         href = token.attrGet("href")
         stack: list[bool] = env.setdefault("kb_open_links", [])
         if not isinstance(href, str) or has_scheme(href):
             stack.append(False)
-            token = token.copy()
+            token = with_attrs(token, dict(token.attrs))
             token.attrJoin("class", "external-link")
             return r.renderToken([token], 0, o, env)
         path, _, fragment = unquote(href).partition("#")
@@ -154,18 +163,19 @@ class NoteRenderer:
             stack.append(True)
             return f'<span class="broken-link" title="{_attr(target.problem)}">'
         stack.append(False)
-        token = token.copy()
-        token.attrSet("href", target.url)
+        token = with_attrs(token, {**token.attrs, "href": target.url})
         token.attrJoin("class", "internal-link")
         if target.problem:
             token.attrSet("title", target.problem)
         return r.renderToken([token], 0, o, env)
 
-    def _link_close(self, tokens: Sequence[Token], idx: int, o: OptionsDict, env: dict) -> str:
+    def _link_close(
+        self, tokens: Sequence[Token], idx: int, o: OptionsDict, env: dict[str, Any]
+    ) -> str:
         stack: list[bool] = env.get("kb_open_links") or [False]
         return "</span>" if stack.pop() else "</a>"
 
-    def _image(self, tokens: Sequence[Token], idx: int, o: OptionsDict, env: dict) -> str:
+    def _image(self, tokens: Sequence[Token], idx: int, o: OptionsDict, env: dict[str, Any]) -> str:
         r, token = self.renderer, tokens[idx]
         src = str(token.attrGet("src") or "")
         alt = r.renderInlineAsText(token.children or [], o, env)

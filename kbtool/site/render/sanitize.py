@@ -48,17 +48,20 @@ _local_url: ContextVar[Callable[[str], str | None] | None] = ContextVar("local_u
 
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """`data:` only for an image's source (an image cannot run script); a URL into the
-    vault (`<img src="pic.png">` in raw HTML) through the resolver, or dropped."""
+    """`data:` only for an image's source (an image cannot run script); no source from
+    another host (pages load nothing from the network); a URL into the vault
+    (`<img src="pic.png">`, `<a href="#Heading">` in raw HTML) through the resolver, or
+    dropped."""
     if attribute not in _URL_ATTRIBUTES:
         return value
     lowered = value.strip().lower()
     if lowered.startswith("data:"):
         return value if tag == "img" and attribute == "src" else None
+    if ":" in lowered.split("/", 1)[0] or lowered.startswith("//"):
+        # a scheme: a link may leave the site, but nothing is loaded from the network
+        return value if attribute == "href" else None
     local = _local_url.get()
-    if local is None or lowered.startswith("#") or ":" in lowered.split("/", 1)[0]:
-        return value
-    return local(value)
+    return value if local is None else local(value)
 
 
 @lru_cache(maxsize=1)
