@@ -172,3 +172,66 @@ def test_base_url_prefixes_every_internal_link(vault: Path, tmp_path: Path) -> N
     assert 'href="/notes/target-note.html#beta"' in page
     assert 'href="/notes/assets/style.css"' in page
     assert re.search(r'href="/(?!notes/)', page) is None
+
+
+def test_long_listings_are_split_into_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kbtool.site import builder
+
+    monkeypatch.setattr(builder, "PAGE_SIZE", 3)
+    notes = {f"N{i}.md": "---\ntags: [t]\n---\nx\n" for i in range(7)}
+    out = tmp_path / "site"
+    assert _build(write_vault(tmp_path / "v", notes), out)[0] == 0
+    pages = _pages(out)
+    listed = [
+        re.findall(r'<li><a href="/n\d\.html">(N\d)</a>', pages[f"tags/{p}.html"])
+        for p in ("t", "t-2", "t-3")
+    ]
+    assert listed == [["N0", "N1", "N2"], ["N3", "N4", "N5"], ["N6"]]
+    assert "tags/t-4.html" not in pages
+    assert '<a rel="next" href="/tags/t-2.html">' in pages["tags/t.html"]
+    assert '<a rel="prev" href="/tags/t-2.html">' in pages["tags/t-3.html"]
+
+
+def _dated_vault(root: Path) -> Path:
+    notes = {
+        "Old.md": "---\ncreated: 2026-01-01\nreview_interval: 30d\nmodified: 2026-02-01\n---\nx\n",
+        "Soon.md": "---\ncreated: 2026-02-20\nreview_interval: 14d\nmodified: 2026-03-01\n---\ny\n",
+        "Later.md": "---\ncreated: 2026-03-01\nreview_interval: 20d\n"
+        "modified: 2026-01-15\ntitle: 'A <b> & c'\n---\nz\n",
+    }
+    return write_vault(root, notes)
+
+
+def test_review_page_lists_due_notes_and_charts_the_next_weeks(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert _build(_dated_vault(tmp_path / "v"), out, "--today", "2026-03-01")[0] == 0
+    page = _pages(out)["review.html"]
+    assert '<a href="/old.html">Old</a> <span class="muted">29 days overdue</span>' in page
+    assert "Soon</a>" not in page.split("Due and overdue", 1)[1]  # due 2026-03-06
+    counts = re.findall(r'<text class="bar-count"[^>]*>(\d+)</text>', page)
+    assert counts == ["1", "0", "1"] + ["0"] * 9  # Soon (03-06) in week 0, Later (03-21) in 2
+    assert "<rect" in page and "style=" not in page
+
+
+def test_feed_lists_recent_notes_newest_first_and_sitemap_needs_an_absolute_base(
+    tmp_path: Path,
+) -> None:
+    vault = _dated_vault(tmp_path / "v")
+    out = tmp_path / "site"
+    _build(vault, out)
+    feed = (out / "feed.xml").read_text()
+    assert re.findall(r"<entry>\n<title>([^<]*)</title>", feed) == [
+        "Soon",
+        "Old",
+        "A &lt;b&gt; &amp; c",
+    ]
+    assert not (out / "sitemap.xml").exists()
+    _build(vault, out, "--base-url", "https://example.org/kb")
+    sitemap = (out / "sitemap.xml").read_text()
+    assert (
+        "<url><loc>https://example.org/kb/old.html</loc><lastmod>2026-02-01</lastmod></url>"
+        in sitemap
+    )
+    assert '<link href="https://example.org/kb/soon.html"/>' in (out / "feed.xml").read_text()

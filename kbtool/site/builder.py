@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -24,7 +25,8 @@ from kbtool.check import check
 from kbtool.model import Diagnostic, Note
 from kbtool.noteprops import note_tags
 from kbtool.resolve import is_note, note_aliases
-from kbtool.review.schedule import ReviewPolicy
+from kbtool.review.schedule import ReviewPolicy, scheduled
+from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
 from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
@@ -38,7 +40,8 @@ from kbtool.site.pages import (
 from kbtool.site.render.code import pygments_css
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import NoteRenderer
-from kbtool.site.search import SearchIndex, html_text
+from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_counts
+from kbtool.site.search import EXCERPT_CHARS, SearchIndex, html_text
 from kbtool.site.source import ChangedOnDisk, body_text
 from kbtool.site.urls import UrlMap
 from kbtool.vault import Vault
@@ -52,6 +55,7 @@ CSP = (
 LINK_CODES = ("KB2",)  # what `check` reports about links: KB201 to KB207
 HIDDEN_PROPERTIES = frozenset({"title", "tags", "aliases"})
 RECENT = 15
+PAGE_SIZE = 250  # entries of a listing per page: about 40 KB of HTML
 
 
 @dataclass
@@ -110,6 +114,7 @@ class _Builder:
         self.urls = UrlMap(base_url)
         self.notes = vault.notes
         self.env = _environment()
+        self.xml = _environment()  # the same escaping is right for XML text and attributes
         title = vault.config.settings.site.get("title")
         self.site = {
             "title": title if isinstance(title, str) and title.strip() else vault.root.name,
@@ -120,6 +125,7 @@ class _Builder:
         }
         self.result = BuildResult(out.folder)
         self.texts: dict[str, str] = {}
+        self.excerpts: dict[str, str] = {}  # the start of each note's text, for the feed
         self.folder_pages: dict[str, str] = {}  # vault folder -> its page
         self.tag_paths: dict[str, str] = {}  # lower-cased tag -> its page
 
@@ -154,6 +160,9 @@ class _Builder:
         self._tag_pages(tags)
         self._folder_pages()
         self._home(tags)
+        self._review_page()
+        self._feed()
+        self._sitemap()
         self._page("search.html", "search.html", page={})
         self._page("404.html", "404.html", page={})
         for rel, text in index.files().items():
@@ -198,6 +207,25 @@ class _Builder:
         self.out.write_text(rel, html)
         self.result.pages += 1
 
+    def _list_page(self, rel: str, page: dict[str, Any]) -> None:
+        """A listing in pages of at most `PAGE_SIZE` entries per section (`rel`, then
+        `rel-2.html`, ...), so that no page grows with the vault."""
+        sections = page["sections"]
+        count = max([1] + [-(-len(s["entries"]) // PAGE_SIZE) for s in sections])
+        stem = rel.removesuffix(".html")
+        paths = [rel] + [self.urls.claim(f"{stem}-{k}.html") for k in range(2, count + 1)]
+        for k, path in enumerate(paths):
+            chunk = [
+                dict(s, entries=s["entries"][k * PAGE_SIZE : (k + 1) * PAGE_SIZE]) for s in sections
+            ]
+            pager = {
+                "index": k + 1,
+                "count": count,
+                "prev": self.urls.url(paths[k - 1]) if k > 0 else "",
+                "next": self.urls.url(paths[k + 1]) if k + 1 < count else "",
+            }
+            self._page("list.html", path, page=dict(page, sections=chunk, pager=pager))
+
     def _note_page(self, note: Note, body: str, links: SiteLinks, policy: ReviewPolicy) -> None:
         ids = links.heading_ids(note.path)
         toc = [
@@ -235,15 +263,21 @@ class _Builder:
             "tag": note_tags(note),
             "heading": [h.text for h in note.headings],
         }
-        index.add(
-            self.urls.url_of(note.path) or "", note.title, note.folder, fields, html_text(body)
-        )
+        text = html_text(body)
+        self.excerpts[note.path] = text[:EXCERPT_CHARS]
+        index.add(self.urls.url_of(note.path) or "", note.title, note.folder, fields, text)
 
     def _note_items(self, paths: set[str] | list[str]) -> list[dict[str, Any]]:
         ordered = sorted(paths, key=lambda p: (self.notes[p].title.lower(), p))
         return [
             {"text": self.notes[p].title, "url": self.urls.url_of(p), "count": None, "note": ""}
             for p in ordered
+        ]
+
+    def _note_items_in_order(self, paths: list[str]) -> list[dict[str, Any]]:
+        return [
+            {"text": self.notes[p].title, "url": self.urls.url_of(p), "count": None, "note": ""}
+            for p in paths
         ]
 
     def _tag_pages(self, root: TagNode) -> None:
@@ -272,7 +306,7 @@ class _Builder:
                         },
                     ],
                 }
-                self._page("list.html", self.tag_paths[child.name.lower()], page=page)
+                self._list_page(self.tag_paths[child.name.lower()], page)
                 walk(child)
 
         walk(root)
@@ -282,7 +316,7 @@ class _Builder:
             "intro": "",
             "sections": [{"title": "", "kind": "tags", "entries": items(root)}],
         }
-        self._page("list.html", "tags/index.html", page=page)
+        self._list_page("tags/index.html", page)
 
     def _folder_pages(self) -> None:
         notes_in: dict[str, list[str]] = {}
@@ -312,7 +346,7 @@ class _Builder:
                     },
                 ],
             }
-            self._page("list.html", rel, page=page)
+            self._list_page(rel, page)
 
     def _home(self, tags: TagNode) -> None:
         top = [
@@ -320,7 +354,7 @@ class _Builder:
             for f, r in self.folder_pages.items()
             if "/" not in f
         ]
-        recent = sorted(self.notes.values(), key=lambda n: (-n.mtime_ns, n.path))[:RECENT]
+        recent = [path for path, _ in recent_notes(self.notes, RECENT)]
         page = {
             "title": self.site["title"],
             "crumbs": [],
@@ -335,7 +369,7 @@ class _Builder:
                 {
                     "title": "Recently modified",
                     "kind": "notes",
-                    "entries": self._note_items([n.path for n in recent]),
+                    "entries": self._note_items_in_order(recent),
                 },
                 {
                     "title": "Tags",
@@ -352,7 +386,54 @@ class _Builder:
                 },
             ],
         }
-        self._page("list.html", "index.html", page=page)
+        self._list_page("index.html", page)
+
+    def _review_page(self) -> None:
+        items = scheduled(self.vault, self.today)
+        due = [
+            {"title": i.title, "url": self.urls.url_of(i.path), "status": i.status()}
+            for i in items
+            if i.due <= self.today
+        ]
+        counts = weekly_counts(items, self.today)
+        page = {
+            "today": self.today.isoformat(),
+            "due": due,
+            "upcoming": sum(counts),
+            "weeks": len(counts),
+            "bars": chart(counts, self.today),
+            "width": CHART_WIDTH,
+            "height": CHART_HEIGHT,
+        }
+        self._page("review.html", "review.html", page=page)
+
+    def _feed(self) -> None:
+        recent = recent_notes(self.notes, FEED_ENTRIES)
+        base = self.urls.base_url
+        entries = [
+            Entry(self.notes[p].title, self.urls.url_of(p) or "", rfc3339(when), self.excerpts[p])
+            for p, when in recent
+        ]
+        feed = {
+            "id": base if is_absolute(base) else f"urn:kbtool:{quote(self.site['title'])}",
+            "self": self.urls.url("feed.xml"),
+            "home": self.urls.url("index.html"),
+            "updated": entries[0].updated if entries else rfc3339(dt.datetime.now(dt.UTC)),
+            "entries": entries,
+        }
+        xml = self.xml.get_template("feed.xml").render(site=self.site, feed=feed)
+        self.out.write_text("feed.xml", xml)
+
+    def _sitemap(self) -> None:
+        if not is_absolute(self.urls.base_url):
+            return
+        when = dict(recent_notes(self.notes, len(self.notes)))
+        urls: list[dict[str, str]] = [{"loc": self.urls.url("index.html"), "lastmod": ""}]
+        urls += [
+            {"loc": self.urls.url_of(p) or "", "lastmod": rfc3339(when[p])[:10]} for p in self.notes
+        ]
+        xml = self.xml.get_template("sitemap.xml").render(urls=urls)
+        self.out.write_text("sitemap.xml", xml)
 
     def _assets(self) -> None:
         css = _asset("style.css").decode("utf-8") + "\n" + pygments_css()

@@ -27,6 +27,8 @@ def body_text(root: Path, note: Note) -> str:
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
     lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
     body = lines[note.body_line - 1 :]
+    if not any("%%" in line for line in body):
+        return "\n".join(body)  # no comment: spare the second scan
     return "\n".join(_blank_comments(body, note.body_line))
 
 

@@ -26,7 +26,10 @@ from kbtool.headings import heading_key
 _NOT_WORD = re.compile(r"[^\w]+")
 
 #: Pages and folders the site itself writes at the top; notes never take these URLs.
-RESERVED = ("index.html", "404.html", "search.html", "assets", "search", "tags", "_kbtool")
+RESERVED = (
+    "index.html", "404.html", "search.html", "review.html", "graph.html", "feed.xml",
+    "sitemap.xml", "assets", "search", "tags", "_kbtool",
+)  # fmt: skip
 _RESERVED_FOLDERS = frozenset(r for r in RESERVED if "." not in r)
 
 
