@@ -258,3 +258,15 @@ def test_hostile_note_runs_nothing(page: Watched, site: str) -> None:
     page.page.fill("#search-input", "onerror")
     page.page.locator("#search-results a.search-hit").first.wait_for()
     page.check()
+
+
+def test_hovering_a_link_previews_its_target(page: Watched, site: str) -> None:
+    page.goto(site + "browser/links.html")
+    page.page.get_by_text(f"{KUBE_PROXY} > Details > iptables Mode", exact=True).hover()
+    preview = page.page.locator(".preview")
+    preview.wait_for()
+    assert preview.locator("h3").first.inner_text() == "iptables Mode"
+    assert "KUBE-SERVICES" in preview.inner_text()
+    assert preview.locator("[id]").count() == 0  # no id repeated on the page
+    page.page.mouse.move(0, 0)
+    assert page.page.locator(".preview").count() == 0

@@ -235,3 +235,18 @@ def test_feed_lists_recent_notes_newest_first_and_sitemap_needs_an_absolute_base
         in sitemap
     )
     assert '<link href="https://example.org/kb/soon.html"/>' in (out / "feed.xml").read_text()
+
+
+def test_templates_and_css_can_be_overridden_from_the_vault(vault: Path, tmp_path: Path) -> None:
+    (vault / ".kbtool/templates").mkdir(parents=True)
+    (vault / ".kbtool/templates/404.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p>Lost: {{ site.title }}</p>{% endblock %}'
+    )
+    (vault / ".kbtool/site.css").write_text(".note-title { color: rebeccapurple; }\n")
+    out = tmp_path / "site"
+    assert _build(vault, out)[0] == 0
+    assert "<p>Lost: vault</p>" in (out / "404.html").read_text()
+    assert "Content-Security-Policy" in (out / "404.html").read_text()
+    assert (
+        (out / "assets/style.css").read_text().endswith(".note-title { color: rebeccapurple; }\n")
+    )

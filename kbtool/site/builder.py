@@ -55,6 +55,7 @@ CSP = (
 LINK_CODES = ("KB2",)  # what `check` reports about links: KB201 to KB207
 HIDDEN_PROPERTIES = frozenset({"title", "tags", "aliases"})
 RECENT = 15
+OVERRIDES = ".kbtool"  # in the vault: templates/ and site.css that replace or extend ours
 PAGE_SIZE = 250  # entries of a listing per page: about 40 KB of HTML
 
 
@@ -73,10 +74,14 @@ class BuildResult:
         return sum(1 for d in self.findings if d.severity == "error")
 
 
-def _environment() -> jinja2.Environment:
-    """Templates with autoescape on for every value: a note's title is text, never markup."""
+def _environment(overrides: Path | None = None) -> jinja2.Environment:
+    """Templates with autoescape on for every value: a note's title is text, never markup.
+    A template of the same name in `overrides` (the vault's `.kbtool/templates/`) wins."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("kbtool.site", "templates")]
+    if overrides is not None and overrides.is_dir():
+        loaders.insert(0, jinja2.FileSystemLoader(overrides, followlinks=False))
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("kbtool.site", "templates"),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -113,7 +118,7 @@ class _Builder:
         self.today = today
         self.urls = UrlMap(base_url)
         self.notes = vault.notes
-        self.env = _environment()
+        self.env = _environment(vault.root / OVERRIDES / "templates")
         self.xml = _environment()  # the same escaping is right for XML text and attributes
         title = vault.config.settings.site.get("title")
         self.site = {
@@ -437,6 +442,9 @@ class _Builder:
 
     def _assets(self) -> None:
         css = _asset("style.css").decode("utf-8") + "\n" + pygments_css()
+        own = self.vault.root / OVERRIDES / "site.css"
+        if own.is_file() and _inside(self.vault.root, own):
+            css += "\n/* the vault's .kbtool/site.css */\n" + own.read_text("utf-8", "replace")
         self.out.write_text("assets/style.css", css)
         for name in ("site.js", "theme.js", "favicon.svg"):
             self.out.write("assets/" + name, _asset(name))

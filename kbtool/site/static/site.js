@@ -156,6 +156,65 @@
       if (event.key === "/" && document.activeElement !== input) { event.preventDefault(); input.focus(); }
     });
   }
+  // -- hover previews -----------------------------------------------------
+  // The target page is fetched when a link is hovered (nothing is inlined), and
+  // the start of its body (or of the section a #fragment names) is shown.
+  var previews = {}, popup = null, hoverTimer = null;
+  function previewOf(url) {
+    var page = url.split("#")[0];
+    if (!previews[page]) {
+      previews[page] = fetch(page).then(function (r) {
+        if (!r.ok) throw new Error(page + ": " + r.status);
+        return r.text();
+      }).then(function (html) { return new DOMParser().parseFromString(html, "text/html"); });
+    }
+    return previews[page].then(function (doc) {
+      var hash = decodeURIComponent(url.split("#")[1] || "");
+      var start = hash ? doc.getElementById(hash) : null;
+      var box = document.createElement("div");
+      var title = doc.querySelector("h1");
+      if (title && !start) {
+        var h = document.createElement("p");
+        h.className = "preview-title";
+        h.textContent = title.textContent;
+        box.appendChild(h);
+      }
+      var node = start || (doc.querySelector(".note-body") || {}).firstElementChild;
+      for (var n = 0; node && n < 4; node = node.nextElementSibling, n++) {
+        box.appendChild(document.importNode(node, true));
+      }
+      box.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
+      return box;
+    });
+  }
+  function hidePreview() {
+    clearTimeout(hoverTimer);
+    if (popup) { popup.remove(); popup = null; }
+  }
+  document.addEventListener("mouseover", function (event) {
+    var link = event.target.closest && event.target.closest("a.internal-link, a.backlink");
+    if (!link || (popup && popup.dataset.href === link.href)) return;
+    hidePreview();
+    hoverTimer = setTimeout(function () {
+      previewOf(link.href).then(function (box) {
+        hidePreview();
+        popup = document.createElement("div");
+        popup.className = "preview";
+        popup.dataset.href = link.href;
+        popup.appendChild(box);
+        document.body.appendChild(popup);
+        var r = link.getBoundingClientRect();
+        var left = Math.min(r.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - popup.offsetWidth - 8);
+        popup.style.left = Math.max(8, left) + "px";
+        popup.style.top = (r.bottom + window.scrollY + 6) + "px";
+      }, function () { /* no preview */ });
+    }, 350);
+  });
+  document.addEventListener("mouseout", function (event) {
+    var link = event.target.closest && event.target.closest("a.internal-link, a.backlink");
+    if (link && !(event.relatedTarget && popup && popup.contains(event.relatedTarget))) hidePreview();
+  });
+
   var page = document.getElementById("search-page");
   if (page) {
     var q = new URLSearchParams(window.location.search).get("q") || "";
