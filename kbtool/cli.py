@@ -27,6 +27,7 @@ def main() -> None:
       kbtool stats VAULT              orphans, hubs, components
       kbtool review due VAULT         notes due for review
       kbtool build VAULT              the vault as a static website
+      kbtool serve VAULT              the same, live while you write
     """
 
 

@@ -270,3 +270,23 @@ def test_hovering_a_link_previews_its_target(page: Watched, site: str) -> None:
     assert preview.locator("[id]").count() == 0  # no id repeated on the page
     page.page.mouse.move(0, 0)
     assert page.page.locator(".preview").count() == 0
+
+
+def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, tmp_path: Path) -> None:
+    from kbtool.site.server import LiveSite
+    from tests.site_vault import write_vault
+
+    live = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    assert live.rebuild() is not None
+    live.start()
+    live.watch()
+    try:
+        page.goto(f"http://127.0.0.1:{live.port}/target-note.html")
+        page.page.wait_for_function("document.readyState === 'complete'")
+        page.page.wait_for_timeout(500)  # the event stream is open
+        note = live.vault_root / "Target Note.md"
+        note.write_text(note.read_text().replace("Beta under alpha.", "Changed on disk."))
+        page.page.get_by_text("Changed on disk.").wait_for(timeout=20000)
+        page.check()
+    finally:
+        live.stop()

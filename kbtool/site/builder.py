@@ -112,7 +112,9 @@ def _inside(root: Path, path: Path) -> bool:
 
 
 class _Builder:
-    def __init__(self, vault: Vault, out: SiteOutput, base_url: str, today: dt.date) -> None:
+    def __init__(
+        self, vault: Vault, out: SiteOutput, base_url: str, today: dt.date, live: bool
+    ) -> None:
         self.vault = vault
         self.out = out
         self.today = today
@@ -127,6 +129,7 @@ class _Builder:
             "csp": CSP,
             "lang": str(vault.config.settings.site.get("lang", "en")),
             "version": __version__,
+            "live": live,  # under `kbtool serve`: pages load the live-reload script
         }
         self.result = BuildResult(out.folder)
         self.texts: dict[str, str] = {}
@@ -420,7 +423,7 @@ class _Builder:
             for p, when in recent
         ]
         feed = {
-            "id": base if is_absolute(base) else f"urn:kbtool:{quote(self.site['title'])}",
+            "id": base if is_absolute(base) else f"urn:kbtool:{quote(str(self.site['title']))}",
             "self": self.urls.url("feed.xml"),
             "home": self.urls.url("index.html"),
             "updated": entries[0].updated if entries else rfc3339(dt.datetime.now(dt.UTC)),
@@ -456,6 +459,7 @@ def build_site(
     *,
     base_url: str = "/",
     today: dt.date | None = None,
+    live: bool = False,
 ) -> BuildResult:
     """Build the site of `vault` into `output`; raise `OutputError` for an unusable folder.
 
@@ -463,7 +467,7 @@ def build_site(
     and suppressions) come back in the result, for the caller to report.
     """
     out = SiteOutput(output, vault.root)
-    builder = _Builder(vault, out, base_url, today or dt.date.today())
+    builder = _Builder(vault, out, base_url, today or dt.date.today(), live)
     try:
         result = builder.run()
     except BaseException:
