@@ -244,7 +244,13 @@ def test_callout_folds(page: Watched, site: str) -> None:
 
 
 def test_hostile_note_runs_nothing(page: Watched, site: str) -> None:
-    pages = ["browser/evil.html", "tags/evil.html", "browser/index.html", "index.html"]
+    pages = [
+        "browser/evil.html",
+        "tags/evil.html",
+        "browser/index.html",
+        "index.html",
+        "graph.html",
+    ]
     for rel in pages:
         page.goto(site + rel)
         bad = page.page.evaluate(
@@ -290,3 +296,14 @@ def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, tmp_path
         page.check()
     finally:
         live.stop()
+
+
+def test_graph_page_draws_every_note(page: Watched, site: str) -> None:
+    page.goto(site + "graph.html")
+    dots = page.page.locator("#graph svg circle")
+    dots.first.wait_for()
+    assert dots.count() == 29  # the sample vault's 27 notes and the two added here
+    assert page.page.locator("#graph svg line").count() > 20
+    page.page.locator("#graph svg a").first.click()
+    page.check()
+    assert page.page.locator("h1.note-title").count() == 1

@@ -10,6 +10,7 @@ the last build wrote and this one did not.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from dataclasses import dataclass, field
 from importlib import resources
@@ -169,6 +170,7 @@ class _Builder:
         self._folder_pages()
         self._home(tags)
         self._review_page()
+        self._graph()
         self._feed()
         self._sitemap()
         self._page("search.html", "search.html", page={})
@@ -396,6 +398,29 @@ class _Builder:
         }
         self._list_page("index.html", page)
 
+    def _graph(self) -> None:
+        """graph.json (notes and the links between them, each pair once) and its page."""
+        index = {path: i for i, path in enumerate(self.notes)}
+        edges = sorted(
+            {
+                (index[item.note.path], index[item.target])
+                for item in self.vault.resolver.resolved_links()
+                if item.target in index and item.target != item.note.path
+            }
+        )
+        degree = [0] * len(index)
+        for a, b in edges:
+            degree[a] += 1
+            degree[b] += 1
+        nodes = [
+            [self.urls.url_of(p) or "", self.notes[p].title, degree[i]] for p, i in index.items()
+        ]
+        data = json.dumps(
+            {"nodes": nodes, "edges": edges}, ensure_ascii=False, separators=(",", ":")
+        )
+        self.out.write_text("graph.json", data)
+        self._page("graph.html", "graph.html", page={"notes": len(nodes), "links": len(edges)})
+
     def _review_page(self) -> None:
         items = scheduled(self.vault, self.today)
         due = [
@@ -449,7 +474,7 @@ class _Builder:
         if own.is_file() and _inside(self.vault.root, own):
             css += "\n/* the vault's .kbtool/site.css */\n" + own.read_text("utf-8", "replace")
         self.out.write_text("assets/style.css", css)
-        for name in ("site.js", "theme.js", "favicon.svg"):
+        for name in ("site.js", "theme.js", "graph.js", "favicon.svg"):
             self.out.write("assets/" + name, _asset(name))
 
 
