@@ -250,3 +250,23 @@ def test_templates_and_css_can_be_overridden_from_the_vault(vault: Path, tmp_pat
     assert (
         (out / "assets/style.css").read_text().endswith(".note-title { color: rebeccapurple; }\n")
     )
+
+
+def test_a_long_review_list_moves_to_pages_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kbtool.site import builder
+
+    monkeypatch.setattr(builder, "PAGE_SIZE", 2)
+    notes = {f"N{i}.md": f"---\ncreated: 2026-01-0{i + 1}\n---\nx\n" for i in range(5)}
+    out = tmp_path / "site"
+    assert _build(write_vault(tmp_path / "v", notes), out, "--today", "2026-12-01")[0] == 0
+    pages = _pages(out)
+    review = pages["review.html"]
+    assert re.findall(r'<li><a href="/n\d\.html">(N\d)</a>', review) == ["N0", "N1"]
+    assert '<a href="/review-due.html">All 5 due and overdue notes →</a>' in review
+    listed = [
+        re.findall(r">(N\d)</a>", pages[p])
+        for p in ("review-due.html", "review-due-2.html", "review-due-3.html")
+    ]
+    assert listed == [["N0", "N1"], ["N2", "N3"], ["N4"]]

@@ -429,9 +429,26 @@ class _Builder:
             if i.due <= self.today
         ]
         counts = weekly_counts(items, self.today)
+        everything = ""
+        if len(due) > PAGE_SIZE:  # the whole list in pages of its own; no page grows
+            rel = self.urls.claim("review-due.html")
+            everything = self.urls.url(rel)
+            entries = [
+                {"text": d["title"], "url": d["url"], "count": None, "note": d["status"]}
+                for d in due
+            ]
+            listing = {
+                "title": "Due and overdue",
+                "crumbs": [Crumb("Reviews", self.urls.url("review.html"))],
+                "intro": f"{len(due)} notes as of {self.today.isoformat()}",
+                "sections": [{"title": "", "kind": "notes", "entries": entries}],
+            }
+            self._list_page(rel, listing)
         page = {
             "today": self.today.isoformat(),
-            "due": due,
+            "due": due[:PAGE_SIZE],
+            "due_count": len(due),
+            "everything": everything,
             "upcoming": sum(counts),
             "weeks": len(counts),
             "bars": chart(counts, self.today),
