@@ -270,3 +270,17 @@ def test_a_long_review_list_moves_to_pages_of_its_own(
         for p in ("review-due.html", "review-due-2.html", "review-due-3.html")
     ]
     assert listed == [["N0", "N1"], ["N2", "N3"], ["N4"]]
+
+
+def test_a_hub_shows_its_first_backlinks_and_counts_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kbtool.site import builder
+
+    monkeypatch.setattr(builder, "MAX_BACKLINKS", 2)
+    notes = {"Hub.md": "hub\n", **{f"L{i}.md": "see [[Hub]]\n" for i in range(5)}}
+    out = tmp_path / "site"
+    assert _build(write_vault(tmp_path / "v", notes), out)[0] == 0
+    page = _pages(out)["hub.html"]
+    assert re.findall(r'class="backlink" href="/l\d\.html">(L\d)</a>', page) == ["L0", "L1"]
+    assert "… and 3 more notes link here." in page

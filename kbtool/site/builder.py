@@ -57,6 +57,7 @@ LINK_CODES = ("KB2",)  # what `check` reports about links: KB201 to KB207
 HIDDEN_PROPERTIES = frozenset({"title", "tags", "aliases"})
 RECENT = 15
 OVERRIDES = ".kbtool"  # in the vault: templates/ and site.css that replace or extend ours
+MAX_BACKLINKS = 100  # on a note page (a hub with 500 backlinks would make a 140 KB page)
 PAGE_SIZE = 250  # entries of a listing per page: about 40 KB of HTML
 
 
@@ -249,6 +250,7 @@ class _Builder:
             if key not in HIDDEN_PROPERTIES
         ]
         item = policy.schedule(note, self.today)
+        found = backlinks(note, links, self.urls, self.texts, self.notes)
         page = {
             "title": note.title,
             "crumbs": breadcrumbs(note.folder, self.urls, self.folder_pages),
@@ -256,7 +258,8 @@ class _Builder:
             "properties": [(k, v) for k, v in properties if v],
             "body": Markup(body),  # sanitised by the renderer (nh3)
             "toc": toc,
-            "backlinks": backlinks(note, links, self.urls, self.texts, self.notes),
+            "backlinks": found[:MAX_BACKLINKS],
+            "backlinks_more": max(0, len(found) - MAX_BACKLINKS),
             "review": item.due.isoformat() if item else "",
             "review_status": item.status() if item else "",
         }
