@@ -87,6 +87,8 @@ def main() -> None:
       kbtool rules                    list every check and its code
       kbtool stats                    orphans, hubs, components
       kbtool review due               notes due for review
+      kbtool build                    the vault as a static website
+      kbtool serve                    the same, live while you write
     """
 
 

@@ -44,7 +44,7 @@ def _imported_distributions(folder: Path) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 top_level.add(node.module.split(".")[0])
     owners = packages_distributions()
-    project = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}  # kbtool, fuzz
+    project = {p.name for p in ROOT.iterdir() if p.is_dir() and any(p.glob("*.py"))}
     third_party = top_level - set(sys.stdlib_module_names) - project
     local = {p.stem for p in folder.glob("*.py")}  # tests import their helper modules
     return {_canonical(d) for name in third_party - local for d in owners.get(name, [name])}

@@ -1,0 +1,523 @@
+"""`build_site`: every page of the site from a loaded vault, into a checked output folder.
+
+Order: claim a URL for every note and for every attachment a note links or
+embeds (nothing else of the vault is copied); read each note's text once;
+render each note; then the tag, folder, home, search and 404 pages, the
+search index, the assets; finally the manifest, and the removal of what
+the last build wrote and this one did not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from kbtool import __version__
+from kbtool.check import check
+from kbtool.model import Diagnostic, Note
+from kbtool.noteprops import note_tags
+from kbtool.resolve import is_note, note_aliases
+from kbtool.review.schedule import ReviewPolicy, scheduled
+from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
+from kbtool.site.output import SiteOutput
+from kbtool.site.pages import (
+    Crumb,
+    TagNode,
+    backlinks,
+    breadcrumbs,
+    property_values,
+    tag_page_path,
+    tag_tree,
+)
+from kbtool.site.render.code import pygments_css
+from kbtool.site.render.links import SiteLinks
+from kbtool.site.render.note import NoteRenderer
+from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_counts
+from kbtool.site.search import EXCERPT_CHARS, SearchIndex, html_text
+from kbtool.site.source import ChangedOnDisk, body_text
+from kbtool.site.urls import UrlMap
+from kbtool.vault import Vault
+
+#: Every page's policy: nothing inline, nothing from elsewhere.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; object-src 'self'; frame-src 'self'; connect-src 'self'; "
+    "font-src 'self'; base-uri 'none'; form-action 'self'"
+)
+LINK_CODES = ("KB2",)  # what `check` reports about links: KB201 to KB207
+HIDDEN_PROPERTIES = frozenset({"title", "tags", "aliases"})
+RECENT = 15
+OVERRIDES = ".kbtool"  # in the vault: templates/ and site.css that replace or extend ours
+MAX_BACKLINKS = 100  # on a note page (a hub with 500 backlinks would make a 140 KB page)
+PAGE_SIZE = 250  # entries of a listing per page: about 40 KB of HTML
+
+
+@dataclass
+class BuildResult:
+    """What a build did: pages and files written, link findings, notes it could not read."""
+
+    output: Path
+    pages: int = 0
+    attachments: int = 0
+    findings: list[Diagnostic] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "path: why"
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.findings if d.severity == "error")
+
+
+def _environment(overrides: Path | None = None) -> jinja2.Environment:
+    """Templates with autoescape on for every value: a note's title is text, never markup.
+    A template of the same name in `overrides` (the vault's `.kbtool/templates/`) wins."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("kbtool.site", "templates")]
+    if overrides is not None and overrides.is_dir():
+        loaders.insert(0, jinja2.FileSystemLoader(overrides, followlinks=False))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("kbtool.site").joinpath("static", name).read_bytes()
+
+
+def _linked_attachments(vault: Vault) -> list[str]:
+    """The attachments that some note links or embeds: the only vault files copied."""
+    found = {
+        item.target
+        for item in vault.resolver.resolved_links()
+        if item.target is not None and not is_note(item.target)
+    }
+    return sorted(found)
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """True when `path`, all symlinks followed, is still inside the vault."""
+    try:
+        return path.resolve(strict=True).is_relative_to(root.resolve())
+    except OSError:
+        return False
+
+
+class _Builder:
+    def __init__(
+        self, vault: Vault, out: SiteOutput, base_url: str, today: dt.date, live: bool
+    ) -> None:
+        self.vault = vault
+        self.out = out
+        self.today = today
+        self.urls = UrlMap(base_url)
+        self.notes = vault.notes
+        self.env = _environment(vault.root / OVERRIDES / "templates")
+        self.xml = _environment()  # the same escaping is right for XML text and attributes
+        title = vault.config.settings.site.get("title")
+        self.site = {
+            "title": title if isinstance(title, str) and title.strip() else vault.root.name,
+            "base": self.urls.base_url,
+            "csp": CSP,
+            "lang": str(vault.config.settings.site.get("lang", "en")),
+            "version": __version__,
+            "live": live,  # under `kbtool serve`: pages load the live-reload script
+        }
+        self.result = BuildResult(out.folder)
+        self.texts: dict[str, str] = {}
+        self.excerpts: dict[str, str] = {}  # the start of each note's text, for the feed
+        self.folder_pages: dict[str, str] = {}  # vault folder -> its page
+        self.tag_paths: dict[str, str] = {}  # lower-cased tag -> its page
+
+    def run(self) -> BuildResult:
+        for path in self.notes:
+            self.urls.add_note(path)
+        attachments = [
+            a
+            for a in _linked_attachments(self.vault)
+            if _inside(self.vault.root, self.vault.root / a)
+        ]
+        for path in attachments:
+            self.urls.add_attachment(path)
+        self._claim_folders()
+        self._read_texts()
+        links = SiteLinks(self.vault, self.urls)
+        raw = self.vault.config.settings.site.get("raw_html", "sanitise") != "escape"
+        renderer = NoteRenderer(self.texts, self.notes, links, raw_html=raw)
+        renderer.keep_parsed = {
+            item.target
+            for item in self.vault.resolver.resolved_links()
+            if item.link.kind == "embed" and item.target is not None and is_note(item.target)
+        }
+        tags = tag_tree(self.notes)
+        self._tag_urls(tags)
+        policy = ReviewPolicy.from_config(self.vault.config)
+        index = SearchIndex()
+        for path, note in self.notes.items():
+            body = renderer.render(path)
+            self._note_page(note, body, links, policy)
+            self._index(index, note, body)
+        self._tag_pages(tags)
+        self._folder_pages()
+        self._home(tags)
+        self._review_page()
+        self._graph()
+        self._feed()
+        self._sitemap()
+        self._page("search.html", "search.html", page={})
+        self._page("404.html", "404.html", page={})
+        for rel, text in index.files().items():
+            self.out.write_text(rel, text)
+        self._assets()
+        for path in attachments:
+            self.out.copy(self.urls.output_path(path) or path, self.vault.root / path)
+            self.result.attachments += 1
+        return self.result
+
+    # -- inputs --------------------------------------------------------------
+
+    def _read_texts(self) -> None:
+        for path, note in self.notes.items():
+            try:
+                self.texts[path] = body_text(self.vault.root, note) if note.size else ""
+            except (OSError, ChangedOnDisk) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.result.failed.append(f"{path}: {why}")
+                self.texts[path] = ""
+
+    def _claim_folders(self) -> None:
+        folders = {""}
+        for note in self.notes.values():
+            parts = note.folder.split("/") if note.folder else []
+            folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        for folder in sorted(folders - {""}):
+            self.folder_pages[folder] = self.urls.claim(
+                self.urls.folder_path(folder) + "/index.html"
+            )
+
+    def _tag_urls(self, node: TagNode) -> None:
+        for child in node.children.values():
+            rel = self.tag_paths[child.name.lower()] = self.urls.claim(tag_page_path(child.name))
+            child.url = self.urls.url(rel)
+            self._tag_urls(child)
+
+    # -- pages ---------------------------------------------------------------
+
+    def _page(self, template: str, rel: str, **context: Any) -> None:
+        html = self.env.get_template(template).render(site=self.site, **context)
+        self.out.write_text(rel, html)
+        self.result.pages += 1
+
+    def _list_page(self, rel: str, page: dict[str, Any]) -> None:
+        """A listing in pages of at most `PAGE_SIZE` entries per section (`rel`, then
+        `rel-2.html`, ...), so that no page grows with the vault."""
+        sections = page["sections"]
+        count = max([1] + [-(-len(s["entries"]) // PAGE_SIZE) for s in sections])
+        stem = rel.removesuffix(".html")
+        paths = [rel] + [self.urls.claim(f"{stem}-{k}.html") for k in range(2, count + 1)]
+        for k, path in enumerate(paths):
+            chunk = [
+                dict(s, entries=s["entries"][k * PAGE_SIZE : (k + 1) * PAGE_SIZE]) for s in sections
+            ]
+            pager = {
+                "index": k + 1,
+                "count": count,
+                "prev": self.urls.url(paths[k - 1]) if k > 0 else "",
+                "next": self.urls.url(paths[k + 1]) if k + 1 < count else "",
+            }
+            self._page("list.html", path, page=dict(page, sections=chunk, pager=pager))
+
+    def _note_page(self, note: Note, body: str, links: SiteLinks, policy: ReviewPolicy) -> None:
+        ids = links.heading_ids(note.path)
+        toc = [
+            {"level": h.level, "text": h.text, "id": ids[h.line]}
+            for h in note.headings
+            if h.level >= 2 and h.line in ids
+        ]
+        properties = [
+            (key, property_values(note, value, links))
+            for key, value in note.meta.items()
+            if key not in HIDDEN_PROPERTIES
+        ]
+        item = policy.schedule(note, self.today)
+        found = backlinks(note, links, self.urls, self.texts, self.notes)
+        page = {
+            "title": note.title,
+            "crumbs": breadcrumbs(note.folder, self.urls, self.folder_pages),
+            "tags": [{"text": t, "url": self._tag_url(t)} for t in note_tags(note)],
+            "properties": [(k, v) for k, v in properties if v],
+            "body": Markup(body),  # sanitised by the renderer (nh3)
+            "toc": toc,
+            "backlinks": found[:MAX_BACKLINKS],
+            "backlinks_more": max(0, len(found) - MAX_BACKLINKS),
+            "review": item.due.isoformat() if item else "",
+            "review_status": item.status() if item else "",
+        }
+        self._page("note.html", self.urls.output_path(note.path) or "", page=page)
+
+    def _tag_url(self, tag: str) -> str:
+        rel = self.tag_paths.get(tag.lower().strip("/"))
+        return self.urls.url(rel) if rel else ""
+
+    def _index(self, index: SearchIndex, note: Note, body: str) -> None:
+        fields = {
+            "title": [note.title],
+            "alias": note_aliases(note),
+            "tag": note_tags(note),
+            "heading": [h.text for h in note.headings],
+        }
+        text = html_text(body)
+        self.excerpts[note.path] = text[:EXCERPT_CHARS]
+        index.add(self.urls.url_of(note.path) or "", note.title, note.folder, fields, text)
+
+    def _note_items(self, paths: set[str] | list[str]) -> list[dict[str, Any]]:
+        ordered = sorted(paths, key=lambda p: (self.notes[p].title.lower(), p))
+        return [
+            {"text": self.notes[p].title, "url": self.urls.url_of(p), "count": None, "note": ""}
+            for p in ordered
+        ]
+
+    def _note_items_in_order(self, paths: list[str]) -> list[dict[str, Any]]:
+        return [
+            {"text": self.notes[p].title, "url": self.urls.url_of(p), "count": None, "note": ""}
+            for p in paths
+        ]
+
+    def _tag_pages(self, root: TagNode) -> None:
+        def items(node: TagNode) -> list[dict[str, Any]]:
+            return [
+                {"text": "#" + c.name, "url": c.url, "count": len(c.all_notes()), "note": ""}
+                for c in sorted(node.children.values(), key=lambda c: c.name.lower())
+            ]
+
+        def walk(node: TagNode) -> None:
+            for child in node.children.values():
+                crumbs = [
+                    Crumb("Home", self.urls.url("index.html")),
+                    Crumb("Tags", self.urls.url("tags/index.html")),
+                ]
+                page = {
+                    "title": "#" + child.name,
+                    "crumbs": crumbs,
+                    "intro": f"{len(child.all_notes())} notes",
+                    "sections": [
+                        {"title": "Nested tags", "kind": "tags", "entries": items(child)},
+                        {
+                            "title": "Notes",
+                            "kind": "notes",
+                            "entries": self._note_items(child.all_notes()),
+                        },
+                    ],
+                }
+                self._list_page(self.tag_paths[child.name.lower()], page)
+                walk(child)
+
+        walk(root)
+        page = {
+            "title": "Tags",
+            "crumbs": [Crumb("Home", self.urls.url("index.html"))],
+            "intro": "",
+            "sections": [{"title": "", "kind": "tags", "entries": items(root)}],
+        }
+        self._list_page("tags/index.html", page)
+
+    def _folder_pages(self) -> None:
+        notes_in: dict[str, list[str]] = {}
+        for path, note in self.notes.items():
+            notes_in.setdefault(note.folder, []).append(path)
+        for folder, rel in self.folder_pages.items():
+            subfolders = [
+                {
+                    "text": f.rsplit("/", 1)[-1] + "/",
+                    "url": self.urls.url(r),
+                    "count": None,
+                    "note": "",
+                }
+                for f, r in self.folder_pages.items()
+                if posixpath.dirname(f) == folder
+            ]
+            page = {
+                "title": folder.rsplit("/", 1)[-1],
+                "crumbs": breadcrumbs(posixpath.dirname(folder), self.urls, self.folder_pages),
+                "intro": folder,
+                "sections": [
+                    {"title": "Folders", "kind": "folders", "entries": subfolders},
+                    {
+                        "title": "Notes",
+                        "kind": "notes",
+                        "entries": self._note_items(notes_in.get(folder, [])),
+                    },
+                ],
+            }
+            self._list_page(rel, page)
+
+    def _home(self, tags: TagNode) -> None:
+        top = [
+            {"text": f + "/", "url": self.urls.url(r), "count": None, "note": ""}
+            for f, r in self.folder_pages.items()
+            if "/" not in f
+        ]
+        recent = [path for path, _ in recent_notes(self.notes, RECENT)]
+        page = {
+            "title": self.site["title"],
+            "crumbs": [],
+            "intro": f"{len(self.notes)} notes",
+            "sections": [
+                {"title": "Folders", "kind": "folders", "entries": top},
+                {
+                    "title": "Notes at the top",
+                    "kind": "notes",
+                    "entries": self._note_items([p for p, n in self.notes.items() if not n.folder]),
+                },
+                {
+                    "title": "Recently modified",
+                    "kind": "notes",
+                    "entries": self._note_items_in_order(recent),
+                },
+                {
+                    "title": "Tags",
+                    "kind": "tags",
+                    "entries": [
+                        {
+                            "text": "#" + c.name,
+                            "url": c.url,
+                            "count": len(c.all_notes()),
+                            "note": "",
+                        }
+                        for c in sorted(tags.children.values(), key=lambda c: c.name.lower())
+                    ],
+                },
+            ],
+        }
+        self._list_page("index.html", page)
+
+    def _graph(self) -> None:
+        """graph.json (notes and the links between them, each pair once) and its page."""
+        index = {path: i for i, path in enumerate(self.notes)}
+        edges = sorted(
+            {
+                (index[item.note.path], index[item.target])
+                for item in self.vault.resolver.resolved_links()
+                if item.target in index and item.target != item.note.path
+            }
+        )
+        degree = [0] * len(index)
+        for a, b in edges:
+            degree[a] += 1
+            degree[b] += 1
+        nodes = [
+            [self.urls.url_of(p) or "", self.notes[p].title, degree[i]] for p, i in index.items()
+        ]
+        data = json.dumps(
+            {"nodes": nodes, "edges": edges}, ensure_ascii=False, separators=(",", ":")
+        )
+        self.out.write_text("graph.json", data)
+        self._page("graph.html", "graph.html", page={"notes": len(nodes), "links": len(edges)})
+
+    def _review_page(self) -> None:
+        items = scheduled(self.vault, self.today)
+        due = [
+            {"title": i.title, "url": self.urls.url_of(i.path), "status": i.status()}
+            for i in items
+            if i.due <= self.today
+        ]
+        counts = weekly_counts(items, self.today)
+        everything = ""
+        if len(due) > PAGE_SIZE:  # the whole list in pages of its own; no page grows
+            rel = self.urls.claim("review-due.html")
+            everything = self.urls.url(rel)
+            entries = [
+                {"text": d["title"], "url": d["url"], "count": None, "note": d["status"]}
+                for d in due
+            ]
+            listing = {
+                "title": "Due and overdue",
+                "crumbs": [Crumb("Reviews", self.urls.url("review.html"))],
+                "intro": f"{len(due)} notes as of {self.today.isoformat()}",
+                "sections": [{"title": "", "kind": "notes", "entries": entries}],
+            }
+            self._list_page(rel, listing)
+        page = {
+            "today": self.today.isoformat(),
+            "due": due[:PAGE_SIZE],
+            "due_count": len(due),
+            "everything": everything,
+            "upcoming": sum(counts),
+            "weeks": len(counts),
+            "bars": chart(counts, self.today),
+            "width": CHART_WIDTH,
+            "height": CHART_HEIGHT,
+        }
+        self._page("review.html", "review.html", page=page)
+
+    def _feed(self) -> None:
+        recent = recent_notes(self.notes, FEED_ENTRIES)
+        base = self.urls.base_url
+        entries = [
+            Entry(self.notes[p].title, self.urls.url_of(p) or "", rfc3339(when), self.excerpts[p])
+            for p, when in recent
+        ]
+        feed = {
+            "id": base if is_absolute(base) else f"urn:kbtool:{quote(str(self.site['title']))}",
+            "self": self.urls.url("feed.xml"),
+            "home": self.urls.url("index.html"),
+            "updated": entries[0].updated if entries else rfc3339(dt.datetime.now(dt.UTC)),
+            "entries": entries,
+        }
+        xml = self.xml.get_template("feed.xml").render(site=self.site, feed=feed)
+        self.out.write_text("feed.xml", xml)
+
+    def _sitemap(self) -> None:
+        if not is_absolute(self.urls.base_url):
+            return
+        when = dict(recent_notes(self.notes, len(self.notes)))
+        urls: list[dict[str, str]] = [{"loc": self.urls.url("index.html"), "lastmod": ""}]
+        urls += [
+            {"loc": self.urls.url_of(p) or "", "lastmod": rfc3339(when[p])[:10]} for p in self.notes
+        ]
+        xml = self.xml.get_template("sitemap.xml").render(urls=urls)
+        self.out.write_text("sitemap.xml", xml)
+
+    def _assets(self) -> None:
+        css = _asset("style.css").decode("utf-8") + "\n" + pygments_css()
+        own = self.vault.root / OVERRIDES / "site.css"
+        if own.is_file() and _inside(self.vault.root, own):
+            css += "\n/* the vault's .kbtool/site.css */\n" + own.read_text("utf-8", "replace")
+        self.out.write_text("assets/style.css", css)
+        for name in ("site.js", "theme.js", "graph.js", "favicon.svg"):
+            self.out.write("assets/" + name, _asset(name))
+
+
+def build_site(
+    vault: Vault,
+    output: Path,
+    *,
+    base_url: str = "/",
+    today: dt.date | None = None,
+    live: bool = False,
+) -> BuildResult:
+    """Build the site of `vault` into `output`; raise `OutputError` for an unusable folder.
+
+    The link findings of `check` (KB201 to KB207, with the vault's severities
+    and suppressions) come back in the result, for the caller to report.
+    """
+    out = SiteOutput(output, vault.root)
+    builder = _Builder(vault, out, base_url, today or dt.date.today(), live)
+    try:
+        result = builder.run()
+    except BaseException:
+        out.abandon()
+        raise
+    out.finish()
+    result.findings = check(vault, select=list(LINK_CODES), today=today).diagnostics
+    return result

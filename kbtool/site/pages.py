@@ -1,0 +1,158 @@
+"""What a page shows around a note's body: properties, tags, breadcrumbs, backlinks, review.
+
+Plain data for the templates; every string here is the note's own text and
+is escaped by jinja2's autoescape when the page is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbtool.linktext import split_wikilink
+from kbtool.model import Note
+from kbtool.noteprops import note_tags
+from kbtool.site.render.links import SiteLinks
+from kbtool.site.render.note import link_label
+from kbtool.site.urls import UrlMap, slug
+
+_WIKILINK = re.compile(r"^\s*\[\[([^\]]+)\]\]\s*$")
+_INLINE_LINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+_MARKERS = re.compile(r"^\s*(?:[-*+]|\d+[.)]|>|#+)\s+(?:\[.\]\s+)?")
+SNIPPET_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One displayed property value: text, and a URL when it is a link."""
+
+    text: str
+    url: str | None = None
+    broken: str = ""  # tooltip of a link that goes nowhere
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Backlink:
+    title: str
+    url: str
+    snippets: tuple[str, ...]
+
+
+@dataclass
+class TagNode:
+    """A tag (nested with `/`), its page, and the notes tagged with it or a child of it."""
+
+    name: str  # full name, as first written
+    url: str = ""
+    notes: set[str] = field(default_factory=set)  # tagged exactly
+    children: dict[str, TagNode] = field(default_factory=dict)
+
+    def all_notes(self) -> set[str]:
+        found = set(self.notes)
+        for child in self.children.values():
+            found |= child.all_notes()
+        return found
+
+
+def property_values(note: Note, value: Any, links: SiteLinks) -> list[Value]:
+    """A property as displayed: a list item each, wiki-links resolved, web URLs linked."""
+    items = value if isinstance(value, list) else [value]
+    out: list[Value] = []
+    for item in items:
+        if item is None or item == "":
+            continue
+        if isinstance(item, dt.datetime | dt.date):
+            out.append(Value(item.isoformat()))
+            continue
+        if isinstance(item, bool):
+            out.append(Value("true" if item else "false"))
+            continue
+        text = str(item)
+        match = _WIKILINK.match(text) if isinstance(item, str) else None
+        if match:
+            path, subpath, display = split_wikilink(match.group(1))
+            target = links.resolve(note.path, path, subpath)
+            label = display.strip() if display else link_label(path, subpath)
+            out.append(Value(label, target.url, target.problem if target.url is None else ""))
+        elif isinstance(item, str) and re.match(r"^https?://\S+$", text):
+            out.append(Value(text, text))
+        else:
+            out.append(Value(text))
+    return out
+
+
+def breadcrumbs(folder: str, urls: UrlMap, folder_pages: dict[str, str]) -> list[Crumb]:
+    """Home, then each folder above the note, each linking to its folder page."""
+    crumbs = [Crumb("Home", urls.url("index.html"))]
+    if not folder:
+        return crumbs
+    parts = folder.split("/")
+    for i in range(len(parts)):
+        path = "/".join(parts[: i + 1])
+        crumbs.append(Crumb(parts[i], urls.url(folder_pages[path])))
+    return crumbs
+
+
+def snippet(line: str) -> str:
+    """A backlink's context: the line that links, list markers dropped, links as their text."""
+    text = _MARKERS.sub("", line)
+    text = _INLINE_LINK.sub(lambda m: (m.group(2) or m.group(1)).split("#")[0].strip(), text)
+    text = " ".join(text.split())
+    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+def backlinks(
+    note: Note, links: SiteLinks, urls: UrlMap, texts: dict[str, str], notes: dict[str, Note]
+) -> list[Backlink]:
+    """The notes that link here (the resolver's backlinks), each with the lines that link."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for item in links.resolver.links_to(note.path):
+        source = item.note
+        if source.path == note.path:
+            continue
+        if item.link.property_key is not None:
+            text = f"{item.link.property_key}: {item.link.raw}"
+        else:
+            lines = texts.get(source.path, "").split("\n")
+            index = item.link.line - source.body_line
+            text = lines[index] if 0 <= index < len(lines) else ""
+        found = snippet(text)
+        if found and found not in by_source[source.path]:
+            by_source[source.path].append(found)
+        else:
+            by_source.setdefault(source.path, [])
+    result = []
+    for path in sorted(by_source, key=lambda p: notes[p].title.lower()):
+        url = urls.url_of(path)
+        if url is not None:
+            result.append(Backlink(notes[path].title, url, tuple(by_source[path][:3])))
+    return result
+
+
+def tag_tree(notes: dict[str, Note]) -> TagNode:
+    """Every tag of the vault as a tree (case-insensitive, as Obsidian compares tags)."""
+    root = TagNode("")
+    for note in notes.values():
+        for tag in note_tags(note):
+            node = root
+            parts = [p for p in tag.split("/") if p]
+            for i, part in enumerate(parts):
+                key = part.lower()
+                if key not in node.children:
+                    node.children[key] = TagNode("/".join(parts[: i + 1]))
+                node = node.children[key]
+            node.notes.add(note.path)
+    return root
+
+
+def tag_page_path(name: str) -> str:
+    return "tags/" + "/".join(slug(p, "tag") for p in name.split("/")) + ".html"

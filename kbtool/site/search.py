@@ -1,0 +1,95 @@
+"""The search index: static JSON shards that a small script loads only when a search runs.
+
+Words are lower-cased runs of letters and digits (the script splits a query
+the same way). A word's postings (note number, score) sit in the shard of
+its first two characters, so a query loads one small shard per word, and a
+prefix of the last word (typing in progress) matches in the same shard. The
+notes' titles, URLs and excerpts sit in shards of `DOCS_PER_SHARD`, loaded
+only for the results shown. No page carries any of it.
+
+Score: a title word counts 10, an alias 8, a tag 6, a heading 3, body text 1,
+each by how often it occurs (capped), so a note about a word ranks above one
+that mentions it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TAG = re.compile(r"<[^>]+>")
+DOCS_PER_SHARD = 200
+WEIGHTS = {"title": 10, "alias": 8, "tag": 6, "heading": 3, "text": 1}
+MAX_COUNT = 5
+EXCERPT_CHARS = 240
+
+
+def words(text: str) -> list[str]:
+    """The index's words of a text (two characters or more)."""
+    return [w for w in _WORD.findall(text.lower()) if len(w) >= 2]
+
+
+def shard_key(word: str) -> str:
+    """The shard file of a word: its first two characters as UTF-8 hex (a safe file name)."""
+    return word[:2].encode("utf-8").hex()
+
+
+def html_text(body_html: str) -> str:
+    """The text of rendered HTML (tags out, entities decoded, white space collapsed)."""
+    return " ".join(html.unescape(_TAG.sub(" ", body_html)).split())
+
+
+@dataclass
+class SearchIndex:
+    docs: list[list[str]] = field(default_factory=list)  # [url, title, folder, excerpt]
+    postings: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+
+    def add(
+        self,
+        url: str,
+        title: str,
+        folder: str,
+        fields: dict[str, list[str]],
+        text: str,
+    ) -> None:
+        """Index one note: its title, aliases, tags, headings (`fields`) and body text."""
+        doc = len(self.docs)
+        self.docs.append([url, title, folder, text[:EXCERPT_CHARS]])
+        counts: dict[str, int] = defaultdict(int)
+        scored: dict[str, int] = defaultdict(int)
+        for name, values in (*fields.items(), ("text", [text])):
+            weight = WEIGHTS[name]
+            for value in values:
+                for word in words(value):
+                    key = f"{name}\0{word}"
+                    if counts[key] < MAX_COUNT:
+                        counts[key] += 1
+                        scored[word] += weight
+        for word, score in scored.items():
+            self.postings[word][doc] = score
+
+    def files(self) -> dict[str, str]:
+        """Output path -> JSON text of every shard, and the manifest the script reads first."""
+        out: dict[str, str] = {}
+        shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for word in sorted(self.postings):
+            flat: list[int] = []
+            for doc, score in sorted(self.postings[word].items()):
+                flat += [doc, score]
+            shards[shard_key(word)][word] = flat
+        for key, content in shards.items():
+            out[f"search/w/{key}.json"] = _json(content)
+        for start in range(0, len(self.docs), DOCS_PER_SHARD):
+            chunk = self.docs[start : start + DOCS_PER_SHARD]
+            out[f"search/d/{start // DOCS_PER_SHARD}.json"] = _json(chunk)
+        meta = {"docsPerShard": DOCS_PER_SHARD, "docs": len(self.docs), "shards": sorted(shards)}
+        out["search/meta.json"] = _json(meta)
+        return out
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,45 @@
+"""A note's body text as the renderer reads it, with Obsidian comments blanked out.
+
+The loader kept positions, not text (issue 9 §3 will give the vault one way
+to get a note's text); until then the site reads each file once, checks that
+its bytes are the ones the vault parsed (so every heading and block line
+still matches), and splits it exactly as the parser did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from kbtool.model import Note
+from kbtool.scan.api import scan_regions
+
+
+class ChangedOnDisk(Exception):
+    """The note's bytes differ from those the vault parsed: its positions are stale."""
+
+
+def body_text(root: Path, note: Note) -> str:
+    """The body of `note` (after its frontmatter), `%%comments%%` replaced by blanks."""
+    data = (root / note.path).read_bytes()
+    if note.sha256 and hashlib.sha256(data).hexdigest() != note.sha256:
+        raise ChangedOnDisk(f"{note.path}: changed on disk during the build")
+    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    body = lines[note.body_line - 1 :]
+    if not any("%%" in line for line in body):
+        return "\n".join(body)  # no comment: spare the second scan
+    return "\n".join(_blank_comments(body, note.body_line))
+
+
+def _blank_comments(lines: list[str], first_line: int) -> list[str]:
+    """Obsidian comments, where the scanner found them, become spaces (lines keep their
+    numbers, so anchors found by the scanner still sit on the right lines)."""
+    regions = [r for r in scan_regions("\n".join(lines), first_line) if r.kind == "comment"]
+    for r in regions:
+        for line in range(r.line, r.end_line + 1):
+            i = line - first_line
+            start = r.column - 1 if line == r.line else 0
+            end = r.end_column - 1 if line == r.end_line else len(lines[i])
+            lines[i] = lines[i][:start] + " " * (end - start) + lines[i][end:]
+    return lines

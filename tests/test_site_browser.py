@@ -1,0 +1,309 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright.
+
+The sample vault (plus a callout note, a link note and a hostile note) is
+built once and served from 127.0.0.1. Every page visited is watched for
+console errors, Content-Security-Policy violations and dialogs (an XSS that
+ran would open one). Without Chromium the tests skip, except under CI=true,
+where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kbtool.cli import main
+
+CHROMIUM = "/usr/bin/chromium"
+SAMPLE = Path(__file__).resolve().parents[1] / "vault"
+KUBE_PROXY = "kube-proxy implements Services using iptables or IPVS"
+EVIL = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+
+EXTRA_NOTES = {
+    "Browser/Links.md": f"""---
+title: Links
+type: Fact
+created: 2026-01-01
+tags: [type/fact]
+---
+- heading: [[{KUBE_PROXY}#Details#iptables Mode]]
+- block: [[{KUBE_PROXY}#^iptables-random]]
+- missing: [[No Such Note]]
+
+> [!faq]- A folded question
+> The folded answer
+""",
+    "Browser/Evil.md": f"""---
+title: '{EVIL}'
+aliases: ['{EVIL}']
+tags: ['evil', "x\\"onmouseover=alert(3)"]
+source: '<svg onload=alert(4)>'
+see_also: ['[[{EVIL}]]']
+---
+<script>alert(5)</script>
+<img src="nope.png" onerror="alert(6)">
+<a href="javascript:alert(7)">js link</a> [md js](javascript:alert(8)) [[javascript:alert(9)]]
+<div onclick="alert(10)" style="background:url(javascript:alert(11))">div</div>
+<iframe src="javascript:alert(12)"></iframe><object data="javascript:alert(13)"></object>
+<svg><script>alert(14)</script></svg><math><mtext><script>alert(15)</script></mtext></math>
+
+> [!note] <img src=x onerror=alert(16)>
+> callout
+
+```mermaid
+graph TD; A["<img src=x onerror=alert(17)>"]
+```
+
+$<img src=x onerror=alert(18)>$
+""",
+}
+
+
+def _chromium_or_skip() -> Any:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not Path(CHROMIUM).exists():
+        message = "Chromium or Playwright missing: apt-get install chromium, pip install playwright"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site's base URL on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("browser")
+    vault = root / "vault"
+    shutil.copytree(SAMPLE, vault)
+    for rel, text in EXTRA_NOTES.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    out = root / "site"
+    args = ["build", str(vault), "-o", str(out), "--today", "2026-12-01"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class Watched:
+    """A page whose console errors, CSP violations and dialogs are recorded."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("response", self._response)
+        page.on("dialog", self._dialog)
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => {"
+            " (window.__csp = window.__csp || [])"
+            ".push(e.violatedDirective + ' ' + e.blockedURI) });"
+        )
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.problems.append(f"{response.status} {response.url}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url)
+        self.check()
+
+    def check(self) -> None:
+        """No console error, no CSP violation, no dialog so far."""
+        self.page.wait_for_load_state("load")
+        violations = self.page.evaluate("window.__csp || []")
+        assert violations == [], violations
+        assert self.problems == [], self.problems
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_playwright = _chromium_or_skip()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Watched]:
+    context = browser.new_context()
+    context.set_default_timeout(5000)
+    watched = Watched(context.new_page())
+    yield watched
+    watched.check()
+    context.close()
+
+
+def test_wiki_link_heading_link_and_block_link_land_on_target(page: Watched, site: str) -> None:
+    page.goto(site + "mocs/moc-kubernetes-networking.html")
+    page.page.get_by_role("link", name=KUBE_PROXY, exact=True).first.click()
+    page.check()
+    assert page.page.locator("h1").inner_text() == KUBE_PROXY
+    page.goto(site + "browser/links.html")
+    page.page.get_by_text(f"{KUBE_PROXY} > Details > iptables Mode", exact=True).click()
+    page.check()
+    assert page.page.evaluate("document.querySelector(':target').outerHTML").startswith(
+        '<h3 id="iptables-mode">'
+    )
+    page.goto(site + "browser/links.html")
+    page.page.get_by_text(f"{KUBE_PROXY} > ^iptables-random", exact=True).click()
+    page.check()
+    target = page.page.locator(":target")
+    assert target.evaluate("e => e.tagName + ' ' + e.id") == "LI ^iptables-random"
+    assert "Random Selection" in target.inner_text()
+    assert target.is_visible()
+
+
+def test_missing_note_is_not_a_link(page: Watched, site: str) -> None:
+    page.goto(site + "browser/links.html")
+    broken = page.page.locator(".broken-link", has_text="No Such Note")
+    assert broken.evaluate("e => e.tagName") == "SPAN"
+    assert page.page.locator("a", has_text="No Such Note").count() == 0
+
+
+def test_backlink_leads_back(page: Watched, site: str) -> None:
+    page.goto(site + "networking/kube-proxy-implements-services-using-iptables-or-ipvs.html")
+    page.page.locator(".backlinks a", has_text="MOC - Kubernetes Networking").click()
+    page.check()
+    assert page.page.url == site + "mocs/moc-kubernetes-networking.html"
+
+
+def test_search_finds_a_word_of_a_body_and_opens_the_note(page: Watched, site: str) -> None:
+    page.goto(site + "index.html")
+    assert (
+        page.page.evaluate("performance.getEntriesByType('resource').map(r => r.name)").count(
+            site + "search/meta.json"
+        )
+        == 0
+    )  # the index is not loaded until a search runs
+    page.page.fill("#search-input", "masquerade")
+    hit = page.page.locator("#search-results a.search-hit").first
+    assert hit.inner_text() == "externalTrafficPolicy Local preserves the client source IP"
+    page.page.fill("#search-input", "preserves client")
+    assert page.page.locator("#search-results a.search-hit mark").first.inner_text() == "preserves"
+    page.page.locator("#search-results a.search-hit").first.click()
+    page.check()
+    opened = "traffic/externaltrafficpolicy-local-preserves-the-client-source-ip.html"
+    assert page.page.url == site + opened
+
+
+def test_dark_mode_toggle_sticks(page: Watched, site: str) -> None:
+    page.goto(site + "index.html")
+    light = page.page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.page.click("#theme-toggle")
+    dark = page.page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert (light, dark) == ("rgb(253, 253, 252)", "rgb(22, 24, 28)")
+    page.goto(site + "tags/index.html")
+    assert page.page.evaluate("document.documentElement.dataset.theme") == "dark"
+
+
+def test_callout_folds(page: Watched, site: str) -> None:
+    page.goto(site + "browser/links.html")
+    answer = page.page.locator(".callout-content", has_text="The folded answer")
+    assert not answer.is_visible()
+    page.page.click("summary.callout-title")
+    assert answer.is_visible()
+
+
+def test_hostile_note_runs_nothing(page: Watched, site: str) -> None:
+    pages = [
+        "browser/evil.html",
+        "tags/evil.html",
+        "browser/index.html",
+        "index.html",
+        "graph.html",
+    ]
+    for rel in pages:
+        page.goto(site + rel)
+        bad = page.page.evaluate(
+            """() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+                 .filter(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))
+                 .map(a => e.tagName + ' ' + a.name))"""
+        )
+        assert bad == [], (rel, bad)
+    page.goto(site + "browser/evil.html")
+    assert page.page.locator("h1").inner_text() == EVIL
+    page.page.fill("#search-input", "onerror")
+    page.page.locator("#search-results a.search-hit").first.wait_for()
+    page.check()
+
+
+def test_hovering_a_link_previews_its_target(page: Watched, site: str) -> None:
+    page.goto(site + "browser/links.html")
+    page.page.get_by_text(f"{KUBE_PROXY} > Details > iptables Mode", exact=True).hover()
+    preview = page.page.locator(".preview")
+    preview.wait_for()
+    assert preview.locator("h3").first.inner_text() == "iptables Mode"
+    assert "KUBE-SERVICES" in preview.inner_text()
+    assert preview.locator("[id]").count() == 0  # no id repeated on the page
+    page.page.mouse.move(0, 0)
+    assert page.page.locator(".preview").count() == 0
+
+
+def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, tmp_path: Path) -> None:
+    from kbtool.site.server import LiveSite
+    from tests.site_vault import write_vault
+
+    live = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    assert live.rebuild() is not None
+    live.start()
+    live.watch()
+    try:
+        page.goto(f"http://127.0.0.1:{live.port}/target-note.html")
+        page.page.wait_for_function("document.readyState === 'complete'")
+        page.page.wait_for_timeout(500)  # the event stream is open
+        note = live.vault_root / "Target Note.md"
+        note.write_text(note.read_text().replace("Beta under alpha.", "Changed on disk."))
+        page.page.get_by_text("Changed on disk.").wait_for(timeout=20000)
+        page.check()
+    finally:
+        live.stop()
+
+
+def test_graph_page_draws_every_note(page: Watched, site: str) -> None:
+    page.goto(site + "graph.html")
+    dots = page.page.locator("#graph svg circle")
+    dots.first.wait_for()
+    assert dots.count() == 29  # the sample vault's 27 notes and the two added here
+    assert page.page.locator("#graph svg line").count() > 20
+    page.page.locator("#graph svg a").first.click()
+    page.check()
+    assert page.page.locator("h1.note-title").count() == 1

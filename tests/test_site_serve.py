@@ -1,0 +1,101 @@
+"""`kbtool serve`'s server: loopback only, nothing outside its folder, robust, rebuilt live."""
+
+from __future__ import annotations
+
+import os
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from kbtool.site.server import LiveSite, safe_file
+from tests.site_vault import write_vault
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveSite]:
+    site = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    assert site.rebuild() is not None
+    site.start()
+    yield site
+    site.stop()
+
+
+def _raw(site: LiveSite, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", site.port), timeout=10) as conn:
+        conn.sendall(request)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _get(site: LiveSite, path: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{site.port}{path}", timeout=20) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_answers_on_loopback_only(live: LiveSite) -> None:
+    assert live.server.server_address[0] == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../vault/Target%20Note.md",
+        "/%2e%2e/vault/Target%20Note.md",
+        "/%252e%252e/vault/Target%20Note.md",
+        "/..%2fvault/Target%20Note.md",
+        "/.kbtool-site.json",
+        "/assets/..\\..\\vault",
+        "/index.html%00.png",
+    ],
+)
+def test_nothing_outside_the_output_folder(live: LiveSite, path: str) -> None:
+    response = _raw(live, f"GET {path} HTTP/1.0\r\n\r\n".encode())
+    assert response.startswith(b"HTTP/1.0 404 ")
+    assert b"Beta under alpha" not in response
+
+
+def test_a_symlink_in_the_folder_is_not_followed(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    root.mkdir()
+    (root / "page.html").write_text("ok")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    os.symlink(secret, root / "leak.txt")
+    assert safe_file(root, "/page.html") == (root / "page.html").resolve()
+    assert safe_file(root, "/leak.txt") is None
+
+
+def test_keeps_answering_after_malformed_http(live: LiveSite) -> None:
+    assert b"Error code: 400" in _raw(live, b"\x16\x03\x01\x00garbage\r\n\r\n")
+    assert _raw(live, b"GET /" + b"a" * 70000 + b" HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 414")
+    assert _get(live, "/target-note.html")[0] == 200
+
+
+def test_a_thousand_concurrent_requests(live: LiveSite) -> None:
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        statuses = list(pool.map(lambda _: _get(live, "/target-note.html")[0], range(1000)))
+    assert statuses == [200] * 1000
+
+
+def test_rebuild_shows_a_change_and_a_failed_build_keeps_the_last_good_site(
+    live: LiveSite,
+) -> None:
+    note = live.vault_root / "Target Note.md"
+    note.write_text(note.read_text().replace("Beta under alpha.", "Changed text."))
+    assert live.rebuild() is not None and live.generation == 2
+    assert b"Changed text." in _get(live, "/target-note.html")[1]
+    (live.vault_root / "kbtool.toml").write_text("this is = not [valid toml\n")
+    assert live.rebuild() is None
+    assert live.problem.startswith("build failed, showing the last good site: ")
+    assert live.generation == 2
+    assert b"Changed text." in _get(live, "/target-note.html")[1]
