@@ -53,6 +53,14 @@ def test_body_scanner_work_is_linear(piece: str) -> None:
     _assert_linear(lambda n: piece * n, scan_body, 4000)
 
 
+@pytest.mark.parametrize("depth", [300, 600])
+def test_deeply_nested_list_items_read_each_indent_once(depth: int) -> None:
+    """Each line of a list nested `depth` deep is indented under every item above it;
+    its white space was read once per open item (cubic: 2,000 levels took minutes)."""
+    text = "".join("  " * i + "- x\n" for i in range(depth))
+    assert _work(lambda: scan_body(text)) <= 2 * len(text)
+
+
 def test_a_long_paragraph_of_comment_lines_is_read_a_bounded_number_of_times() -> None:
     text = "x %%c%% y\n" * 4000
     assert _work(lambda: scan_body(text)) <= 3 * len(text)

@@ -7,6 +7,8 @@ part) is here with them: it measures where a container's content starts.
 
 from __future__ import annotations
 
+from kbtool import work
+
 # Container kinds
 _BQ, _LIST, _ITEM = 1, 2, 3
 
@@ -24,6 +26,7 @@ class _Container:
 def _nonspace(ln: str, offset: int, col: int) -> tuple[int, int]:
     """The first character that is not a space or tab at or after `offset`, and its column."""
     n = len(ln)
+    start = offset
     while offset < n:
         c = ln[offset]
         if c == " ":
@@ -33,6 +36,7 @@ def _nonspace(ln: str, offset: int, col: int) -> tuple[int, int]:
         else:
             break
         offset += 1
+    work.steps += offset - start
     return offset, col
 
 
@@ -54,14 +58,26 @@ def _advance(ln: str, offset: int, col: int, count: int) -> tuple[int, int]:
 
 
 def _match(stack: list[_Container], depth: int, ln: str) -> tuple[int, int, int]:
-    """How many of the first `depth` containers `ln` continues, and where their content starts."""
+    """How many of the first `depth` containers `ln` continues, and where their content starts.
+
+    Linear in the line, however deep the nesting: the run of white space found from one
+    offset is reused by the containers after it (every offset inside the run has the
+    same first non-space character), so a line indented 2,000 columns under 1,000 list
+    items is scanned once, not once per item. A run holding a tab is measured again,
+    since a tab's width depends on the column it starts at.
+    """
     n = len(ln)
     offset = col = matched = 0
+    run_from = run_to = -1  # [run_from, run_to): spaces only; run_to: first non-space
     while matched < depth:
         c = stack[matched]
+        if run_from <= offset <= run_to:
+            nn, ncol = run_to, col + (run_to - offset)
+        else:
+            nn, ncol = _nonspace(ln, offset, col)
+            run_from, run_to = (offset, nn) if "\t" not in ln[offset:nn] else (-1, -1)
         if c.kind == _BQ:
             # markdown-it continues a quote at any indent (CommonMark: up to 3)
-            nn, ncol = _nonspace(ln, offset, col)
             if nn < n and ln[nn] == ">":
                 offset, col = nn + 1, ncol + 1
                 if offset < n and ln[offset] in " \t":
@@ -71,7 +87,6 @@ def _match(stack: list[_Container], depth: int, ln: str) -> tuple[int, int, int]
         elif c.kind == _ITEM:
             if offset < n and ln[offset] not in " \t":
                 break  # not blank, not indented: not inside the item
-            nn, ncol = _nonspace(ln, offset, col)
             if nn >= n:
                 if not c.has_child:
                     break
