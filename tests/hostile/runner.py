@@ -94,7 +94,7 @@ def _child(vault: Path, out_dir: Path, note: str | None, heavy: bool, write_fd: 
                 "args": args,
                 "exit_code": result.exit_code,
                 "traceback": escaped,
-                "stdout": out[:200_000].decode("utf-8", "replace"),
+                "stdout": out[:50_000_000].decode("utf-8", "replace"),
                 "stderr": result.stderr_bytes[:5_000].decode("utf-8", "replace"),
                 "output_bytes": len(out),
             }
