@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -70,11 +71,26 @@ def public_tmp() -> Iterator[Path]:
     shutil.rmtree(folder)
 
 
+@functools.cache
+def _nobody_can_import_kbtool() -> bool:
+    drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    probe = [*drop, sys.executable, "-c", "import kbtool.cli, click, pydantic"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=60, cwd="/").returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 @pytest.fixture
 def as_nobody() -> Callable[..., subprocess.CompletedProcess[str]]:
     """`as_nobody(*args, cwd=...)` runs `python -m kbtool ARGS` as nobody; skips if it cannot."""
     if not can_drop_privileges():
         pytest.skip("needs root and setpriv to run as nobody")
+    if not _nobody_can_import_kbtool():
+        pytest.skip(
+            "the user nobody cannot read this kbtool or its dependencies (a private folder on "
+            "the way to the checkout or the virtual environment)"
+        )
 
     def run(*args: str, cwd: Path = Path("/")) -> subprocess.CompletedProcess[str]:
         cache = Path(tempfile.mkdtemp(prefix="kbtool-nobody-cache-"))
