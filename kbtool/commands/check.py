@@ -12,6 +12,7 @@ from kbtool.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     fail,
+    format_option,
     note,
     open_vault,
     output_option,
@@ -47,14 +48,7 @@ def _only(loaded: Vault, files: list[Path]) -> set[str] | None:
 @click.command("check")
 @click.argument("paths", nargs=-1, metavar="[VAULT | FILE...]", type=click.Path(path_type=Path))
 @verbose_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people; json, github (Actions annotations) or sarif for tools.",
-)
+@format_option(FORMATS, "text for people; json, github (Actions annotations) or sarif for tools.")
 @click.option(
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -104,6 +104,20 @@ def note(message: str) -> None:
     """A line on stderr in verbose mode."""
     if is_verbose():
         click.echo(f"kbtool: {message}", err=True)
+
+
+def format_option(
+    choices: Sequence[str], help_text: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format CHOICE` (the command's `fmt` argument); the first choice is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
 
 
 def output_option(func: Callable[..., Any]) -> Callable[..., Any]:

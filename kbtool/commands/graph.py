@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from kbtool.commands.common import open_vault, output_option, vault_argument, write_output
+from kbtool.commands.common import (
+    format_option,
+    open_vault,
+    output_option,
+    vault_argument,
+    write_output,
+)
 
 #: kbtool.graph.FORMATS, named here so that listing commands does not import networkx
 FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
@@ -14,13 +20,8 @@ FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
 
 @click.command("graph")
 @vault_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="json",
-    show_default=True,
-    help="json (kbtool's schema), graphml or gexf (Gephi, yEd), dot (Graphviz), mermaid.",
+@format_option(
+    FORMATS, "json (kbtool's schema), graphml or gexf (Gephi, yEd), dot (Graphviz), mermaid."
 )
 @output_option
 def command(vault: Path | None, fmt: str, output: Path | None) -> None:

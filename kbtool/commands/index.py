@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kbtool.commands.common import (
+    format_option,
     open_vault,
     output_option,
     today_option,
@@ -31,14 +32,7 @@ def _inside_vault(output: Path, root: Path) -> str | None:
 
 @click.command("index")
 @vault_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "json"]),
-    default="md",
-    show_default=True,
-    help="Markdown note (links resolve in the vault) or JSON data.",
-)
+@format_option(("md", "json"), "Markdown note (links resolve in the vault) or JSON data.")
 @output_option
 @today_option
 @click.option(

@@ -15,6 +15,7 @@ from kbtool.commands.common import (
     EXIT_FINDINGS,
     existing_file,
     fail,
+    format_option,
     is_verbose,
     open_vault,
     today_option,
@@ -66,14 +67,7 @@ def command() -> None:
 @command.command("due")
 @vault_argument
 @_within_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "md"]),
-    default="text",
-    show_default=True,
-    help="json for tools, md for a checklist to paste in a note.",
-)
+@format_option(("text", "json", "md"), "json for tools, md for a checklist to paste in a note.")
 @today_option
 def due_command(vault: Path | None, within: int, fmt: str, today: dt.date) -> None:
     """List notes due for review, oldest first. Prints nothing when none is due.
@@ -100,9 +94,7 @@ def due_command(vault: Path | None, within: int, fmt: str, today: dt.date) -> No
     show_default=True,
     help=f"How many ISO weeks to show, from the current one (1 to {MAX_AGENDA_WEEKS}).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option(("text", "json"))
 @today_option
 def agenda_command(vault: Path | None, weeks: int, fmt: str, today: dt.date) -> None:
     """Coming reviews by ISO week with a count per week, overdue ones first.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kbtool.commands.common import fail
+from kbtool.commands.common import fail, format_option
 from kbtool.registry import all_rules, rule_by_code_or_name
 from kbtool.ruledoc import rule_text, rules_json, rules_listing, rules_markdown
 
@@ -24,15 +24,11 @@ def _closest_rule(key: str) -> str | None:
 
 @click.command("rules")
 @click.argument("code", required=False)
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["text", "md", "json"]),
-    default="text",
-    show_default=True,
-    help="text: for reading; md: the README's rule tables; json: every field, for tools.",
+@format_option(
+    ("text", "md", "json"),
+    "text: for reading; md: the README's rule tables; json: every field, for tools.",
 )
-def command(code: str | None, format_: str) -> None:
+def command(code: str | None, fmt: str) -> None:
     """List every check with its code, name and default severity, or explain CODE.
 
     CODE is a code or a name. Its explanation says what the rule finds, why
@@ -49,9 +45,9 @@ def command(code: str | None, format_: str) -> None:
     """
     if code is None:
         rules = all_rules()
-        if format_ == "json":
+        if fmt == "json":
             click.echo(rules_json(list(rules.values())), nl=False)
-        elif format_ == "md":
+        elif fmt == "md":
             click.echo(rules_markdown(rules), nl=False)
         else:
             click.echo(rules_listing(rules), nl=False)
@@ -60,7 +56,7 @@ def command(code: str | None, format_: str) -> None:
     if found is None:
         hint = _closest_rule(code)
         fail(f"no rule '{code}' ({f'did you mean {hint}? ' if hint else ''}see 'kbtool rules')")
-    if format_ == "json":
+    if fmt == "json":
         click.echo(rules_json([found]), nl=False)
     else:
         click.echo(rule_text(found), nl=False)

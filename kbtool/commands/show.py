@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kbtool.commands.common import existing_file, fail, open_vault, today_option, vault_option
+from kbtool.commands.common import (
+    existing_file,
+    fail,
+    format_option,
+    open_vault,
+    today_option,
+    vault_option,
+)
 from kbtool.fileread import read_inside
 from kbtool.jsonout import json_text
 
@@ -126,9 +133,7 @@ def format_text(info: dict[str, Any], today: dt.date) -> str:
 @click.command("show")
 @click.argument("note")
 @vault_option
-@click.option(
-    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
-)
+@format_option(("text", "json"))
 @today_option
 def command(note: str, vault_path: Path | None, fmt: str, today: dt.date) -> None:
     """One note: metadata, outgoing links, backlinks (with the linking line) and due date.

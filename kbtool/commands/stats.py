@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kbtool.commands.common import open_vault, vault_argument
+from kbtool.commands.common import format_option, open_vault, vault_argument
 from kbtool.jsonout import json_text
 
 if TYPE_CHECKING:
@@ -58,14 +58,7 @@ def _print_rich(stats: VaultStats, colour: bool = False) -> None:
 
 @click.command("stats")
 @vault_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="text (tables on a terminal) or json.",
-)
+@format_option(("text", "json"), "text (tables on a terminal) or json.")
 def command(vault: Path | None, fmt: str) -> None:
     """Notes, links, broken links, orphans, dead ends, components, hubs by in-degree
     and PageRank, and the notes no MOC reaches.
