@@ -105,6 +105,8 @@ def test_every_rule_survives_any_vault(notes: list[bytes], typed_config: bool) -
         result = check(
             vault, select=[*everything, "KB104", "KB206", "KB401"], today=dt.date(2026, 11, 26)
         )
+        lines = {f"N{i}.md": data.count(b"\n") + 1 for i, data in enumerate(notes)}
         for d in result.diagnostics:
             assert d.path in vault.notes
-            assert d.line >= 1 and d.column >= 1
+            assert 1 <= d.line <= d.end_line <= lines[d.path], d  # inside the file
+            assert d.column >= 1
