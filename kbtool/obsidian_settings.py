@@ -4,19 +4,21 @@ format and property types, so that `kbtool.toml` need not repeat it.
 The files are Obsidian's, not kbtool's: one that is missing, too large, not a
 regular file, not UTF-8, not JSON, nested too deep or of an unexpected shape is
 ignored with a notice (shown in verbose output), never an error. Each read is
-capped at `MAX_SETTINGS_BYTES` and opened without blocking, so a FIFO or a huge
-file in `.obsidian/` cannot hang or exhaust a run.
+capped at `MAX_SETTINGS_BYTES` and made by `kbtool.fileread` (no blocking, regular
+files only), as notes are, so a FIFO or a huge file in `.obsidian/` cannot hang or
+exhaust a run.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from kbtool.fileread import NotReadable, read_regular
 
 OBSIDIAN_DIR = ".obsidian"
 TEMPLATER_DATA = "plugins/templater-obsidian/data.json"
@@ -62,25 +64,15 @@ def _read_json(base: Path, name: str, notices: list[str]) -> Any:
     """The JSON value in `base/name`, or None (with a notice) when it cannot be used."""
     path, shown = base / name, f"{OBSIDIAN_DIR}/{name}"
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        real = Path(os.path.realpath(path))  # Obsidian's files: links are followed anywhere
+        data, _ = read_regular(real, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        notices.append(f"ignored {shown}: cannot open ({exc.strerror})")
+    except NotReadable as exc:
+        notices.append(f"ignored {shown}: {exc.reason}")
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            notices.append(f"ignored {shown}: not a regular file")
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_SETTINGS_BYTES + 1)
     except OSError as exc:
         notices.append(f"ignored {shown}: cannot read ({exc.strerror})")
-        return None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_SETTINGS_BYTES:
-        notices.append(f"ignored {shown}: larger than {MAX_SETTINGS_BYTES} bytes")
         return None
     try:
         return json.loads(data.decode("utf-8-sig"))

@@ -191,7 +191,7 @@ HOSTILE = [
         "ignored 'attachmentFolderPath' in .obsidian/app.json: '../../etc'",
     ),
     (b'{"newLinkFormat": "wiki"}', "ignored 'newLinkFormat' in .obsidian/app.json: 'wiki'"),
-    (b" " * (MAX_SETTINGS_BYTES + 1), "ignored .obsidian/app.json: larger than 1048576 bytes"),
+    (b" " * (MAX_SETTINGS_BYTES + 1), "ignored .obsidian/app.json: larger than the 1 MiB cap"),
 ]
 
 
@@ -235,8 +235,8 @@ def test_fifo_and_folder_in_place_of_settings_neither_hang_nor_crash(tmp_path: P
     os.mkfifo(tmp_path / ".obsidian" / "app.json")
     vault = load_vault(tmp_path)
     assert vault.config.notices == (
-        "ignored .obsidian/app.json: not a regular file",
-        "ignored .obsidian/types.json: not a regular file",
+        "ignored .obsidian/app.json: a FIFO, not a regular file",
+        "ignored .obsidian/types.json: a folder, not a regular file",
     )
 
 
