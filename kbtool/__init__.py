@@ -1,3 +1,5 @@
 """kbtool: check, graph, index and schedule reviews of Markdown knowledge vaults."""
 
-__version__ = "0.1.0"
+from kbtool.base.version import __version__
+
+__all__ = ["__version__"]

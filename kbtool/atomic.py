@@ -20,7 +20,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from kbtool.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular
+from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 

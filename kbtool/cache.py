@@ -20,7 +20,7 @@ import pickle
 import sqlite3
 from pathlib import Path
 
-from kbtool import __version__
+from kbtool.base.version import __version__
 from kbtool.model import Note
 
 #: Bump when the note model or the parser changes what a note holds.

@@ -12,10 +12,10 @@ import fnmatch
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kbtool.base.gcpause import paused_gc
 from kbtool.codes import UNUSED_SUPPRESSION
 from kbtool.config import CONFIG_NAME
 from kbtool.context import RuleContext
-from kbtool.gcpause import paused_gc
 from kbtool.model import Diagnostic, Severity
 from kbtool.registry import Finding, Rule, all_rules
 from kbtool.vault import Vault

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from kbtool import __version__
+from kbtool.base.version import __version__
 
 #: modules of kbtool.commands that hold shared helpers, not a command
 _NOT_COMMANDS = frozenset({"common"})

@@ -17,7 +17,7 @@ from kbtool.obsidian_settings import LinkFormat, ObsidianSettings, read_obsidian
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails  # pydantic's own type of a validation error
-from kbtool.fileread import MAX_CONFIG_BYTES, NotReadable, read_inside
+from kbtool.base.fileread import MAX_CONFIG_BYTES, NotReadable, read_inside
 
 CONFIG_NAME = "kbtool.toml"
 

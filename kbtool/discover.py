@@ -14,8 +14,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbtool.base.fileread import names_file, names_folder
 from kbtool.config import CONFIG_NAME
-from kbtool.fileread import names_file, names_folder
 
 OBSIDIAN_FOLDER = ".obsidian"
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from kbtool import codes, work
+from kbtool import codes
+from kbtool.base import work
 from kbtool.linktext import split_wikilink
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
 from kbtool.yamlvalues import Entry, build

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kbtool.jsonout import json_text
+from kbtool.base.jsonout import json_text
+from kbtool.base.xmltext import xml_text
 from kbtool.noteprops import note_tags, note_type
-from kbtool.xmltext import xml_text
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault
@@ -149,7 +149,7 @@ def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
 
 
 def _xml_ids(nodes: Iterable[str]) -> dict[str, str]:
-    """Each node id as XML can hold it (see `kbtool.xmltext`); an id that becomes the same
+    """Each node id as XML can hold it (see `kbtool.base.xmltext`); an id that becomes the same
     as another's gets ` (2)`, ` (3)`... so that two notes stay two nodes."""
     ids: dict[str, str] = {}
     taken: set[str] = set()

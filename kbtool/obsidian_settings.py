@@ -4,7 +4,7 @@ format and property types, so that `kbtool.toml` need not repeat it.
 The files are Obsidian's, not kbtool's: one that is missing, too large, not a
 regular file, not UTF-8, not JSON, nested too deep or of an unexpected shape is
 ignored with a notice (shown in verbose output), never an error. Each read is
-capped at `MAX_SETTINGS_BYTES` and made by `kbtool.fileread` (no blocking, regular
+capped at `MAX_SETTINGS_BYTES` and made by `kbtool.base.fileread` (no blocking, regular
 files only), as notes are, so a FIFO or a huge file in `.obsidian/` cannot hang or
 exhaust a run.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from kbtool.fileread import NotReadable, read_regular
+from kbtool.base.fileread import NotReadable, read_regular
 
 OBSIDIAN_DIR = ".obsidian"
 TEMPLATER_DATA = "plugins/templater-obsidian/data.json"

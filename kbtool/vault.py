@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from kbtool import codes
+from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
+from kbtool.base.gcpause import paused_gc
 from kbtool.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
-from kbtool.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
-from kbtool.gcpause import paused_gc
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.parse import parse_note
 
@@ -152,7 +152,7 @@ def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
     """Read and parse one note (or take it from the cache when its bytes are unchanged).
 
     The file is read only if it is a regular file, up to `MAX_NOTE_BYTES`
-    (see `kbtool.fileread`); an I/O error, another kind of file or a note over the
+    (see `kbtool.base.fileread`); an I/O error, another kind of file or a note over the
     cap becomes a KB001 problem on the note.
     """
     try:

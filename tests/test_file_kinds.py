@@ -117,7 +117,7 @@ def test_a_note_over_the_cap_is_kb001_with_the_cap(vault: Path) -> None:
 
 def test_read_regular_reads_at_most_cap_plus_one_bytes_of_a_stream(tmp_path: Path) -> None:
     """A FIFO with a writer that never stops is refused from fstat, before any read."""
-    from kbtool.fileread import NotReadable, read_regular
+    from kbtool.base.fileread import NotReadable, read_regular
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

@@ -10,8 +10,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from kbtool.base.xmltext import xml_text
 from kbtool.cli import main
-from kbtool.xmltext import xml_text
 
 
 def test_xml_text_replaces_only_what_xml_cannot_hold() -> None:

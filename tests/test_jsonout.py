@@ -9,8 +9,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from kbtool.base.jsonout import json_text
 from kbtool.cli import main
-from kbtool.jsonout import json_text
 
 
 def _strict_loads(text: str) -> Any:

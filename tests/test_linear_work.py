@@ -1,5 +1,5 @@
 """Every pass over a note is linear in its length: doubling a hostile input at most
-doubles the work (kbtool.work.steps: the text its searches read), never a timing.
+doubles the work (kbtool.base.work.steps: the text its searches read), never a timing.
 
 Each input below once took seconds to minutes (issue 8 §8): `[[` repeated made the
 body scanner search the rest of the text once per `[[`, a paragraph of `%%` lines
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtool import work
+from kbtool.base import work
 from kbtool.frontmatter import _wikilinks, scan_frontmatter
 from kbtool.scan import scan_body, scan_regions
 

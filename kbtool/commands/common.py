@@ -145,7 +145,7 @@ def vault_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def existing_file(arg: str) -> Path | None:
     """NOTE as a file path from the current folder, when it is one (else it is a name)."""
-    from kbtool.fileread import names_file
+    from kbtool.base.fileread import names_file
 
     path = Path(arg)
     return path if names_file(path) else None

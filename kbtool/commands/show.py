@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kbtool.base.fileread import read_inside
+from kbtool.base.jsonout import json_text
 from kbtool.commands.common import (
     existing_file,
     fail,
@@ -17,8 +19,6 @@ from kbtool.commands.common import (
     today_option,
     vault_option,
 )
-from kbtool.fileread import read_inside
-from kbtool.jsonout import json_text
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kbtool.base.jsonout import json_text
 from kbtool.commands.common import format_option, open_vault, vault_argument
-from kbtool.jsonout import json_text
 
 if TYPE_CHECKING:
     from kbtool.stats import VaultStats

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kbtool import __version__
+from kbtool.base.jsonout import json_text
+from kbtool.base.version import __version__
 from kbtool.index.build import Entry, Index
 from kbtool.index.tagtree import TagNode
-from kbtool.jsonout import json_text
 
 
 def _instant(value: dt.datetime | None) -> str | None:

@@ -19,8 +19,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from kbtool import codes, work
-from kbtool.fileread import read_inside
+from kbtool import codes
+from kbtool.base import work
+from kbtool.base.fileread import read_inside
 from kbtool.model import Heading, Note
 from kbtool.scan import Region, scan_body, scan_regions
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from kbtool import __version__
-from kbtool.jsonout import json_text
+from kbtool.base.jsonout import json_text
+from kbtool.base.version import __version__
 
 if TYPE_CHECKING:
     from kbtool.check import CheckResult

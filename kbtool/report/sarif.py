@@ -11,8 +11,8 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kbtool import __version__
-from kbtool.jsonout import json_text
+from kbtool.base.jsonout import json_text
+from kbtool.base.version import __version__
 from kbtool.registry import all_rules
 
 if TYPE_CHECKING:

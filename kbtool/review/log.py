@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kbtool.atomic import ConcurrentChangeError, read_for_update, write_atomic
-from kbtool.jsonout import json_text
+from kbtool.base.jsonout import json_text
 
 LOG_PATH = Path(".kbtool") / "reviews.json"
 #: The largest log read (about 500,000 reviews).

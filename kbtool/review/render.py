@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from kbtool.jsonout import json_text
+from kbtool.base.jsonout import json_text
 from kbtool.review.schedule import AgendaBucket, DueItem
 
 DueFormat = Literal["text", "json", "md"]

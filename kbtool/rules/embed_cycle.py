@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import islice
 
-from kbtool import work
+from kbtool.base import work
 from kbtool.context import RuleContext
 from kbtool.headings import section_lines, subpath_kind
 from kbtool.registry import Example, Finding, rule

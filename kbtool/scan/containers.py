@@ -7,7 +7,7 @@ part) is here with them: it measures where a container's content starts.
 
 from __future__ import annotations
 
-from kbtool import work
+from kbtool.base import work
 
 # Container kinds
 _BQ, _LIST, _ITEM = 1, 2, 3

@@ -6,7 +6,7 @@ link's target, subpath and display and places it in the file.
 
 from __future__ import annotations
 
-from kbtool import work
+from kbtool.base import work
 from kbtool.linktext import decode_markdown_destination, has_scheme, split_wikilink
 from kbtool.model import Link, Span
 from kbtool.scan.escapes import _UNESCAPE, _escaped

@@ -11,7 +11,7 @@ import re
 
 from markdown_it.common.html_re import HTML_TAG_RE
 
-from kbtool import work
+from kbtool.base import work
 from kbtool.scan.codespans import _code_span_end
 from kbtool.scan.escapes import _escaped
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from kbtool import __version__
+from kbtool.base.version import __version__
 from kbtool.check import check
 from kbtool.model import Diagnostic, Note
 from kbtool.noteprops import note_tags
