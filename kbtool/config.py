@@ -131,7 +131,7 @@ class ReviewConfig(_Strict):
     @classmethod
     def _valid_intervals(cls, value: str | dict[str, str]) -> str | dict[str, str]:
         """A bad interval is a configuration error (exit 2), not a silent default."""
-        from kbtool.review.interval import parse_interval
+        from kbtool.notes.intervals import parse_interval
 
         for interval in value.values() if isinstance(value, dict) else [value]:
             parse_interval(interval)  # IntervalError is a ValueError: pydantic reports it

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kbtool.atomic import ConcurrentChangeError, read_for_update, write_atomic
-from kbtool.frontmatter import scan_frontmatter
 from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.model import Diagnostic
-from kbtool.scan import table_lines
+from kbtool.notes.frontmatter import scan_frontmatter
+from kbtool.notes.scan import table_lines
 from kbtool.vault import Vault
 
 _BOM = "\ufeff"

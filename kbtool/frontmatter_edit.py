@@ -5,7 +5,7 @@ order and line endings. Instead, the YAML is composed with PyYAML's pure
 Python loader, whose marks are code-point offsets into the text, to find
 the exact characters of the key's value; only those are replaced (or, for
 an absent key, one line is inserted before the closing `---`). The values
-are read before and after by `kbtool.yamlvalues`, as `check` reads them
+are read before and after by `kbtool.notes.yamlvalues`, as `check` reads them
 (so nothing here recurses, or expands an alias, without bound), and an edit
 that would change any other value is refused.
 """
@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
-from kbtool.yamlvalues import MAX_DEPTH, build
+from kbtool.notes.yamlvalues import MAX_DEPTH, build
 
 _FENCE = re.compile(r"---[ \t]*")
 #: What may be written as a value: plain YAML that needs no quoting (dates, `30d`).
@@ -48,7 +48,7 @@ def _lines_with_offsets(text: str, start: int) -> list[tuple[int, int, int]]:
 
 def _frontmatter_region(text: str) -> tuple[int, int, str]:
     """The YAML's start and end offsets (end: start of the closing fence line), and the
-    line ending of the opening fence line. Mirrors `kbtool.frontmatter`: a `---` line
+    line ending of the opening fence line. Mirrors `kbtool.notes.frontmatter`: a `---` line
     first, then the next `---` line closes."""
     start = 1 if text.startswith(_BOM) else 0
     lines = _lines_with_offsets(text, start)

@@ -24,7 +24,7 @@ import networkx as nx
 
 from kbtool.base.jsonout import json_text
 from kbtool.base.xmltext import xml_text
-from kbtool.noteprops import note_tags, note_type
+from kbtool.notes.properties import note_tags, note_type
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault

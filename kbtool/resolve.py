@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kbtool.headings import SubpathIndex
-from kbtool.linktext import has_scheme, normalise_target
 from kbtool.model import Link, Note
+from kbtool.notes.linktext import has_scheme, normalise_target
 from kbtool.obsidian_settings import LinkFormat
 from kbtool.registry import Finding
 from kbtool.suggest import NameIndex

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from kbtool.graph import dead_ends, note_digraph, orphan_notes
-from kbtool.noteprops import note_type
+from kbtool.notes.properties import note_type
 from kbtool.pagerank import pagerank
 
 if TYPE_CHECKING:

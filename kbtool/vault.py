@@ -24,7 +24,7 @@ from kbtool.base.gcpause import paused_gc
 from kbtool.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.model import Frontmatter, Note, Problem, Span
-from kbtool.parse import parse_note
+from kbtool.notes.parse import parse_note
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -22,8 +22,8 @@ from kbtool.check import check
 from kbtool.config import build_config
 from kbtool.graph import UNRESOLVED_PREFIX
 from kbtool.model import Link
+from kbtool.notes.scan import scan_regions
 from kbtool.resolve import Resolution
-from kbtool.scan import scan_regions
 from kbtool.vault import Vault, load_vault
 
 TODAY = dt.date(2026, 11, 26)

@@ -14,8 +14,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtool.frontmatter import scan_frontmatter
-from kbtool.yamlvalues import ALIAS_BUDGET, MAX_DEPTH, build, impossible_timestamp
+from kbtool.notes.frontmatter import scan_frontmatter
+from kbtool.notes.yamlvalues import ALIAS_BUDGET, MAX_DEPTH, build, impossible_timestamp
 
 
 def scan(*lines: str):

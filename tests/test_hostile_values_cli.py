@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kbtool.cli import main
+from kbtool.notes.yamlvalues import ALIAS_BUDGET, MAX_DEPTH
 from kbtool.vault import load_vault
-from kbtool.yamlvalues import ALIAS_BUDGET, MAX_DEPTH
 
 GOOD = "---\ntitle: Good\ncreated: 2024-01-01\n---\nSee [[missing]].\n"
 #: No command writes more than this for two small notes, whatever the frontmatter says.

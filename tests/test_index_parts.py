@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kbtool.dates import as_instant
 from kbtool.index.links import LinkNamer, note_link, wikilink
 from kbtool.index.recent import modified_at, most_recent
 from kbtool.index.tagtree import build_tag_tree, walk
 from kbtool.model import Frontmatter, Note, Tag
-from kbtool.noteprops import frontmatter_tags
+from kbtool.notes.dates import as_instant
+from kbtool.notes.properties import frontmatter_tags
 
 UTC = dt.UTC
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbtool.base import work
-from kbtool.frontmatter import _wikilinks, scan_frontmatter
-from kbtool.scan import scan_body, scan_regions
+from kbtool.notes.frontmatter import _wikilinks, scan_frontmatter
+from kbtool.notes.scan import scan_body, scan_regions
 
 #: doubling the input may cost this much more than double (small constant overheads)
 SLACK = 2.2
@@ -110,8 +110,8 @@ def test_settled_comment_checks_find_what_reading_again_finds(text: str) -> None
     the paragraph again at every `%%` line (the old way) finds exactly the same."""
     fast = (scan_body(text), scan_regions(text))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("kbtool.scan.comments._links_settled", lambda src: False)
-        patch.setattr("kbtool.scan.state.REREAD_ALLOWANCE", 1 << 40)
+        patch.setattr("kbtool.notes.scan.comments._links_settled", lambda src: False)
+        patch.setattr("kbtool.notes.scan.state.REREAD_ALLOWANCE", 1 << 40)
         slow = (scan_body(text), scan_regions(text))
     assert fast == slow
 

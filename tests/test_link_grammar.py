@@ -1,4 +1,4 @@
-"""The link grammar (kbtool/linktext.py, kbtool/headings.py) on any link text.
+"""The link grammar (kbtool/notes/linktext.py, kbtool/headings.py) on any link text.
 
 `[[a##]]` and `[[# #]]` once raised IndexError in KB203: a heading path with no
 heading in it was read as a heading. The properties below drive arbitrary link
@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 
 from kbtool.check import check
 from kbtool.headings import SubpathIndex, heading_chain, heading_key, subpath_kind
-from kbtool.linktext import (
+from kbtool.model import Heading
+from kbtool.notes.linktext import (
     decode_markdown_destination,
     has_scheme,
     is_image_size,
     normalise_target,
     split_wikilink,
 )
-from kbtool.model import Heading
-from kbtool.parse import parse_note
+from kbtool.notes.parse import parse_note
 from kbtool.vault import load_vault
 
 TODAY = dt.date(2026, 11, 26)

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kbtool.cli import main
-from kbtool.dates import as_instant, instant_from_ns, shift
-from kbtool.review.interval import Interval
+from kbtool.notes.dates import as_instant, instant_from_ns, shift
+from kbtool.notes.intervals import Interval
 
 LAST = dt.date.max  # 9999-12-31
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbtool.check import check
-from kbtool.parse import parse_note
+from kbtool.notes.parse import parse_note
 from kbtool.vault import load_vault
 
 FRAGMENTS = [

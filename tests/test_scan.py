@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kbtool.model import BlockId, Heading, Suppression, Tag
-from kbtool.scan import Region, scan_body, scan_regions
+from kbtool.notes.scan import Region, scan_body, scan_regions
 
 # (kind, syntax, path, subpath, display, line, column)
 L = tuple[str, str, str, str, str | None, int, int]

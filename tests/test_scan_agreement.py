@@ -28,7 +28,7 @@ from markdown_it.rules_inline.backticks import backtick
 from markdown_it.rules_inline.state_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from kbtool.scan import Region, scan_body, scan_regions
+from kbtool.notes.scan import Region, scan_body, scan_regions
 
 FIXTURES = Path(__file__).parent / "scan_fixtures"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtool.scan import scan_body, scan_regions
+from kbtool.notes.scan import scan_body, scan_regions
 
 # Markdown's structural characters, often, among any other text.
 _PIECES = st.sampled_from(

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtool.frontmatter import scan_frontmatter
+from kbtool.notes.frontmatter import scan_frontmatter
 
 
 def fast(text: str) -> object:

@@ -16,7 +16,7 @@ from kbtool.index.links import LinkNamer, note_link
 from kbtool.index.recent import Source, modified_at, most_recent
 from kbtool.index.summary import note_summary
 from kbtool.index.tagtree import TagNode, build_tag_tree
-from kbtool.noteprops import note_type
+from kbtool.notes.properties import note_type
 
 if TYPE_CHECKING:
     from kbtool.vault import Vault

@@ -11,8 +11,8 @@ import heapq
 from collections.abc import Iterable
 from typing import Literal
 
-from kbtool.dates import as_instant, instant_from_ns
 from kbtool.model import Note
+from kbtool.notes.dates import as_instant, instant_from_ns
 
 Source = Literal["modified", "updated", "mtime"]
 PROPERTIES: tuple[Source, ...] = ("modified", "updated")

@@ -23,7 +23,7 @@ from kbtool import codes
 from kbtool.base import work
 from kbtool.base.fileread import read_inside
 from kbtool.model import Heading, Note
-from kbtool.scan import Region, scan_body, scan_regions
+from kbtool.notes.scan import Region, scan_body, scan_regions
 
 MAX_CHARS = 280
 #: A summary reads at most this much of a paragraph: the clean-up's regexes backtrack

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kbtool.model import Note
-from kbtool.noteprops import note_tags
+from kbtool.notes.properties import note_tags
 
 
 @dataclass(frozen=True, slots=True)

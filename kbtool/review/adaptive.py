@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING, Any, Literal
 
-from kbtool.dates import shift
+from kbtool.notes.dates import shift
 
 if TYPE_CHECKING:  # fsrs is imported on first use: most commands never need it
     from fsrs import Card, Scheduler

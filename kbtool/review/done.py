@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from kbtool.atomic import ConcurrentChangeError, WriteRefused, read_for_update, write_atomic
 from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.locate import NoteNotFound, locate_note
-from kbtool.parse import parse_note
+from kbtool.notes.intervals import Interval
+from kbtool.notes.parse import parse_note
 from kbtool.review import adaptive
-from kbtool.review.interval import Interval
 from kbtool.review.log import ReviewLog, ReviewLogError
 from kbtool.review.schedule import ReviewPolicy
 

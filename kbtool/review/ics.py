@@ -24,7 +24,7 @@ from urllib.parse import quote
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, Todo
 
 from kbtool.base.version import __version__
-from kbtool.dates import shift
+from kbtool.notes.dates import shift
 from kbtool.review.schedule import DueItem, scheduled
 from kbtool.review.vaultname import vault_name
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kbtool.config import Config, ConfigError
-from kbtool.dates import as_date, shift
-from kbtool.review.interval import Interval, IntervalError, parse_interval
+from kbtool.notes.dates import as_date, shift
+from kbtool.notes.intervals import Interval, IntervalError, parse_interval
 from kbtool.schema import is_empty
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kbtool.context import RuleContext
-from kbtool.linktext import can_be_link_target
+from kbtool.notes.linktext import can_be_link_target
 from kbtool.registry import Example, Finding, rule
 from kbtool.resolve import ResolvedLink, Resolver
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.dates import as_date
+from kbtool.notes.dates import as_date
 from kbtool.registry import Example, Finding, rule
 
 

@@ -26,7 +26,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """review_interval must be a whole number of days, or 30d, 6w, 3m, 1y, or ISO 8601
     such as P30D.
     An empty value is fine: the vault's default interval applies."""
-    from kbtool.review.interval import IntervalError, parse_interval
+    from kbtool.notes.intervals import IntervalError, parse_interval
     from kbtool.schema import is_empty
 
     for note in ctx.vault.notes.values():

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from kbtool.base.version import __version__
 from kbtool.check import check
 from kbtool.model import Diagnostic, Note
-from kbtool.noteprops import note_tags
+from kbtool.notes.properties import note_tags
 from kbtool.resolve import is_note, note_aliases
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339

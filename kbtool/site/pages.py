@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbtool.linktext import split_wikilink
 from kbtool.model import Note
-from kbtool.noteprops import note_tags
+from kbtool.notes.linktext import split_wikilink
+from kbtool.notes.properties import note_tags
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import link_label
 from kbtool.site.urls import UrlMap, slug

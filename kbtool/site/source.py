@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from kbtool.model import Note
-from kbtool.scan.api import scan_regions
+from kbtool.notes.scan.api import scan_regions
 
 
 class ChangedOnDisk(Exception):

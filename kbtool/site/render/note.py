@@ -21,8 +21,8 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from kbtool.headings import heading_chain, subpath_kind
-from kbtool.linktext import has_scheme, is_image_size, split_wikilink
 from kbtool.model import Note
+from kbtool.notes.linktext import has_scheme, is_image_size, split_wikilink
 from kbtool.resolve import is_note
 from kbtool.site.render.code import math_html
 from kbtool.site.render.links import SiteLinks, Target

@@ -1,6 +1,6 @@
 """Read a note's YAML frontmatter once, keeping where every key and value is written.
 
-`kbtool.yamlvalues` reads libyaml's events once and gives both the values and
+`kbtool.notes.yamlvalues` reads libyaml's events once and gives both the values and
 where each top-level key, value and list item is written, plus what could not
 be built (each reported at its value, the rest still read). Duplicate keys,
 which YAML silently collapses, are found in the same pass.
@@ -16,9 +16,9 @@ import yaml
 
 from kbtool import codes
 from kbtool.base import work
-from kbtool.linktext import split_wikilink
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
-from kbtool.yamlvalues import Entry, build
+from kbtool.notes.linktext import split_wikilink
+from kbtool.notes.yamlvalues import Entry, build
 
 _FENCE = re.compile(r"---[ \t]*")
 _PROPERTY_CLOSE = re.compile(r"\]\](?!\])")

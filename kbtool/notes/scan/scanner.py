@@ -2,12 +2,12 @@
 
 The top layer of `_Scanner`: it matches a line against the open containers, tries
 block starts, else continues a paragraph (lazily or not), and hands text to the
-inline pass. The layers below it are listed in `kbtool/scan/__init__.py`.
+inline pass. The layers below it are listed in `kbtool/notes/scan/__init__.py`.
 """
 
 from __future__ import annotations
 
-from kbtool.scan.blockgrammar import (
+from kbtool.notes.scan.blockgrammar import (
     _ATX,
     _FENCE,
     _FENCE_CLOSE,
@@ -24,9 +24,9 @@ from kbtool.scan.blockgrammar import (
     _plain_item,
     _starts_block,
 )
-from kbtool.scan.blockstarts import _BlockStarts
-from kbtool.scan.containers import _BQ, _ITEM, _LIST, _advance, _Container, _match, _nonspace
-from kbtool.scan.inline import _SPECIAL
+from kbtool.notes.scan.blockstarts import _BlockStarts
+from kbtool.notes.scan.containers import _BQ, _ITEM, _LIST, _advance, _Container, _match, _nonspace
+from kbtool.notes.scan.inline import _SPECIAL
 
 
 class _Scanner(_BlockStarts):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from kbtool.model import Span
-from kbtool.scan.state import _State
+from kbtool.notes.scan.state import _State
 
 
 class _Positions(_State):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from kbtool.dates import shift
+from kbtool.notes.dates import shift
 
 Unit = Literal["d", "w", "m", "y"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kbtool.model import BlockId, Heading, Link, Suppression, Tag
-from kbtool.scan.scanner import _Scanner
+from kbtool.notes.scan.scanner import _Scanner
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 
 from kbtool import codes
-from kbtool.frontmatter import scan_frontmatter
 from kbtool.model import Frontmatter, Note, Problem, Span
-from kbtool.scan import scan_body
+from kbtool.notes.frontmatter import scan_frontmatter
+from kbtool.notes.scan import scan_body
 
 _BOM = "\ufeff"
 

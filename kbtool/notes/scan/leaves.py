@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from kbtool.model import Heading
-from kbtool.scan.blockgrammar import _FENCE, _HTML, _ICODE, _MATH, _PARA, _TABLE
-from kbtool.scan.containers import _ITEM, _LIST
-from kbtool.scan.inline import _SPECIAL, _InlinePass
-from kbtool.scan.suppress import _suppression
+from kbtool.notes.scan.blockgrammar import _FENCE, _HTML, _ICODE, _MATH, _PARA, _TABLE
+from kbtool.notes.scan.containers import _ITEM, _LIST
+from kbtool.notes.scan.inline import _SPECIAL, _InlinePass
+from kbtool.notes.scan.suppress import _suppression
 
 
 class _Leaves(_InlinePass):

@@ -9,10 +9,10 @@ scan found stands if no later line can change it, else it is taken back (`_marks
 
 from __future__ import annotations
 
-from kbtool.scan.blockgrammar import _PARA, _TABLE
-from kbtool.scan.leaves import _Leaves
-from kbtool.scan.mdlinks import _links_settled
-from kbtool.scan.suppress import _suppression
+from kbtool.notes.scan.blockgrammar import _PARA, _TABLE
+from kbtool.notes.scan.leaves import _Leaves
+from kbtool.notes.scan.mdlinks import _links_settled
+from kbtool.notes.scan.suppress import _suppression
 
 
 class _Comments(_Leaves):

@@ -7,10 +7,10 @@ link's target, subpath and display and places it in the file.
 from __future__ import annotations
 
 from kbtool.base import work
-from kbtool.linktext import decode_markdown_destination, has_scheme, split_wikilink
 from kbtool.model import Link, Span
-from kbtool.scan.escapes import _UNESCAPE, _escaped
-from kbtool.scan.positions import _Positions
+from kbtool.notes.linktext import decode_markdown_destination, has_scheme, split_wikilink
+from kbtool.notes.scan.escapes import _UNESCAPE, _escaped
+from kbtool.notes.scan.positions import _Positions
 
 
 class _Links(_Positions):

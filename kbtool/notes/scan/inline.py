@@ -13,11 +13,11 @@ from markdown_it.common.html_re import HTML_TAG_RE
 
 from kbtool.base import work
 from kbtool.model import BlockId, Tag
-from kbtool.scan.codespans import _code_span_end
-from kbtool.scan.escapes import _ASCII_PUNCT, _escaped
-from kbtool.scan.links import _Links
-from kbtool.scan.mdlinks import _AUTOLINK, _may_be_tag, _md_links
-from kbtool.scan.suppress import _suppression
+from kbtool.notes.scan.codespans import _code_span_end
+from kbtool.notes.scan.escapes import _ASCII_PUNCT, _escaped
+from kbtool.notes.scan.links import _Links
+from kbtool.notes.scan.mdlinks import _AUTOLINK, _may_be_tag, _md_links
+from kbtool.notes.scan.suppress import _suppression
 
 _SPECIAL = re.compile(r"[`\\<%$\[#^]")
 _TAG_BODY = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from kbtool.model import BlockId, Heading, Link, Suppression, Tag
-from kbtool.scan.containers import _Container
+from kbtool.notes.scan.containers import _Container
 
 #: How much text the `%%` checks may read again, as `REREAD_FACTOR` times the body's
 #: length plus `REREAD_ALLOWANCE` characters: a check whose text has a code span, `$`

@@ -7,11 +7,11 @@ which to try.
 
 from __future__ import annotations
 
-from kbtool.scan.blockgrammar import _HTML, _HTML_OPEN, _MATH, _ORDERED, _PARA, _TABLE
-from kbtool.scan.comments import _Comments
-from kbtool.scan.containers import _ITEM, _LIST, _advance, _Container, _match, _nonspace
-from kbtool.scan.inline import _SPECIAL
-from kbtool.scan.tables import _delimiter_cells, _table_cells
+from kbtool.notes.scan.blockgrammar import _HTML, _HTML_OPEN, _MATH, _ORDERED, _PARA, _TABLE
+from kbtool.notes.scan.comments import _Comments
+from kbtool.notes.scan.containers import _ITEM, _LIST, _advance, _Container, _match, _nonspace
+from kbtool.notes.scan.inline import _SPECIAL
+from kbtool.notes.scan.tables import _delimiter_cells, _table_cells
 
 
 class _BlockStarts(_Comments):
