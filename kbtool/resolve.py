@@ -44,12 +44,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kbtool.headings import SubpathIndex
 from kbtool.model import Link, Note
 from kbtool.notes.linktext import has_scheme, normalise_target
-from kbtool.obsidian_settings import LinkFormat
 from kbtool.registry import Finding
 from kbtool.suggest import NameIndex
 
 if TYPE_CHECKING:
     from kbtool.config import LinksConfig
+    from kbtool.config.obsidian import LinkFormat
     from kbtool.vault import Vault
 
 # Why a candidate was chosen among several; KB202 quotes these.

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from kbtool.check import check
 from kbtool.cli import main
 from kbtool.config import ConfigError, build_config, load_config
-from kbtool.obsidian_settings import MAX_SETTINGS_BYTES, TEMPLATER_DATA, read_obsidian_settings
+from kbtool.config.obsidian import MAX_SETTINGS_BYTES, TEMPLATER_DATA, read_obsidian_settings
 from kbtool.vault import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "obsidian"

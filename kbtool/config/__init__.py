@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kbtool.obsidian_settings import LinkFormat, ObsidianSettings, read_obsidian_settings
+from kbtool.config.obsidian import LinkFormat, ObsidianSettings, read_obsidian_settings
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails  # pydantic's own type of a validation error
