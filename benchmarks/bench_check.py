@@ -92,7 +92,7 @@ def kbtool_check(root: Path) -> tuple[Counter[str], bool]:
     """What `kbtool check --no-cache` does: load, then every default rule (links and
     graph included). Returns the diagnostics by code and whether the graph was built."""
     from kbtool.check import check
-    from kbtool.vault import load_vault
+    from kbtool.vault.load import load_vault
 
     vault = load_vault(root)
     result = check(vault)

@@ -40,7 +40,7 @@ def _cpu(fn: object, *args: object) -> float:
 
 def build(root: Path, out: Path) -> None:
     from kbtool.site.builder import build_site
-    from kbtool.vault import load_vault
+    from kbtool.vault.load import load_vault
 
     shutil.rmtree(out, ignore_errors=True)
     build_site(load_vault(root), out)

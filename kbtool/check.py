@@ -18,7 +18,7 @@ from kbtool.config import CONFIG_NAME
 from kbtool.context import RuleContext
 from kbtool.model import Diagnostic, Severity
 from kbtool.registry import Finding, Rule, all_rules
-from kbtool.vault import Vault
+from kbtool.vault.load import Vault
 
 
 class SelectionError(ValueError):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kbtool.config import Config
     from kbtool.schema import SchemaReport
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 
 @dataclass

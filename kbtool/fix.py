@@ -22,7 +22,7 @@ from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.model import Diagnostic
 from kbtool.notes.frontmatter import scan_frontmatter
 from kbtool.notes.scan import table_lines
-from kbtool.vault import Vault
+from kbtool.vault.load import Vault
 
 _BOM = "\ufeff"
 

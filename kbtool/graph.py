@@ -27,7 +27,7 @@ from kbtool.base.xmltext import xml_text
 from kbtool.notes.properties import note_tags, note_type
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 UNRESOLVED_PREFIX = "unresolved:"
 FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")

@@ -23,7 +23,7 @@ from kbtool.model import Note
 from kbtool.registry import Finding
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 #: Keys Obsidian itself gives a meaning to; never "unknown".
 OBSIDIAN_KEYS = frozenset(

@@ -20,7 +20,7 @@ from kbtool.pagerank import pagerank
 
 if TYPE_CHECKING:
     from kbtool.model import Note
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 TOP = 10
 

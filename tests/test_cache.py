@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kbtool.cache import cache_path
 from kbtool.cli import main
-from kbtool.vault import load_vault
+from kbtool.vault.cache import cache_path
+from kbtool.vault.load import load_vault
 
 SAMPLE = Path(__file__).resolve().parent.parent / "vault"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.cache import cache_path
-from kbtool.vault import load_vault
+from kbtool.vault.cache import cache_path
+from kbtool.vault.load import load_vault
 
 ROUNDS = 20
 START = dt.date(2026, 1, 1)

@@ -23,8 +23,8 @@ from kbtool.config import build_config
 from kbtool.graph import UNRESOLVED_PREFIX
 from kbtool.model import Link
 from kbtool.notes.scan import scan_regions
-from kbtool.resolve import Resolution
-from kbtool.vault import Vault, load_vault
+from kbtool.vault.load import Vault, load_vault
+from kbtool.vault.resolve import Resolution
 
 TODAY = dt.date(2026, 11, 26)
 LINK_CODES = frozenset({"KB201", "KB202", "KB203", "KB204", "KB205"})

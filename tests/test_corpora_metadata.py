@@ -14,7 +14,7 @@ import pytest
 
 from kbtool.check import check
 from kbtool.config import build_config
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 11, 26)
 UNQUOTED_PLACEHOLDER = re.compile(r"^[^\s:#][^:]*:\s*\{\{")

@@ -142,7 +142,7 @@ import os, sys
 from pathlib import Path
 from kbtool.commands.show import describe_note
 from kbtool.index.summary import note_summary
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 vault = Path(sys.argv[1])
 loaded = load_vault(vault)
 (vault / "B.md").unlink()

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from kbtool.check import check
 from kbtool.fix import apply_fixes
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 from tests.test_review_edit import documents
 
 LINE = "cssclasses: wide, dark"

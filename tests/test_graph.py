@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from kbtool.cli import main
 from kbtool.graph import export_graph, to_dot, to_json, to_mermaid
-from kbtool.vault import Vault, load_vault
+from kbtool.vault.load import Vault, load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links"
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from kbtool.cli import main
 from kbtool.notes.yamlvalues import ALIAS_BUDGET, MAX_DEPTH
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 GOOD = "---\ntitle: Good\ncreated: 2024-01-01\n---\nSee [[missing]].\n"
 #: No command writes more than this for two small notes, whatever the frontmatter says.

@@ -15,7 +15,7 @@ from kbtool.check import check
 from kbtool.cli import main
 from kbtool.index import Index, build_index, index_data, render_markdown
 from kbtool.index.tagtree import walk
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "index"
 PROXY_SUMMARY = "Kube-proxy programs rules, e.g. IPVS or iptables, on every node."

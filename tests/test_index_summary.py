@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kbtool.index.summary import clean_inline, first_sentence, map_prose, note_summary, summarise
-from kbtool.vault import read_note
+from kbtool.vault.load import read_note
 
 
 def _summary(text: str, summary_heading: str | None = "## Summary") -> str:

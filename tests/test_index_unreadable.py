@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kbtool.index import build_index, index_data, render_markdown
 from kbtool.index.recent import modified_at
-from kbtool.vault import load_vault, read_note
+from kbtool.vault.load import load_vault, read_note
 
 STAMP = dt.datetime(2024, 3, 1, tzinfo=dt.UTC).timestamp()
 

@@ -137,7 +137,7 @@ def test_embed_cycle_work_is_linear(tmp_path_factory: pytest.TempPathFactory) ->
     import datetime as dt
 
     from kbtool.check import check
-    from kbtool.vault import load_vault
+    from kbtool.vault.load import load_vault
 
     def run(text: str) -> list[str]:
         root = tmp_path_factory.mktemp("vault")

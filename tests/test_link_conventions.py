@@ -17,8 +17,8 @@ import pytest
 
 from kbtool.check import check
 from kbtool.config import ConfigError, build_config
-from kbtool.headings import github_slug
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
+from kbtool.vault.subpaths import github_slug
 
 FIXTURE = Path(__file__).parent / "fixtures" / "conventions"
 TODAY = dt.date(2026, 11, 26)

@@ -1,4 +1,4 @@
-"""The link grammar (kbtool/notes/linktext.py, kbtool/headings.py) on any link text.
+"""The link grammar (kbtool/notes/linktext.py, kbtool/vault/subpaths.py) on any link text.
 
 `[[a##]]` and `[[# #]]` once raised IndexError in KB203: a heading path with no
 heading in it was read as a heading. The properties below drive arbitrary link
@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbtool.check import check
-from kbtool.headings import SubpathIndex, heading_chain, heading_key, subpath_kind
 from kbtool.model import Heading
 from kbtool.notes.linktext import (
     decode_markdown_destination,
@@ -26,7 +25,8 @@ from kbtool.notes.linktext import (
     split_wikilink,
 )
 from kbtool.notes.parse import parse_note
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
+from kbtool.vault.subpaths import SubpathIndex, heading_chain, heading_key, subpath_kind
 
 TODAY = dt.date(2026, 11, 26)
 

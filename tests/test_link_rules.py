@@ -17,8 +17,8 @@ from kbtool.check import check
 from kbtool.config import Config, LinksConfig, VaultConfig
 from kbtool.context import RuleContext
 from kbtool.registry import all_rules
-from kbtool.resolve import ResolvedLink
-from kbtool.vault import Vault, load_vault
+from kbtool.vault.load import Vault, load_vault
+from kbtool.vault.resolve import ResolvedLink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links"
 TODAY = dt.date(2026, 11, 26)

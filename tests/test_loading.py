@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbtool.config import load_config
-from kbtool.vault import VaultError, load_vault, read_note
+from kbtool.vault.load import VaultError, load_vault, read_note
 
 
 def _write(path: Path, text: str = "---\ntitle: x\n---\nBody\n") -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbtool.check import check
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbtool.cli import main
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX names and permissions")
 

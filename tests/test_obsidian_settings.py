@@ -24,7 +24,7 @@ from kbtool.check import check
 from kbtool.cli import main
 from kbtool.config import ConfigError, build_config, load_config
 from kbtool.config.obsidian import MAX_SETTINGS_BYTES, TEMPLATER_DATA, read_obsidian_settings
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "obsidian"
 TODAY = dt.date(2026, 11, 26)

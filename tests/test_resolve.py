@@ -9,8 +9,8 @@ import pytest
 
 from kbtool.config import Config, LinksConfig, VaultConfig
 from kbtool.model import Frontmatter, Note
-from kbtool.resolve import ALPHABETICAL, SAME_FOLDER, SHORTEST, Resolver
-from kbtool.vault import Vault
+from kbtool.vault.load import Vault
+from kbtool.vault.resolve import ALPHABETICAL, SAME_FOLDER, SHORTEST, Resolver
 
 
 def make_vault(

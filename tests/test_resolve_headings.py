@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kbtool.headings import SubpathIndex, section_lines, strip_heading, subpath_kind
 from kbtool.model import BlockId, Frontmatter, Heading, Note
+from kbtool.vault.subpaths import SubpathIndex, section_lines, strip_heading, subpath_kind
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from kbtool.cli import main
 from kbtool.review import adaptive
 from kbtool.review.done import ReviewError, commit_review, prepare_review
 from kbtool.review.log import ReviewLog
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY = dt.date(2026, 11, 26)

@@ -13,7 +13,7 @@ from kbtool.check import check
 from kbtool.cli import main
 from kbtool.config import Config, ReviewConfig, VaultConfig
 from kbtool.review.schedule import agenda, due_date, due_reviews
-from kbtool.vault import Vault, load_vault
+from kbtool.vault.load import Vault, load_vault
 
 VAULT = Path(__file__).parent / "fixtures" / "review"
 TODAY = dt.date(2026, 11, 26)  # a Thursday of ISO week 48

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kbtool.check import check
 from kbtool.notes.parse import parse_note
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 FRAGMENTS = [
     "---",

@@ -149,7 +149,7 @@ def _code_literals(path: Path) -> list[tuple[int, str]]:
         "kbtool/notes/parse.py",
         "kbtool/notes/frontmatter.py",
         "kbtool/notes/yamlvalues.py",
-        "kbtool/vault.py",
+        "kbtool/vault/load.py",
         "kbtool/schema.py",
         "kbtool/check.py",
         "kbtool/index/summary.py",
@@ -251,7 +251,7 @@ def test_examples_are_true(tmp_path: Path, code: str) -> None:
     import datetime as dt
 
     from kbtool.check import check
-    from kbtool.vault import load_vault
+    from kbtool.vault.load import load_vault
 
     example = all_rules()[code].example
     found = {}
@@ -277,7 +277,7 @@ def test_multi_file_example_becomes_its_files(tmp_path: Path) -> None:
 def test_unreadable_file_example_is_true(tmp_path: Path) -> None:
     """KB001's bad example spells a Latin-1 byte `\\xe9`: written as that byte, it is reported."""
     from kbtool.check import check
-    from kbtool.vault import load_vault
+    from kbtool.vault.load import load_vault
 
     example = all_rules()["KB001"].example
     (tmp_path / "bad").mkdir()

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kbtool.cli import main
 from kbtool.review.schedule import due_date
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links_stats"
 LINKS = Path(__file__).parent / "fixtures" / "links"

@@ -11,7 +11,7 @@ from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import NoteRenderer
 from kbtool.site.source import body_text
 from kbtool.site.urls import UrlMap, heading_id, slug
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 from tests.site_vault import write_vault
 
 

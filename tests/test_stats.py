@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from kbtool.cli import main
 from kbtool.stats import VaultStats, compute_stats, is_moc, moc_reach
-from kbtool.vault import Vault, load_vault
+from kbtool.vault.load import Vault, load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links_stats"
 

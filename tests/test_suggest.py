@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
-from kbtool.suggest import NameIndex
+from kbtool.vault.names import NameIndex
 
 VAULT = Path(__file__).resolve().parent.parent / "vault"
 WORDS = (

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from kbtool.check import check
-from kbtool.vault import load_vault
+from kbtool.vault.load import load_vault
 
 NOTE = """---
 title: N

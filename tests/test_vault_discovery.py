@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbtool.cli import main
-from kbtool.discover import discover_vault
+from kbtool.vault.discover import discover_vault
 
 TODAY = ["--today", "2026-11-26"]
 

@@ -23,7 +23,7 @@ from kbtool.commands.common import (
 from kbtool.report import FORMATS, OUTPUT_FORMATS
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -32,7 +32,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 
 def _only(loaded: Vault, files: list[Path]) -> set[str] | None:
     """The notes FILE arguments name (None: every note), saying in verbose output why."""
-    from kbtool.discover import TargetError, select_notes
+    from kbtool.vault.discover import TargetError, select_notes
 
     try:
         selection = select_notes(loaded.root, loaded.notes.keys(), files)
@@ -115,10 +115,10 @@ def command(
       kbtool check vault -v        # also: settings read from .obsidian/, folders left out
     """
     from kbtool.check import SelectionError, check
-    from kbtool.discover import TargetError, split_targets
     from kbtool.fix import apply_fixes
     from kbtool.report import ReportOptions, display_path, renderer
     from kbtool.terminal import use_colour
+    from kbtool.vault.discover import TargetError, split_targets
 
     if statistics and fmt != "text":
         fail("--statistics goes with --format text")

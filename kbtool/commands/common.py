@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -158,7 +158,7 @@ def open_vault(
     show_progress: bool = True,
     cache: bool = True,
 ) -> Vault:
-    """Find the vault (`kbtool.discover`: `path` when given, else from `note_path` or the
+    """Find the vault (`kbtool.vault.discover`: `path` when given, else from `note_path` or the
     current folder) and load it, exiting 2 with one line on a missing vault or bad
     kbtool.toml. Verbose output names the root chosen and why, then what the
     configuration read from `.obsidian/` or left out (the templates folder).
@@ -168,8 +168,8 @@ def open_vault(
     to (`check --no-cache`).
     """
     from kbtool.config import ConfigError
-    from kbtool.discover import discover_vault
-    from kbtool.vault import VaultError, load_vault
+    from kbtool.vault.discover import discover_vault
+    from kbtool.vault.load import VaultError, load_vault
 
     root = discover_vault(path, note=note_path)
     note(f"vault: {root}")

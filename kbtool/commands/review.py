@@ -26,7 +26,7 @@ from kbtool.review.adaptive import RATINGS
 
 if TYPE_CHECKING:
     from kbtool.review.schedule import ReviewPolicy
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 #: Bounds of --within and --weeks: a century of days, a decade of weeks (one line each).
 MAX_WITHIN_DAYS = 36_500

@@ -11,7 +11,7 @@ from kbtool.ruledoc import rule_text, rules_json, rules_listing, rules_markdown
 
 def _closest_rule(key: str) -> str | None:
     """The rule a mistyped name or code most likely means, as broken links suggest a note."""
-    from kbtool.suggest import NameIndex
+    from kbtool.vault.names import NameIndex
 
     rules = list(all_rules().values())
     keys = [r.name for r in rules] + [r.code for r in rules]

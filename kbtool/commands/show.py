@@ -21,7 +21,7 @@ from kbtool.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 SNIPPET_WIDTH = 120
 
@@ -58,8 +58,8 @@ def _snippet(lines: list[str], line: int) -> str:
 
 def describe_note(vault: Vault, path: str) -> dict[str, Any]:
     """Everything `show` prints about the note at vault path `path`, as JSON-ready data."""
-    from kbtool.resolve import link_label
     from kbtool.review.schedule import due_date
+    from kbtool.vault.resolve import link_label
 
     note = vault.notes[path]
     resolver = vault.resolver
@@ -145,7 +145,7 @@ def command(note: str, vault_path: Path | None, fmt: str, today: dt.date) -> Non
       kbtool show "eBPF dataplanes can replace kube-proxy" --vault vault
       kbtool show "coredns resolves service names inside the cluster" --vault vault --format json
     """
-    from kbtool.locate import NoteNotFound, locate_note
+    from kbtool.vault.locate import NoteNotFound, locate_note
 
     vault = open_vault(vault_path, note_path=existing_file(note))
     try:

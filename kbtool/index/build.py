@@ -19,7 +19,7 @@ from kbtool.index.tagtree import TagNode, build_tag_tree
 from kbtool.notes.properties import note_type
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 DEFAULT_RECENT = 10
 UNTYPED = "Untyped"

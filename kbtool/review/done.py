@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from kbtool.atomic import ConcurrentChangeError, WriteRefused, read_for_update, write_atomic
 from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
-from kbtool.locate import NoteNotFound, locate_note
 from kbtool.notes.intervals import Interval
 from kbtool.notes.parse import parse_note
 from kbtool.review import adaptive
 from kbtool.review.log import ReviewLog, ReviewLogError
 from kbtool.review.schedule import ReviewPolicy
+from kbtool.vault.locate import NoteNotFound, locate_note
 
 if TYPE_CHECKING:
     from kbtool.model import Note
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 
 class ReviewError(Exception):
@@ -52,7 +52,7 @@ class PendingReview:
 
 
 def find_note(vault: Vault, arg: str, cwd: Path | None = None) -> str:
-    """The vault path of a NOTE argument (see `kbtool.locate`). Ambiguous names are
+    """The vault path of a NOTE argument (see `kbtool.vault.locate`). Ambiguous names are
     refused, not guessed: a review must be recorded on the note meant."""
     try:
         path, others = locate_note(vault, arg, cwd)

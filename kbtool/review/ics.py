@@ -29,7 +29,7 @@ from kbtool.review.schedule import DueItem, scheduled
 from kbtool.review.vaultname import vault_name
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 Component = Literal["event", "todo"]
 PRODID = f"-//kbtool//kbtool {__version__}//EN"

@@ -20,7 +20,7 @@ from kbtool.schema import is_empty
 
 if TYPE_CHECKING:
     from kbtool.model import Note
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 Basis = Literal["last_reviewed", "created"]
 

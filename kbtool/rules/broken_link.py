@@ -8,7 +8,7 @@ from typing import Any
 from kbtool.context import RuleContext
 from kbtool.notes.linktext import can_be_link_target
 from kbtool.registry import Example, Finding, rule
-from kbtool.resolve import ResolvedLink, Resolver
+from kbtool.vault.resolve import ResolvedLink, Resolver
 
 
 def broken_message(resolver: Resolver, item: ResolvedLink) -> str:

@@ -8,9 +8,9 @@ from itertools import islice
 
 from kbtool.base import work
 from kbtool.context import RuleContext
-from kbtool.headings import section_lines, subpath_kind
 from kbtool.registry import Example, Finding, rule
-from kbtool.resolve import ResolvedLink, Resolver, is_note
+from kbtool.vault.resolve import ResolvedLink, Resolver, is_note
+from kbtool.vault.subpaths import section_lines, subpath_kind
 
 #: Enough for any real vault; bounds the work on a pathological one.
 MAX_CYCLES = 1000

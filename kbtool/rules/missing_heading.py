@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.context import RuleContext
-from kbtool.headings import heading_chain, subpath_kind
 from kbtool.registry import Example, Finding, rule
-from kbtool.resolve import link_label
+from kbtool.vault.resolve import link_label
+from kbtool.vault.subpaths import heading_chain, subpath_kind
 
 
 def _missing(chain: list[str]) -> str:

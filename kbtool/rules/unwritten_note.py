@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from kbtool.context import RuleContext
 from kbtool.registry import Example, Finding, rule
-from kbtool.resolve import link_label
+from kbtool.vault.resolve import link_label
 
 
 @rule(

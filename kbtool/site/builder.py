@@ -25,7 +25,6 @@ from kbtool.base.version import __version__
 from kbtool.check import check
 from kbtool.model import Diagnostic, Note
 from kbtool.notes.properties import note_tags
-from kbtool.resolve import is_note, note_aliases
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
 from kbtool.site.output import SiteOutput
@@ -45,7 +44,8 @@ from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_cou
 from kbtool.site.search import EXCERPT_CHARS, SearchIndex, html_text
 from kbtool.site.source import ChangedOnDisk, body_text
 from kbtool.site.urls import UrlMap
-from kbtool.vault import Vault
+from kbtool.vault.load import Vault
+from kbtool.vault.resolve import is_note, note_aliases
 
 #: Every page's policy: nothing inline, nothing from elsewhere.
 CSP = (

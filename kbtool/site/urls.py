@@ -9,7 +9,7 @@ unrelated note is added elsewhere. Pages are `.html` files, which every static
 host serves without rewriting.
 
 Heading ids come from the resolver's own heading normalisation
-(`kbtool.headings.heading_key`, Obsidian's `stripHeading`), so the anchor
+(`kbtool.vault.subpaths.heading_key`, Obsidian's `stripHeading`), so the anchor
 of `## wifi 2.4 vs 5.0` is `wifi-2-4-vs-5-0`, which is what
 `[[Note#wifi 2 4 vs 5 0]]` reaches. Block ids keep Obsidian's form `^id`.
 """
@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote, unquote
 
-from kbtool.headings import heading_key
+from kbtool.vault.subpaths import heading_key
 
 _NOT_WORD = re.compile(r"[^\w]+")
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kbtool.headings import subpath_kind
-from kbtool.resolve import is_note
 from kbtool.site.urls import UrlMap, block_anchor, unique_ids
-from kbtool.vault import Vault
+from kbtool.vault.load import Vault
+from kbtool.vault.resolve import is_note
+from kbtool.vault.subpaths import subpath_kind
 
 
 @dataclass(frozen=True, slots=True)

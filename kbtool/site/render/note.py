@@ -20,16 +20,16 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from kbtool.headings import heading_chain, subpath_kind
 from kbtool.model import Note
 from kbtool.notes.linktext import has_scheme, is_image_size, split_wikilink
-from kbtool.resolve import is_note
 from kbtool.site.render.code import math_html
 from kbtool.site.render.links import SiteLinks, Target
 from kbtool.site.render.markdown import SiteRenderer, build_parser, slice_of, with_attrs
 from kbtool.site.render.sanitize import sanitise
 from kbtool.site.render.syntax import ParseContext
 from kbtool.site.urls import block_anchor
+from kbtool.vault.resolve import is_note
+from kbtool.vault.subpaths import heading_chain, subpath_kind
 
 MAX_EMBED_DEPTH = 4
 _ID = re.compile(r'\sid="([^"]*)"')

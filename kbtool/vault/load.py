@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kbtool import codes
 from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
 from kbtool.base.gcpause import paused_gc
-from kbtool.cache import ParseCache
+from kbtool.vault.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.notes.parse import parse_note
@@ -29,7 +29,7 @@ from kbtool.notes.parse import parse_note
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kbtool.resolve import Resolver
+    from kbtool.vault.resolve import Resolver
 
 
 class VaultError(Exception):
@@ -56,7 +56,7 @@ class Vault:
 
     @cached_property
     def resolver(self) -> Resolver:
-        from kbtool.resolve import Resolver
+        from kbtool.vault.resolve import Resolver
 
         return Resolver.for_vault(self)
 
@@ -204,7 +204,7 @@ def load_vault(
     """Load and parse every note under `root`; raise `VaultError` or `ConfigError`.
 
     With `cache`, notes whose bytes are unchanged since an earlier run come from
-    the parse cache (`kbtool.cache`) instead of being parsed again.
+    the parse cache (`kbtool.vault.cache`) instead of being parsed again.
     """
     root_path = _vault_root(root)
     config = config or load_config(root_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 
 class NoteNotFound(LookupError):
@@ -45,7 +45,7 @@ def locate_note(vault: Vault, arg: str, cwd: Path | None = None) -> tuple[str, t
 def _closest_note(vault: Vault, arg: str) -> str | None:
     """The note name to type instead, as broken links suggest one; a NOTE argument may be
     the start of a long name with a typo, so it is scored as a part of the name."""
-    from kbtool.suggest import NameIndex
+    from kbtool.vault.names import NameIndex
 
     paths = list(vault.notes)
     names = [vault.notes[p].name for p in paths]

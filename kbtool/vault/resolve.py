@@ -41,16 +41,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kbtool.headings import SubpathIndex
+from kbtool.vault.subpaths import SubpathIndex
 from kbtool.model import Link, Note
 from kbtool.notes.linktext import has_scheme, normalise_target
 from kbtool.registry import Finding
-from kbtool.suggest import NameIndex
+from kbtool.vault.names import NameIndex
 
 if TYPE_CHECKING:
     from kbtool.config import LinksConfig
     from kbtool.config.obsidian import LinkFormat
-    from kbtool.vault import Vault
+    from kbtool.vault.load import Vault
 
 # Why a candidate was chosen among several; KB202 quotes these.
 SAME_FOLDER = "the only note in the same folder as the source"
