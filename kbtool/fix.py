@@ -17,12 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kbtool.atomic import ConcurrentChangeError, read_for_update, write_atomic
-from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.model import Diagnostic
 from kbtool.notes.frontmatter import scan_frontmatter
 from kbtool.notes.scan import table_lines
 from kbtool.vault.load import Vault
+from kbtool.write.atomic import ConcurrentChangeError, read_for_update, write_atomic
+from kbtool.write.frontmatter import FrontmatterEditError, set_frontmatter_value
 
 _BOM = "\ufeff"
 

@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import NOBODY
 
-from kbtool.atomic import ConcurrentChangeError, write_atomic
 from kbtool.cli import main
+from kbtool.write.atomic import ConcurrentChangeError, write_atomic
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file systems")
 

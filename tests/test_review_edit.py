@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.notes.frontmatter import scan_frontmatter
+from kbtool.write.frontmatter import FrontmatterEditError, set_frontmatter_value
 
 CASES = Path(__file__).parent / "fixtures" / "review_edit"
 DAY = "2026-11-26"

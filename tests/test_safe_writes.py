@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import NOBODY
 
-from kbtool.atomic import write_atomic
 from kbtool.cli import main
+from kbtool.write.atomic import write_atomic
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX links and permissions")
 

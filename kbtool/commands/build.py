@@ -61,7 +61,7 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
     from kbtool.config import ConfigError
     from kbtool.report import display_path
     from kbtool.site.builder import build_site
-    from kbtool.site.output import OutputError
+    from kbtool.write.output import OutputError
 
     loaded = open_vault(vault)
     target = output if output is not None else default_output(loaded.root)

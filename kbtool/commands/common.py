@@ -34,7 +34,7 @@ def write_output(text: str, output: Path | None, *, colour: bool = False) -> Non
     if output is None:
         click.echo(text, nl=False, color=colour)
         return
-    from kbtool.atomic import write_text_atomic
+    from kbtool.write.atomic import write_text_atomic
 
     try:
         write_text_atomic(output, text)

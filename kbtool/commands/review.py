@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kbtool.atomic import write_atomic
 from kbtool.commands.common import (
     EXIT_FINDINGS,
     existing_file,
@@ -23,6 +22,7 @@ from kbtool.commands.common import (
     vault_option,
 )
 from kbtool.review.adaptive import RATINGS
+from kbtool.write.atomic import write_atomic
 
 if TYPE_CHECKING:
     from kbtool.review.schedule import ReviewPolicy

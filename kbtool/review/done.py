@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kbtool.atomic import ConcurrentChangeError, WriteRefused, read_for_update, write_atomic
-from kbtool.frontmatter_edit import FrontmatterEditError, set_frontmatter_value
 from kbtool.notes.intervals import Interval
 from kbtool.notes.parse import parse_note
 from kbtool.review import adaptive
 from kbtool.review.log import ReviewLog, ReviewLogError
 from kbtool.review.schedule import ReviewPolicy
 from kbtool.vault.locate import NoteNotFound, locate_note
+from kbtool.write.atomic import ConcurrentChangeError, WriteRefused, read_for_update, write_atomic
+from kbtool.write.frontmatter import FrontmatterEditError, set_frontmatter_value
 
 if TYPE_CHECKING:
     from kbtool.model import Note

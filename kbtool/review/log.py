@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbtool.atomic import ConcurrentChangeError, read_for_update, write_atomic
 from kbtool.base.jsonout import json_text
+from kbtool.write.atomic import ConcurrentChangeError, read_for_update, write_atomic
 
 LOG_PATH = Path(".kbtool") / "reviews.json"
 #: The largest log read (about 500,000 reviews).

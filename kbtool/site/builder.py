@@ -27,7 +27,6 @@ from kbtool.model import Diagnostic, Note
 from kbtool.notes.properties import note_tags
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
-from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
     TagNode,
@@ -46,6 +45,7 @@ from kbtool.site.source import ChangedOnDisk, body_text
 from kbtool.site.urls import UrlMap
 from kbtool.vault.load import Vault
 from kbtool.vault.resolve import is_note, note_aliases
+from kbtool.write.output import SiteOutput
 
 #: Every page's policy: nothing inline, nothing from elsewhere.
 CSP = (

@@ -26,8 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 from kbtool.config import ConfigError
 from kbtool.site.builder import BuildResult, build_site
-from kbtool.site.output import OutputError
 from kbtool.vault.load import VaultError, load_vault
+from kbtool.write.output import OutputError
 
 EVENTS = "/_kbtool/events"
 LIVE_SCRIPT = "/_kbtool/live.js"
