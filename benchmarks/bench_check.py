@@ -91,7 +91,7 @@ def baseline(root: Path) -> int:
 def kbtool_check(root: Path) -> tuple[Counter[str], bool]:
     """What `kbtool check --no-cache` does: load, then every default rule (links and
     graph included). Returns the diagnostics by code and whether the graph was built."""
-    from kbtool.check import check
+    from kbtool.lint.engine import check
     from kbtool.vault.load import load_vault
 
     vault = load_vault(root)

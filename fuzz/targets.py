@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kbtool.lint.rules.missing_heading import _missing
 from kbtool.model import Heading
 from kbtool.notes.frontmatter import scan_frontmatter
 from kbtool.notes.linktext import normalise_target, split_wikilink
 from kbtool.notes.scan import scan_body, scan_regions
-from kbtool.rules.missing_heading import _missing
 from kbtool.vault.subpaths import SubpathIndex, heading_chain, heading_key, subpath_kind
 
 _HEADINGS = (Heading(1, "Top", 1, 1, ()), Heading(2, "Sub", 3, 1, ("Top",)))

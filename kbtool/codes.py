@@ -4,7 +4,7 @@ The parser, the frontmatter reader, the YAML value builder, the loader and the
 schema pass record problems before any rule runs, and the engine reports unused
 suppressions itself; none of them may import the rules (that would be an
 upward import). They name a code through this table, which imports nothing;
-the registry refuses to start when a rule declared in `kbtool/rules/`
+the registry refuses to start when a rule declared in `kbtool/lint/rules/`
 disagrees with it, so a code is still written once as data.
 """
 

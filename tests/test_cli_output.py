@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbtool.cli import main
-from kbtool.report.sarif import project_url
+from kbtool.lint.formats.sarif import project_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = ["--today", "2026-11-26"]

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.check import check
 from kbtool.config import build_config
 from kbtool.graph import UNRESOLVED_PREFIX
+from kbtool.lint.engine import check
 from kbtool.model import Link
 from kbtool.notes.scan import scan_regions
 from kbtool.vault.load import Vault, load_vault

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.check import check
 from kbtool.config import build_config
+from kbtool.lint.engine import check
 from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 11, 26)

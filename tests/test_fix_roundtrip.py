@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kbtool.check import check
-from kbtool.fix import apply_fixes
+from kbtool.lint.engine import check
+from kbtool.lint.fix import apply_fixes
 from kbtool.vault.load import load_vault
 from tests.test_review_edit import documents
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kbtool.check import check
 from kbtool.cli import main
 from kbtool.index import Index, build_index, index_data, render_markdown
 from kbtool.index.tagtree import walk
+from kbtool.lint.engine import check
 from kbtool.vault.load import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "index"

@@ -136,7 +136,7 @@ def test_embed_cycle_work_is_linear(tmp_path_factory: pytest.TempPathFactory) ->
     other, n² edges and n! loops to enumerate. Still one loop per chain of parts."""
     import datetime as dt
 
-    from kbtool.check import check
+    from kbtool.lint.engine import check
     from kbtool.vault.load import load_vault
 
     def run(text: str) -> list[str]:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.check import check
 from kbtool.config import ConfigError, build_config
+from kbtool.lint.engine import check
 from kbtool.vault.load import load_vault
 from kbtool.vault.subpaths import github_slug
 

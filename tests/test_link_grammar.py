@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtool.check import check
+from kbtool.lint.engine import check
 from kbtool.model import Heading
 from kbtool.notes.linktext import (
     decode_markdown_destination,

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.check import check
 from kbtool.config import Config, LinksConfig, VaultConfig
-from kbtool.context import RuleContext
-from kbtool.registry import all_rules
+from kbtool.lint.context import RuleContext
+from kbtool.lint.engine import check
+from kbtool.lint.registry import all_rules
 from kbtool.vault.load import Vault, load_vault
 from kbtool.vault.resolve import ResolvedLink
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.check import check
+from kbtool.lint.engine import check
 from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 11, 26)

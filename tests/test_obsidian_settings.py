@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kbtool.check import check
 from kbtool.cli import main
 from kbtool.config import ConfigError, build_config, load_config
 from kbtool.config.obsidian import MAX_SETTINGS_BYTES, TEMPLATER_DATA, read_obsidian_settings
+from kbtool.lint.engine import check
 from kbtool.vault.load import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "obsidian"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kbtool.check import check
 from kbtool.cli import main
 from kbtool.config import Config, ReviewConfig, VaultConfig
+from kbtool.lint.engine import check
 from kbtool.review.schedule import agenda, due_date, due_reviews
 from kbtool.vault.load import Vault, load_vault
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kbtool.check import check
+from kbtool.lint.engine import check
 from kbtool.notes.parse import parse_note
 from kbtool.vault.load import load_vault
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kbtool import codes
 from kbtool.cli import main
-from kbtool.registry import Example, all_rules, rule
+from kbtool.lint.registry import Example, all_rules, rule
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kbtool"
@@ -150,8 +150,8 @@ def _code_literals(path: Path) -> list[tuple[int, str]]:
         "kbtool/notes/frontmatter.py",
         "kbtool/notes/yamlvalues.py",
         "kbtool/vault/load.py",
-        "kbtool/schema.py",
-        "kbtool/check.py",
+        "kbtool/lint/schema.py",
+        "kbtool/lint/engine.py",
         "kbtool/index/summary.py",
     ],
 )
@@ -216,7 +216,7 @@ FORWARDED = [  # not unreadable_file: it also reports what the loader skipped (F
 @pytest.mark.parametrize("module", FORWARDED)
 def test_forwarding_rules_are_one_declaration(module: str) -> None:
     """A rule that only hands on parse or schema problems holds no function of its own."""
-    tree = ast.parse((PACKAGE / "rules" / f"{module}.py").read_text("utf-8"))
+    tree = ast.parse((PACKAGE / "lint" / "rules" / f"{module}.py").read_text("utf-8"))
     body = [n for n in tree.body[1:] if not isinstance(n, ast.ImportFrom | ast.Import)]
     assert len(body) == 1
     call = body[0]
@@ -250,7 +250,7 @@ def test_examples_are_true(tmp_path: Path, code: str) -> None:
     """The bad example is reported by its rule and the good one is not."""
     import datetime as dt
 
-    from kbtool.check import check
+    from kbtool.lint.engine import check
     from kbtool.vault.load import load_vault
 
     example = all_rules()[code].example
@@ -276,7 +276,7 @@ def test_multi_file_example_becomes_its_files(tmp_path: Path) -> None:
 
 def test_unreadable_file_example_is_true(tmp_path: Path) -> None:
     """KB001's bad example spells a Latin-1 byte `\\xe9`: written as that byte, it is reported."""
-    from kbtool.check import check
+    from kbtool.lint.engine import check
     from kbtool.vault.load import load_vault
 
     example = all_rules()["KB001"].example

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kbtool.check import check
+from kbtool.lint.engine import check
 from kbtool.vault.load import load_vault
 
 VAULT = Path(__file__).resolve().parent.parent / "vault"

@@ -59,7 +59,7 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
       python -m http.server -d vault-site     # then open http://127.0.0.1:8000/
     """
     from kbtool.config import ConfigError
-    from kbtool.report import display_path
+    from kbtool.lint.formats import display_path
     from kbtool.site.builder import build_site
     from kbtool.write.output import OutputError
 

@@ -20,7 +20,7 @@ from kbtool.commands.common import (
     verbose_option,
     write_output,
 )
-from kbtool.report import FORMATS, OUTPUT_FORMATS
+from kbtool.lint.formats import FORMATS, OUTPUT_FORMATS
 
 if TYPE_CHECKING:
     from kbtool.vault.load import Vault
@@ -114,9 +114,9 @@ def command(
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
       kbtool check vault -v        # also: settings read from .obsidian/, folders left out
     """
-    from kbtool.check import SelectionError, check
-    from kbtool.fix import apply_fixes
-    from kbtool.report import ReportOptions, display_path, renderer
+    from kbtool.lint.engine import SelectionError, check
+    from kbtool.lint.fix import apply_fixes
+    from kbtool.lint.formats import ReportOptions, display_path, renderer
     from kbtool.terminal import use_colour
     from kbtool.vault.discover import TargetError, split_targets
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from kbtool.commands.common import fail, format_option
-from kbtool.registry import all_rules, rule_by_code_or_name
-from kbtool.ruledoc import rule_text, rules_json, rules_listing, rules_markdown
+from kbtool.lint.registry import all_rules, rule_by_code_or_name
+from kbtool.lint.ruledoc import rule_text, rules_json, rules_listing, rules_markdown
 
 
 def _closest_rule(key: str) -> str | None:

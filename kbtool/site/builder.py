@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from kbtool.base.version import __version__
-from kbtool.check import check
+from kbtool.lint.engine import check
 from kbtool.model import Diagnostic, Note
 from kbtool.notes.properties import note_tags
 from kbtool.review.schedule import ReviewPolicy, scheduled

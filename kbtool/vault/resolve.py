@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kbtool.vault.subpaths import SubpathIndex
 from kbtool.model import Link, Note
 from kbtool.notes.linktext import has_scheme, normalise_target
-from kbtool.registry import Finding
+from kbtool.lint.registry import Finding
 from kbtool.vault.names import NameIndex
 
 if TYPE_CHECKING:

@@ -1,0 +1,174 @@
+"""The rule registry: one rule per module under `kbtool/lint/rules/`, each with a code and a name.
+
+Adding a rule is adding one file that decorates a function with `@rule(...)`,
+or, for a rule that only reports what the parser or the schema pass found, one
+`forward(...)` declaration (`kbtool.lint.rules._shared`). `all_rules()` imports
+every module of the package, so no list needs editing.
+Selection, severities, per-path ignores and suppressions are applied in one
+place (`kbtool.lint.engine`), never inside a rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from kbtool import codes
+
+if TYPE_CHECKING:
+    from kbtool.lint.context import RuleContext
+    from kbtool.model import Note
+
+Default = Literal["error", "warning", "info", "off"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule reports; the registry adds the code, name and severity."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: dict[str, Any] | None = None
+
+    @classmethod
+    def at_key(
+        cls,
+        note: Note,
+        key: str,
+        message: str,
+        *,
+        value: bool = False,
+        fix: dict[str, Any] | None = None,
+    ) -> Finding:
+        """A finding at a frontmatter key (or its value); line 1 when the key is absent."""
+        pos = note.frontmatter.positions.get(key)
+        if pos is None:
+            return cls(note.path, 1, 1, message, fix=fix)
+        if value:
+            return cls(note.path, pos.value_line, pos.value_column, message, fix=fix)
+        return cls(note.path, pos.line, pos.column, message, fix=fix)
+
+
+RuleFunc = Callable[["RuleContext"], Iterable[Finding]]
+Fixability = Literal["none", "sometimes", "always"]
+
+#: The README's rule tables, by the hundreds digit of the code.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "metadata": ("0", "1", "9"),
+    "links": ("2", "3", "4"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A note that the rule reports (`bad`) and the same note written so it does not.
+
+    An example of several files starts each with a line `Name.md:` (or
+    `kbtool.toml:`; the text may follow on that line); tests write the files
+    and run the rule on both.
+    """
+
+    bad: str
+    good: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule and its documentation, in the shape ruff gives its rules."""
+
+    code: str
+    name: str
+    default: Default
+    summary: str
+    what: str
+    why: str
+    example: Example
+    fix: Fixability
+    check: RuleFunc
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix != "none"
+
+    @property
+    def family(self) -> str:
+        return family_of(self.code)
+
+    @property
+    def doc(self) -> str:
+        """What the rule finds and why, as one paragraph (SARIF's full description)."""
+        return f"{self.what} {self.why}"
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def family_of(code: str) -> str:
+    """The README table a code belongs to, by its hundreds digit."""
+    hundreds = code[2:3]
+    return next(name for name, digits in FAMILIES.items() if hundreds in digits)
+
+
+def _paragraph(text: str) -> str:
+    return " ".join(text.split())
+
+
+def rule(
+    code: str,
+    name: str,
+    default: Default,
+    summary: str,
+    *,
+    why: str,
+    example: Example,
+    what: str | None = None,
+    fix: Fixability = "none",
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register the decorated function as rule `code`.
+
+    `what` (the function's docstring unless given), `why`, `example` and `fix` are
+    the rule's doc, printed by `kbtool rules CODE`. A code that the layers below
+    the checker emit must be the one `kbtool.codes` gives the name.
+    """
+    expected = codes.BY_NAME.get(name)
+    if expected is not None and expected != code:
+        raise RuntimeError(f"rule {name} is {code}, but kbtool.codes says {expected}")
+    family_of(code)  # a code outside every family fails here, at import
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if code in _RULES and _RULES[code].check is not func:
+            raise RuntimeError(f"rule {code} registered twice")
+        found = _paragraph(what if what is not None else func.__doc__ or summary)
+        _RULES[code] = Rule(
+            code, name, default, summary, found, _paragraph(why), example, fix, func
+        )
+        return func
+
+    return register
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, by code, in code order (imports the rule modules on first use)."""
+    import kbtool.lint.rules as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    missing = {name: code for name, code in codes.BY_NAME.items() if code not in _RULES}
+    if missing:
+        raise RuntimeError(f"kbtool.codes names codes that no rule declares: {missing}")
+    return dict(sorted(_RULES.items()))
+
+
+def rule_by_code_or_name(key: str) -> Rule | None:
+    rules = all_rules()
+    key_upper = key.upper()
+    if key_upper in rules:
+        return rules[key_upper]
+    return next((r for r in rules.values() if r.name == key.lower()), None)

@@ -1,0 +1,34 @@
+"""KB301 orphan-note: a note with no link in and no link out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kbtool.lint.context import RuleContext
+from kbtool.lint.registry import Example, Finding, rule
+
+
+@rule(
+    "KB301",
+    "orphan-note",
+    "warning",
+    "no link in and no link out",
+    why="It floats alone in Obsidian's graph and is found only by search.",
+    example=Example(
+        bad="Kube-proxy.md: Programs the rules.\nKubernetes networking.md: Pods and nodes.",
+        good=(
+            "Kube-proxy.md: Part of [[Kubernetes networking]].\n"
+            "Kubernetes networking.md: Pods and nodes."
+        ),
+    ),
+)
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """A note that no other note links to, embeds or names in a property, and that links
+    to nothing itself.
+    Links of every kind count; a note's links to itself do not. A note whose only link
+    is broken is not an orphan (Obsidian's graph joins it to the missing note; KB201
+    reports the link)."""
+    from kbtool.graph import orphan_notes
+
+    for path in orphan_notes(ctx.vault):
+        yield Finding(path, 1, 1, "orphan note: no note links here and it links to nothing")

@@ -1,1 +1,0 @@
-"""One module per rule; each registers itself with `kbtool.registry.rule`."""
