@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kbtool.config import build_config
-from kbtool.graph import UNRESOLVED_PREFIX
+from kbtool.graph.export import UNRESOLVED_PREFIX
 from kbtool.lint.engine import check
 from kbtool.model import Link
 from kbtool.notes.scan import scan_regions

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbtool.cli import main
-from kbtool.graph import export_graph, to_dot, to_json, to_mermaid
+from kbtool.graph.export import export_graph, to_dot, to_json, to_mermaid
 from kbtool.vault.load import Vault, load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links"

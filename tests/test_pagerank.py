@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kbtool.pagerank import pagerank
+from kbtool.graph.pagerank import pagerank
 
 # note_digraph of tests/fixtures/links_stats (notes only, one edge per linked pair)
 LINKS_STATS = {

@@ -73,7 +73,7 @@ def test_choices_named_in_commands_match_the_library() -> None:
     """Commands repeat two constants so as not to import the library to build their options."""
     import kbtool.commands.graph as graph_command
     import kbtool.commands.index as index_command
-    from kbtool.graph import FORMATS
+    from kbtool.graph.export import FORMATS
     from kbtool.index import DEFAULT_RECENT
 
     assert graph_command.FORMATS == FORMATS

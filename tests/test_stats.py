@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbtool.cli import main
-from kbtool.stats import VaultStats, compute_stats, is_moc, moc_reach
+from kbtool.graph.stats import VaultStats, compute_stats, is_moc, moc_reach
 from kbtool.vault.load import Vault, load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links_stats"

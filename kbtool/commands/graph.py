@@ -14,7 +14,7 @@ from kbtool.commands.common import (
     write_output,
 )
 
-#: kbtool.graph.FORMATS, named here so that listing commands does not import networkx
+#: kbtool.graph.export.FORMATS, named here so that listing commands does not import networkx
 FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
 
 
@@ -34,7 +34,7 @@ def command(vault: Path | None, fmt: str, output: Path | None) -> None:
       kbtool graph vault --format graphml -o vault.graphml
       kbtool graph vault --format dot | dot -Tsvg > graph.svg
     """
-    from kbtool.graph import export_graph
+    from kbtool.graph.export import export_graph
 
     loaded = open_vault(vault)
     write_output(export_graph(loaded.graph, fmt), output)

@@ -12,7 +12,7 @@ from kbtool.base.jsonout import json_text
 from kbtool.commands.common import format_option, open_vault, vault_argument
 
 if TYPE_CHECKING:
-    from kbtool.stats import VaultStats
+    from kbtool.graph.stats import VaultStats
 
 
 def _print_rich(stats: VaultStats, colour: bool = False) -> None:
@@ -22,7 +22,7 @@ def _print_rich(stats: VaultStats, colour: bool = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from kbtool.stats import summary_rows
+    from kbtool.graph.stats import summary_rows
 
     console = Console(force_terminal=colour, no_color=not colour, highlight=False)
     summary = Table(show_header=False, box=None)
@@ -68,7 +68,7 @@ def command(vault: Path | None, fmt: str) -> None:
       kbtool stats vault
       kbtool stats vault --format json | jq .orphans
     """
-    from kbtool.stats import compute_stats, format_text
+    from kbtool.graph.stats import compute_stats, format_text
     from kbtool.terminal import use_colour
 
     loaded = open_vault(vault)

@@ -99,7 +99,7 @@ def _moc_groups(
     vault: Vault, entries: dict[str, Entry]
 ) -> tuple[tuple[MocGroup, ...], tuple[str, ...]]:
     """Each MOC with the notes it reaches, and the notes (not MOCs) that none reaches."""
-    from kbtool.stats import moc_reach
+    from kbtool.graph.stats import moc_reach
 
     reach = moc_reach(vault)
     groups = []

@@ -62,7 +62,7 @@ class Vault:
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
-        from kbtool.graph import build_graph
+        from kbtool.graph.export import build_graph
 
         return build_graph(self)
 

@@ -28,7 +28,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     Links of every kind count; a note's links to itself do not. A note whose only link
     is broken is not an orphan (Obsidian's graph joins it to the missing note; KB201
     reports the link)."""
-    from kbtool.graph import orphan_notes
+    from kbtool.graph.export import orphan_notes
 
     for path in orphan_notes(ctx.vault):
         yield Finding(path, 1, 1, "orphan note: no note links here and it links to nothing")

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kbtool.graph import dead_ends, note_digraph, orphan_notes
+from kbtool.graph.export import dead_ends, note_digraph, orphan_notes
+from kbtool.graph.pagerank import pagerank
 from kbtool.notes.properties import note_type
-from kbtool.pagerank import pagerank
 
 if TYPE_CHECKING:
     from kbtool.model import Note
