@@ -140,7 +140,7 @@ def test_read_regular_reads_at_most_cap_plus_one_bytes_of_a_stream(tmp_path: Pat
 REREAD_AFTER_LOADING = """
 import os, sys
 from pathlib import Path
-from kbtool.commands.show import describe_note
+from kbtool.cli.show import describe_note
 from kbtool.index.summary import note_summary
 from kbtool.vault.load import load_vault
 vault = Path(sys.argv[1])

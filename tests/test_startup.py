@@ -66,13 +66,13 @@ def test_no_heavy_import(args: tuple[str, ...]) -> None:
 def test_version_loads_no_command() -> None:
     out, modules = _modules_after("--version")
     assert out == "kbtool, version 0.1.0\n"
-    assert {m for m in modules if m.startswith("kbtool.commands.")} == set()
+    assert {m for m in modules if m.startswith("kbtool.cli.")} == set()
 
 
 def test_choices_named_in_commands_match_the_library() -> None:
     """Commands repeat two constants so as not to import the library to build their options."""
-    import kbtool.commands.graph as graph_command
-    import kbtool.commands.index as index_command
+    import kbtool.cli.graph as graph_command
+    import kbtool.cli.index as index_command
     from kbtool.graph.export import FORMATS
     from kbtool.index import DEFAULT_RECENT
 

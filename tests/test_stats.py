@@ -95,7 +95,7 @@ def test_cli_text_is_plain_when_piped() -> None:
 
 
 def test_rich_tables_keep_brackets_in_paths(capsys: pytest.CaptureFixture[str]) -> None:
-    from kbtool.commands.stats import _print_rich
+    from kbtool.cli.stats import _print_rich
 
     stats = VaultStats(
         1,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kbtool.commands.common import (
+from kbtool.cli.common import (
     format_option,
     open_vault,
     output_option,

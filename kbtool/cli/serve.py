@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kbtool.commands.common import fail, open_vault, vault_argument
+from kbtool.cli.common import fail, open_vault, vault_argument
 
 
 @click.command("serve")

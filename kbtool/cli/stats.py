@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kbtool.base.jsonout import json_text
-from kbtool.commands.common import format_option, open_vault, vault_argument
+from kbtool.cli.common import format_option, open_vault, vault_argument
 
 if TYPE_CHECKING:
     from kbtool.graph.stats import VaultStats
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def _print_rich(stats: VaultStats, colour: bool = False) -> None:
     """Tables for a terminal (note paths escaped: `[` in a file name is not markup),
-    coloured as `kbtool.terminal.use_colour` decides for every command."""
+    coloured as `kbtool.cli.terminal.use_colour` decides for every command."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -68,8 +68,8 @@ def command(vault: Path | None, fmt: str) -> None:
       kbtool stats vault
       kbtool stats vault --format json | jq .orphans
     """
+    from kbtool.cli.terminal import use_colour
     from kbtool.graph.stats import compute_stats, format_text
-    from kbtool.terminal import use_colour
 
     loaded = open_vault(vault)
     stats = compute_stats(loaded)

@@ -1,6 +1,6 @@
 """The `kbtool` command line: a thin layer of argument parsing over the library.
 
-Commands are found by name (one module per command in `kbtool.commands`) and
+Commands are found by name (one module per command in `kbtool.cli`) and
 imported only when run or listed, and each command module imports the
 library inside its function: `kbtool --version` imports no command at all,
 and `--help` or `rules` import neither networkx nor pydantic.
@@ -17,15 +17,15 @@ import click
 
 from kbtool.base.version import __version__
 
-#: modules of kbtool.commands that hold shared helpers, not a command
-_NOT_COMMANDS = frozenset({"common"})
+#: modules of kbtool.cli that hold shared helpers, not a command
+_NOT_COMMANDS = frozenset({"common", "terminal"})
 
 
 class _LazyGroup(click.Group):
-    """A group whose subcommands are the modules of `kbtool.commands`, imported on demand."""
+    """A group whose subcommands are the modules of `kbtool.cli`, imported on demand."""
 
     def _module_names(self) -> list[str]:
-        import kbtool.commands as package
+        import kbtool.cli as package
 
         return sorted(
             info.name
@@ -62,7 +62,7 @@ class _LazyGroup(click.Group):
         known = super().get_command(ctx, cmd_name)
         if known is not None or cmd_name not in self._module_names():
             return known
-        module = importlib.import_module(f"kbtool.commands.{cmd_name}")
+        module = importlib.import_module(f"kbtool.cli.{cmd_name}")
         command = getattr(module, "command", None)
         return command if isinstance(command, click.Command) else None
 

@@ -11,7 +11,7 @@ import click
 
 from kbtool.base.fileread import read_inside
 from kbtool.base.jsonout import json_text
-from kbtool.commands.common import (
+from kbtool.cli.common import (
     existing_file,
     fail,
     format_option,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kbtool.commands.common import (
+from kbtool.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     fail,
@@ -114,10 +114,10 @@ def command(
       kbtool check vault --ignore KB301,KB107 --format json -o report.json
       kbtool check vault -v        # also: settings read from .obsidian/, folders left out
     """
+    from kbtool.cli.terminal import use_colour
     from kbtool.lint.engine import SelectionError, check
     from kbtool.lint.fix import apply_fixes
     from kbtool.lint.formats import ReportOptions, display_path, renderer
-    from kbtool.terminal import use_colour
     from kbtool.vault.discover import TargetError, split_targets
 
     if statistics and fmt != "text":

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kbtool.commands.common import (
+from kbtool.cli.common import (
     EXIT_FINDINGS,
     existing_file,
     fail,

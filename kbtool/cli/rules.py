@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kbtool.commands.common import fail, format_option
+from kbtool.cli.common import fail, format_option
 from kbtool.lint.registry import all_rules, rule_by_code_or_name
 from kbtool.lint.ruledoc import rule_text, rules_json, rules_listing, rules_markdown
 

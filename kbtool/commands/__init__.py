@@ -1,1 +1,0 @@
-"""One module per command (or command group); each defines a click object named `command`."""
