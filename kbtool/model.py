@@ -185,7 +185,67 @@ class Diagnostic:
     name: str
     severity: Severity
     message: str
-    fix: dict[str, Any] | None = None
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceText:
+    """A fix that replaces `old` at a line's columns by `new` (a link rewritten)."""
+
+    description: str
+    line: int
+    column: int
+    end_column: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetProperty:
+    """A fix that sets frontmatter property `key` to `value` (one line of YAML), which
+    reads back as `replacement`."""
+
+    description: str
+    key: str
+    value: str
+    replacement: Any
+
+
+#: What `check --fix` can apply; JSON output carries its fields as an object.
+Fix = ReplaceText | SetProperty
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a parser, the resolver, the schema pass or a rule found; the check layer adds
+    the code's name and severity. It lives here, below them all, so that each produces it
+    without importing the layer that reports it."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = None
+
+    @classmethod
+    def at_key(
+        cls,
+        note: Note,
+        key: str,
+        message: str,
+        *,
+        value: bool = False,
+        fix: Fix | None = None,
+    ) -> Finding:
+        """A finding at a frontmatter key (or its value); line 1 when the key is absent."""
+        pos = note.frontmatter.positions.get(key)
+        if pos is None:
+            return cls(note.path, 1, 1, message, fix=fix)
+        if value:
+            return cls(note.path, pos.value_line, pos.value_column, message, fix=fix)
+        return cls(note.path, pos.line, pos.column, message, fix=fix)

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from kbtool.config import build_config
-from kbtool.graph.export import UNRESOLVED_PREFIX
 from kbtool.lint.engine import check
 from kbtool.model import Link
 from kbtool.notes.scan import scan_regions
+from kbtool.vault.linkgraph import UNRESOLVED_PREFIX
 from kbtool.vault.load import Vault, load_vault
 from kbtool.vault.resolve import Resolution
 

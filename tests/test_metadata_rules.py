@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbtool.lint.engine import check
+from kbtool.model import SetProperty
 from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 11, 26)
@@ -103,12 +104,7 @@ def test_tags_string_offers_a_list_fix(tmp_path: Path) -> None:
     result = check(load_vault(tmp_path), select=["KB102"], today=TODAY)
     [diag] = result.diagnostics
     assert (diag.line, diag.column) == (2, 7)
-    assert diag.fix == {
-        "description": "write tags as a list",
-        "key": "tags",
-        "value": "[a, b, c]",
-        "replacement": ["a", "b", "c"],
-    }
+    assert diag.fix == SetProperty("write tags as a list", "tags", "[a, b, c]", ["a", "b", "c"])
 
 
 def test_untyped_notes_get_only_generic_checks(tmp_path: Path) -> None:

@@ -135,8 +135,8 @@ def test_new_link_format_shapes_the_alias_fix() -> None:
         }.items()
     }
     assert fixes["app.json"].fix is not None and fixes["shortest"].fix is not None
-    assert fixes["app.json"].fix["new"] == "[[Projects/Plan|Roadmap]]"
-    assert fixes["shortest"].fix["new"] == "[[Plan|Roadmap]]"
+    assert fixes["app.json"].fix.new == "[[Projects/Plan|Roadmap]]"
+    assert fixes["shortest"].fix.new == "[[Plan|Roadmap]]"
 
 
 def test_relative_link_format(tmp_path: Path) -> None:
@@ -144,7 +144,7 @@ def test_relative_link_format(tmp_path: Path) -> None:
     (tmp_path / "v" / "Projects" / "Later.md").write_text("See [[Roadmap]].\n", "utf-8")
     config = build_config(tmp_path / "v", {"obsidian": {"new_link_format": "relative"}})
     result = check(load_vault(tmp_path / "v", config=config), select=["KB201"], today=TODAY)
-    new = {d.path: d.fix["new"] for d in result.diagnostics if d.fix}
+    new = {d.path: d.fix.new for d in result.diagnostics if d.fix}
     assert new == {"Home.md": "[[Projects/Plan|Roadmap]]", "Projects/Later.md": "[[Plan|Roadmap]]"}
 
 

@@ -1,127 +1,16 @@
-"""The vault's link graph, and its exports (JSON, GraphML, GEXF, DOT, Mermaid).
-
-One `networkx.MultiDiGraph` with one edge per link occurrence, built from the
-resolver's shared resolutions, so the graph draws exactly the links that
-KB201 to KB205 judge. Nodes:
-
-- every note: `kind="note"`, `title`, `type` (or None), `tags` (frontmatter
-  and body, without `#`, first occurrence order);
-- every attachment that some link reaches: `kind="attachment"`;
-- every unresolved target: `kind="unresolved"`, id `unresolved:` plus the
-  normalised, lower-cased path (so `[[Foo]]` and `[[foo]]` share one node).
-
-Edges carry `kind` (link, embed, property), `subpath` ("" when none) and `line`;
-an edge's key is the link's index in `Resolver.resolved_links()`.
-External links (`https:`, `mailto:`) are not edges.
-"""
+"""Exports of the link graph (`kbtool.vault.linkgraph`): JSON, GraphML, GEXF, DOT, Mermaid."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 
 from kbtool.base.jsonout import json_text
 from kbtool.base.xmltext import xml_text
-from kbtool.notes.properties import note_tags, note_type
 
-if TYPE_CHECKING:
-    from kbtool.vault.load import Vault
-
-UNRESOLVED_PREFIX = "unresolved:"
 FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
-
-
-def unresolved_id(key: str) -> str:
-    """The node id of an unresolved target: `unresolved:` + normalised, lower-cased path."""
-    return UNRESOLVED_PREFIX + key.lower()
-
-
-def build_graph(vault: Vault) -> nx.MultiDiGraph:
-    """The link graph of the vault: notes, linked attachments, unresolved targets, all links."""
-    graph = nx.MultiDiGraph()
-    for note in vault.notes.values():
-        graph.add_node(
-            note.path, kind="note", title=note.title, type=note_type(note), tags=note_tags(note)
-        )
-    links = vault.resolver.resolved_links()
-    attachments: set[str] = set()
-    unresolved: set[str] = set()
-    ends: list[str] = []
-    for item in links:
-        target = item.target
-        if target is None:
-            target = unresolved_id(item.resolution.key)
-            unresolved.add(target)
-        elif target not in vault.notes:
-            attachments.add(target)
-        ends.append(target)
-    for node in sorted(attachments):
-        graph.add_node(node, kind="attachment")
-    for node in sorted(unresolved):
-        graph.add_node(node, kind="unresolved")
-    graph.add_edges_from(
-        (
-            item.note.path,
-            target,
-            index,
-            {"kind": item.link.kind, "subpath": item.link.subpath, "line": item.link.line},
-        )
-        for index, (item, target) in enumerate(zip(links, ends, strict=True))
-    )
-    return graph
-
-
-# -- views shared by rules, stats and index --------------------------------------
-
-
-def note_nodes(graph: nx.MultiDiGraph) -> list[str]:
-    return [n for n, kind in graph.nodes(data="kind") if kind == "note"]
-
-
-def note_digraph(graph: nx.MultiDiGraph) -> nx.DiGraph:
-    """Notes only, one edge per linked pair, self-links dropped: what PageRank, hubs,
-    components and MOC reach are computed on."""
-    simple = nx.DiGraph()
-    notes = note_nodes(graph)
-    simple.add_nodes_from(notes)
-    kinds = dict(graph.nodes(data="kind"))
-    simple.add_edges_from(
-        (u, v)
-        for u, targets in graph.adj.items()
-        for v in targets
-        if u != v and kinds.get(v) == "note"
-    )
-    return simple
-
-
-def orphan_notes(vault: Vault) -> list[str]:
-    """Notes with no link in from another note and no link out (self-links ignored).
-
-    A link out counts whatever it reaches, an attachment or an unresolved
-    target too: Obsidian's graph view draws such a note connected to the
-    not-yet-created note, and KB201 already reports the broken link. Read
-    from the resolved links, so `check` needs no graph object for it.
-    """
-    resolver = vault.resolver
-    resolver.resolved_links()
-    return [
-        path
-        for path in vault.notes
-        if not any(item.note.path != path for item in resolver.links_to(path))
-        and not any(item.target != path for item in resolver.links_from(path))
-    ]
-
-
-def dead_ends(graph: nx.MultiDiGraph) -> list[str]:
-    """Notes with no outgoing link to another existing note (reading stops there)."""
-    kinds = dict(graph.nodes(data="kind"))
-    return [
-        n
-        for n in note_nodes(graph)
-        if not any(v != n and kinds.get(v) == "note" for v in graph.successors(n))
-    ]
 
 
 # -- exports ----------------------------------------------------------------------

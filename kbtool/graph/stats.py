@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kbtool.graph.export import dead_ends, note_digraph, orphan_notes
 from kbtool.graph.pagerank import pagerank
 from kbtool.notes.properties import note_type
+from kbtool.vault.linkgraph import dead_ends, note_digraph, orphan_notes
 
 if TYPE_CHECKING:
     from kbtool.model import Note
@@ -98,7 +98,7 @@ def compute_stats(vault: Vault, top: int = TOP) -> VaultStats:
         attachments=len(vault.attachments),
         links=links,
         broken_links=broken,
-        orphans=orphan_notes(vault),
+        orphans=orphan_notes(vault.notes, vault.resolver),
         dead_ends=dead_ends(graph),
         components=len(components),
         largest_component=max(components, default=0),

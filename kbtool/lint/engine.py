@@ -16,8 +16,8 @@ from kbtool.base.gcpause import paused_gc
 from kbtool.codes import UNUSED_SUPPRESSION
 from kbtool.config import CONFIG_NAME
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Finding, Rule, all_rules
-from kbtool.model import Diagnostic, Severity
+from kbtool.lint.registry import Rule, all_rules
+from kbtool.model import Diagnostic, Finding, Severity
 from kbtool.vault.load import Vault
 
 

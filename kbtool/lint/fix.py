@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
-from kbtool.model import Diagnostic
+from kbtool.model import Diagnostic, ReplaceText
 from kbtool.notes.frontmatter import scan_frontmatter
 from kbtool.notes.scan import table_lines
 from kbtool.vault.load import Vault
@@ -38,7 +37,7 @@ def table_rows(text: str) -> frozenset[int]:
     return table_lines("\n".join(lines[body_start:]), body_start + 1)
 
 
-def replace_span(text: str, fix: dict[str, Any], tables: frozenset[int] | None = None) -> str:
+def replace_span(text: str, fix: ReplaceText, tables: frozenset[int] | None = None) -> str:
     """`text` with the characters at the fix's line and columns replaced by `new`.
 
     Columns count code points in the file as read, after a byte order mark. A fix
@@ -46,27 +45,26 @@ def replace_span(text: str, fix: dict[str, Any], tables: frozenset[int] | None =
     a `|` is refused: it would split the cell.
     """
     lines = text.split("\n")
-    index = fix["line"] - 1
+    index = fix.line - 1
     if not 0 <= index < len(lines):
         raise FixError("the line is gone")
     line = lines[index]
     offset = 1 if index == 0 and line.startswith(_BOM) else 0
-    start, end = fix["column"] - 1 + offset, fix["end_column"] - 1 + offset
-    if line[start:end] != fix["old"]:
-        raise FixError(f"{fix['old']} is no longer at line {fix['line']}, column {fix['column']}")
+    start, end = fix.column - 1 + offset, fix.end_column - 1 + offset
+    if line[start:end] != fix.old:
+        raise FixError(f"{fix.old} is no longer at line {fix.line}, column {fix.column}")
     if tables is None:
         tables = table_rows(text)
-    if fix["line"] in tables and "|" in fix["new"]:
+    if fix.line in tables and "|" in fix.new:
         raise FixError("inside a table row, where '|' would split the cell; edit it by hand")
-    lines[index] = line[:start] + fix["new"] + line[end:]
+    lines[index] = line[:start] + fix.new + line[end:]
     return "\n".join(lines)
 
 
 def _order(d: Diagnostic) -> tuple[int, int, int]:
     """Link fixes first, last in the file first; then property fixes."""
-    assert d.fix is not None
-    if "old" in d.fix:
-        return (0, -d.fix["line"], -d.fix["column"])
+    if isinstance(d.fix, ReplaceText):
+        return (0, -d.fix.line, -d.fix.column)
     return (1, d.line, d.column)
 
 
@@ -85,7 +83,7 @@ def apply_fixes(vault: Vault, diagnostics: list[Diagnostic]) -> FixReport:
     report = FixReport()
     by_path: defaultdict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
-        if d.fix is not None and ("key" in d.fix or "old" in d.fix):
+        if d.fix is not None:
             by_path[d.path].append(d)
     for path, fixes in sorted(by_path.items()):
         file = vault.root / path
@@ -101,12 +99,10 @@ def apply_fixes(vault: Vault, diagnostics: list[Diagnostic]) -> FixReport:
             fix = d.fix
             assert fix is not None
             try:
-                if "old" in fix:
+                if isinstance(fix, ReplaceText):
                     text = replace_span(text, fix, tables)
                 else:
-                    text = set_frontmatter_value(
-                        text, fix["key"], fix["value"], expected=fix["replacement"]
-                    )
+                    text = set_frontmatter_value(text, fix.key, fix.value, expected=fix.replacement)
                 applied.append(d)
             except (FrontmatterEditError, ValueError) as exc:
                 report.failed.append((d, str(exc)))

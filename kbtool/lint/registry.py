@@ -14,46 +14,15 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from kbtool import codes
+from kbtool.model import Finding
 
 if TYPE_CHECKING:
     from kbtool.lint.context import RuleContext
-    from kbtool.model import Note
 
 Default = Literal["error", "warning", "info", "off"]
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """What a rule reports; the registry adds the code, name and severity."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-    end_line: int | None = None
-    end_column: int | None = None
-    fix: dict[str, Any] | None = None
-
-    @classmethod
-    def at_key(
-        cls,
-        note: Note,
-        key: str,
-        message: str,
-        *,
-        value: bool = False,
-        fix: dict[str, Any] | None = None,
-    ) -> Finding:
-        """A finding at a frontmatter key (or its value); line 1 when the key is absent."""
-        pos = note.frontmatter.positions.get(key)
-        if pos is None:
-            return cls(note.path, 1, 1, message, fix=fix)
-        if value:
-            return cls(note.path, pos.value_line, pos.value_column, message, fix=fix)
-        return cls(note.path, pos.line, pos.column, message, fix=fix)
 
 
 RuleFunc = Callable[["RuleContext"], Iterable[Finding]]

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, cre
 
 from kbtool import codes
 from kbtool.config import RESERVED_LISTS, SEED_FIELDS, FieldKind, SchemaConfig
-from kbtool.lint.registry import Finding
-from kbtool.model import Note
+from kbtool.model import Finding, Note, SetProperty
+from kbtool.notes.properties import is_empty, is_note_type, property_type
 
 if TYPE_CHECKING:
     from kbtool.vault.load import Vault
@@ -102,31 +102,6 @@ _EXPECTED = {
 }
 
 
-_PROPERTY_TYPES: dict[type, str] = {
-    bool: "checkbox",
-    int: "number",
-    float: "number",
-    dt.datetime: "date & time",
-    dt.date: "date",
-    list: "list",
-    dict: "object",
-    str: "text",
-}
-
-
-def property_type(value: Any) -> str | None:
-    """Obsidian's property type of a value; None for an empty value (fits any type)."""
-    if value is None:
-        return None
-    found = _PROPERTY_TYPES.get(type(value))
-    if found is not None:
-        return found
-    for kind, name in _PROPERTY_TYPES.items():  # subclasses, e.g. a tz-aware datetime subclass
-        if isinstance(value, kind):
-            return name
-    return "text"
-
-
 _ARTICLE = {
     "checkbox": "a checkbox",
     "number": "a number",
@@ -142,15 +117,6 @@ def _describe(value: Any) -> str:
     return _ARTICLE.get(property_type(value) or "", "an empty value")
 
 
-def is_empty(value: Any) -> bool:
-    """An empty property (`key:`, `key: ""`, `key: []`) is present but unset."""
-    return (
-        value is None
-        or (isinstance(value, str | list | dict) and not value)
-        or (isinstance(value, str) and not value.strip())
-    )
-
-
 def _model(name: str, fields: dict[str, FieldKind]) -> type[BaseModel]:
     definitions: dict[str, Any] = {
         key: (Annotated[Any, PlainValidator(_expect(kind))], None) for key, kind in fields.items()
@@ -158,11 +124,6 @@ def _model(name: str, fields: dict[str, FieldKind]) -> type[BaseModel]:
     return create_model(  # type: ignore[call-overload,no-any-return]
         f"Schema_{name}", __config__=ConfigDict(extra="ignore"), **definitions
     )
-
-
-def is_note_type(value: Any) -> bool:
-    """A `type` that names a note type: non-empty text, not a `[[link]]` to a category note."""
-    return isinstance(value, str) and value.strip() != "" and not value.strip().startswith("[[")
 
 
 def type_tag(type_name: str, schema: SchemaConfig) -> str:
@@ -181,19 +142,6 @@ class SchemaReport:
 
     def add(self, code: str, finding: Finding) -> None:
         self.findings.setdefault(code, []).append(finding)
-
-    def at_key(
-        self,
-        code: str,
-        note: Note,
-        key: str,
-        message: str,
-        *,
-        value: bool = False,
-        fix: dict[str, Any] | None = None,
-    ) -> None:
-        """A finding at `key` (or at its value), or at line 1 when the key is absent."""
-        self.add(code, Finding.at_key(note, key, message, value=value, fix=fix))
 
 
 class SchemaValidator:
@@ -234,7 +182,7 @@ class SchemaValidator:
         if meta is None:
             if self.schema.require_type and not note.problems:
                 message = "missing required field 'type': the note has no frontmatter"
-                report.at_key(codes.MISSING_REQUIRED_FIELD, note, "type", message)
+                report.add(codes.MISSING_REQUIRED_FIELD, Finding.at_key(note, "type", message))
             return
         raw_type = meta.get("type")
         typed = is_note_type(raw_type)
@@ -243,7 +191,7 @@ class SchemaValidator:
         if not typed:
             if self.schema.require_type and "type" not in broken:
                 message = "missing required field 'type' (required on every note)"
-                report.at_key(codes.MISSING_REQUIRED_FIELD, note, "type", message)
+                report.add(codes.MISSING_REQUIRED_FIELD, Finding.at_key(note, "type", message))
             self._check_values(note, built, None, report)
             return
         type_name = raw_type.strip()
@@ -252,13 +200,13 @@ class SchemaValidator:
             if key not in broken and is_empty(meta.get(key)):
                 state = "is empty" if key in meta else "is missing"
                 message = f"required field '{key}' {state} (required for type '{type_name}')"
-                report.at_key(codes.MISSING_REQUIRED_FIELD, note, key, message)
+                report.add(codes.MISSING_REQUIRED_FIELD, Finding.at_key(note, key, message))
         self._check_allowed(note, built, type_name, report)
         known = self.fields_for(type_name)
         for key in meta:
             if key not in known and key not in OBSIDIAN_KEYS:
                 message = f"unknown field '{key}' (not in the schema for type '{type_name}')"
-                report.at_key(codes.UNKNOWN_FIELD, note, key, message)
+                report.add(codes.UNKNOWN_FIELD, Finding.at_key(note, key, message))
 
     def _check_values(
         self, note: Note, meta: dict[str, Any], type_name: str | None, report: SchemaReport
@@ -270,9 +218,8 @@ class SchemaValidator:
                 key = str(error["loc"][0])
                 message = str(error.get("ctx", {}).get("error", error["msg"]))
                 fix = _tags_fix(key, meta.get(key))
-                report.at_key(
-                    codes.WRONG_TYPE, note, key, f"'{key}': {message}", value=True, fix=fix
-                )
+                found = Finding.at_key(note, key, f"'{key}': {message}", value=True, fix=fix)
+                report.add(codes.WRONG_TYPE, found)
 
     def _check_allowed(
         self, note: Note, meta: dict[str, Any], type_name: str, report: SchemaReport
@@ -280,7 +227,7 @@ class SchemaValidator:
         if self.schema.types and type_name not in self.schema.types:
             allowed = ", ".join(sorted(self.schema.types))
             message = f"type '{type_name}' is not a declared note type (declared: {allowed})"
-            report.at_key(codes.VALUE_NOT_ALLOWED, note, "type", message, value=True)
+            report.add(codes.VALUE_NOT_ALLOWED, Finding.at_key(note, "type", message, value=True))
         for key, allowed_values in self.schema.allowed.items():
             value = meta.get(key)
             if is_empty(value):
@@ -290,10 +237,12 @@ class SchemaValidator:
                 if item not in allowed_values:
                     listed = ", ".join(str(v) for v in allowed_values)
                     message = f"'{key}' is {item!r}; allowed: {listed}"
-                    report.at_key(codes.VALUE_NOT_ALLOWED, note, key, message, value=True)
+                    report.add(
+                        codes.VALUE_NOT_ALLOWED, Finding.at_key(note, key, message, value=True)
+                    )
 
 
-def _tags_fix(key: str, value: Any) -> dict[str, Any] | None:
+def _tags_fix(key: str, value: Any) -> SetProperty | None:
     """`tags: a, b` is read by Obsidian as the tags a and b; offer the list it means.
 
     A fix sets one frontmatter property: `key`, the `value` to write (one line of
@@ -306,12 +255,7 @@ def _tags_fix(key: str, value: Any) -> dict[str, Any] | None:
     items = [t.strip().lstrip("#") if key == "tags" else t.strip() for t in parts]
     items = [t for t in items if t]
     text = yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=1 << 20)
-    return {
-        "description": f"write {key} as a list",
-        "key": key,
-        "value": text.strip(),
-        "replacement": items,
-    }
+    return SetProperty(f"write {key} as a list", key, text.strip(), items)
 
 
 def validate_vault(vault: Vault) -> SchemaReport:

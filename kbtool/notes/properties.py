@@ -1,13 +1,16 @@
-"""What the graph and the index read from a note's properties: its type and its tags.
+"""The property vocabulary every layer reads notes with: a note's type and tags, a value's
+Obsidian property type, and what counts as empty.
 
-One reading for every consumer, so that the graph export and the index agree
-on what a note's tags are (a frontmatter list or a one-line string, then body
-tags) and on its type.
+One reading for every consumer, so that the checker, the schedule, the graph export
+and the index agree on what a note's tags are (a frontmatter list or a one-line
+string, then body tags), on its type, and on an unset property.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from kbtool.model import Note
 
@@ -46,3 +49,42 @@ def note_tags(note: Note) -> list[str]:
     """Every tag of a note as written, once: frontmatter `tags` first, then body tags."""
     found = frontmatter_tags(note.meta.get("tags")) + [t.name.strip("/") for t in note.tags]
     return list(dict.fromkeys(found))
+
+
+_PROPERTY_TYPES: dict[type, str] = {
+    bool: "checkbox",
+    int: "number",
+    float: "number",
+    dt.datetime: "date & time",
+    dt.date: "date",
+    list: "list",
+    dict: "object",
+    str: "text",
+}
+
+
+def property_type(value: Any) -> str | None:
+    """Obsidian's property type of a value; None for an empty value (fits any type)."""
+    if value is None:
+        return None
+    found = _PROPERTY_TYPES.get(type(value))
+    if found is not None:
+        return found
+    for kind, name in _PROPERTY_TYPES.items():  # subclasses, e.g. a tz-aware datetime subclass
+        if isinstance(value, kind):
+            return name
+    return "text"
+
+
+def is_empty(value: Any) -> bool:
+    """An empty property (`key:`, `key: ""`, `key: []`) is present but unset."""
+    return (
+        value is None
+        or (isinstance(value, str | list | dict) and not value)
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def is_note_type(value: Any) -> bool:
+    """A `type` that names a note type: non-empty text, not a `[[link]]` to a category note."""
+    return isinstance(value, str) and value.strip() != "" and not value.strip().startswith("[[")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kbtool.config import Config, ConfigError
-from kbtool.lint.schema import is_empty
 from kbtool.notes.dates import as_date, shift
 from kbtool.notes.intervals import Interval, IntervalError, parse_interval
+from kbtool.notes.properties import is_empty
 
 if TYPE_CHECKING:
     from kbtool.model import Note

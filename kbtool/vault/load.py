@@ -25,11 +25,10 @@ from kbtool.vault.cache import ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.notes.parse import parse_note
+from kbtool.vault.resolve import Resolver
 
 if TYPE_CHECKING:
     import networkx as nx
-
-    from kbtool.vault.resolve import Resolver
 
 
 class VaultError(Exception):
@@ -56,15 +55,17 @@ class Vault:
 
     @cached_property
     def resolver(self) -> Resolver:
-        from kbtool.vault.resolve import Resolver
-
-        return Resolver.for_vault(self)
+        """Built on first use from the notes, the attachments and the link settings."""
+        settings = self.config
+        return Resolver.build(
+            self.notes, self.attachments, settings.settings.links, settings.new_link_format
+        )
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
-        from kbtool.graph.export import build_graph
+        from kbtool.vault.linkgraph import build_graph  # networkx: only for those who ask
 
-        return build_graph(self)
+        return build_graph(self.notes, self.resolver)
 
     def note(self, path: str) -> Note | None:
         return self.notes.get(path)

@@ -38,19 +38,19 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kbtool.vault.subpaths import SubpathIndex
 from kbtool.model import Link, Note
 from kbtool.notes.linktext import has_scheme, normalise_target
-from kbtool.lint.registry import Finding
+from kbtool.model import Finding, Fix
 from kbtool.vault.names import NameIndex
 
 if TYPE_CHECKING:
     from kbtool.config import LinksConfig
     from kbtool.config.obsidian import LinkFormat
-    from kbtool.vault.load import Vault
 
 # Why a candidate was chosen among several; KB202 quotes these.
 SAME_FOLDER = "the only note in the same folder as the source"
@@ -101,7 +101,7 @@ class ResolvedLink(NamedTuple):
     def target(self) -> str | None:
         return self.resolution.target
 
-    def finding(self, message: str, fix: dict[str, Any] | None = None) -> Finding:
+    def finding(self, message: str, fix: Fix | None = None) -> Finding:
         """A rule finding that spans this link in its note."""
         span = self.link.span
         return Finding(
@@ -140,7 +140,7 @@ def _default_links() -> LinksConfig:
 
 @dataclass
 class Resolver:
-    """Resolves link paths against one vault; build with `Resolver.for_vault(vault)`."""
+    """Resolves link paths against one vault; build with `Resolver.build(...)`."""
 
     files: tuple[str, ...]
     links: LinksConfig = field(default_factory=_default_links)
@@ -164,19 +164,25 @@ class Resolver:
     _folders: dict[str, str] | None = None
 
     @classmethod
-    def for_vault(cls, vault: Vault) -> Resolver:
-        files = tuple(vault.notes) + tuple(vault.attachments)
-        links = vault.config.settings.links
-        resolver = cls(files, links, vault.config.new_link_format)
-        resolver._notes = dict(vault.notes)
+    def build(
+        cls,
+        notes: Mapping[str, Note],
+        attachments: Sequence[str],
+        links: LinksConfig,
+        link_format: LinkFormat = "shortest",
+    ) -> Resolver:
+        """A resolver over these notes and attachments (vault paths), with these conventions."""
+        files = tuple(notes) + tuple(attachments)
+        resolver = cls(files, links, link_format)
+        resolver._notes = dict(notes)
         resolver._extensions = frozenset(
-            a.rsplit(".", 1)[1].lower() for a in vault.attachments if "." in a.rsplit("/", 1)[-1]
+            a.rsplit(".", 1)[1].lower() for a in attachments if "." in a.rsplit("/", 1)[-1]
         )
         for path in files:
             exact = path[:-3] if path.lower().endswith(".md") else path
             resolver._exact.setdefault(exact, path)
             resolver._by_name[_last_component(_lower_key(path))].append(path)
-        for note in vault.notes.values():
+        for note in notes.values():
             for alias in note_aliases(note):
                 resolver._aliases[alias.lower()].append(note.path)
         return resolver

@@ -8,7 +8,7 @@ from kbtool.lint.formats.text import summary_line
 
 if TYPE_CHECKING:
     from kbtool.lint.engine import CheckResult
-    from kbtool.lint.formats import ReportOptions
+    from kbtool.lint.formats.options import ReportOptions
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

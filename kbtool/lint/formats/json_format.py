@@ -10,7 +10,7 @@ from kbtool.base.version import __version__
 
 if TYPE_CHECKING:
     from kbtool.lint.engine import CheckResult
-    from kbtool.lint.formats import ReportOptions
+    from kbtool.lint.formats.options import ReportOptions
 
 
 def render(result: CheckResult, options: ReportOptions) -> str:

@@ -17,7 +17,7 @@ from kbtool.lint.registry import all_rules
 
 if TYPE_CHECKING:
     from kbtool.lint.engine import CheckResult
-    from kbtool.lint.formats import ReportOptions
+    from kbtool.lint.formats.options import ReportOptions
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -18,7 +18,7 @@ import click
 
 if TYPE_CHECKING:
     from kbtool.lint.engine import CheckResult
-    from kbtool.lint.formats import ReportOptions
+    from kbtool.lint.formats.options import ReportOptions
     from kbtool.model import Diagnostic
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Default, Example, Finding, Fixability, rule
+from kbtool.lint.registry import Default, Example, Fixability, rule
+from kbtool.model import Finding
 
 Source = Literal["parse", "schema"]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding, ReplaceText
 from kbtool.notes.linktext import can_be_link_target
 from kbtool.vault.resolve import ResolvedLink, Resolver
 
@@ -30,7 +30,7 @@ def broken_message(resolver: Resolver, item: ResolvedLink) -> str:
     return message
 
 
-def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
+def alias_fix(resolver: Resolver, item: ResolvedLink) -> ReplaceText | None:
     """`[[AI]]` -> `[[Artificial Intelligence|AI]]` when exactly one note has the alias.
 
     Only for a plain wiki-link in the body, without display text, on one line: what
@@ -53,14 +53,8 @@ def alias_fix(resolver: Resolver, item: ResolvedLink) -> dict[str, Any] | None:
     if not can_be_link_target(written):  # `[[C# language|AI]]` would be a broken link
         return None
     new = f"[[{written}{link.subpath}|{link.path}]]"
-    return {
-        "description": f"link to {owners[0]}, whose alias this is",
-        "line": span.line,
-        "column": span.column,
-        "end_column": span.end_column,
-        "old": link.raw,
-        "new": new,
-    }
+    description = f"link to {owners[0]}, whose alias this is"
+    return ReplaceText(description, span.line, span.column, span.end_column, link.raw, new)
 
 
 @rule(

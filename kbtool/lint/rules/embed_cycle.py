@@ -8,7 +8,8 @@ from itertools import islice
 
 from kbtool.base import work
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 from kbtool.vault.resolve import ResolvedLink, Resolver, is_note
 from kbtool.vault.subpaths import section_lines, subpath_kind
 

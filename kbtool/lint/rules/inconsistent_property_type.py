@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 
 
 @rule(
@@ -31,7 +32,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     every key that `.obsidian/types.json` types (`"last": "date"`): KB102 reports a value
     of another type there, against the type Obsidian set, whatever most notes hold."""
     from kbtool.config import RESERVED_LISTS
-    from kbtool.lint.schema import property_type
+    from kbtool.notes.properties import property_type
 
     fixed = {*RESERVED_LISTS, *ctx.config.property_kinds}
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 
 
 @rule(
@@ -26,8 +27,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """review_interval must be a whole number of days, or 30d, 6w, 3m, 1y, or ISO 8601
     such as P30D.
     An empty value is fine: the vault's default interval applies."""
-    from kbtool.lint.schema import is_empty
     from kbtool.notes.intervals import IntervalError, parse_interval
+    from kbtool.notes.properties import is_empty
 
     for note in ctx.vault.notes.values():
         value = note.meta.get("review_interval")

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 
 _TAG_CHARS = re.compile(r"[\w/\-\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 
 
 @rule(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 
 
 @rule(
@@ -28,7 +29,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     Links of every kind count; a note's links to itself do not. A note whose only link
     is broken is not an orphan (Obsidian's graph joins it to the missing note; KB201
     reports the link)."""
-    from kbtool.graph.export import orphan_notes
+    from kbtool.vault.linkgraph import orphan_notes
 
-    for path in orphan_notes(ctx.vault):
+    for path in orphan_notes(ctx.vault.notes, ctx.vault.resolver):
         yield Finding(path, 1, 1, "orphan note: no note links here and it links to nothing")

@@ -6,7 +6,8 @@ import unicodedata
 from collections.abc import Iterator
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 
 
 @rule(
@@ -26,7 +27,7 @@ from kbtool.lint.registry import Example, Finding, rule
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A typed note whose title property is not its file name.
     Turn off with [schema] title_matches_filename = false."""
-    from kbtool.lint.schema import is_note_type
+    from kbtool.notes.properties import is_note_type
 
     if not ctx.config.schema.title_matches_filename:
         return

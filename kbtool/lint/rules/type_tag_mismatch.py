@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
+from kbtool.model import Finding
 
 
 @rule(
@@ -26,7 +27,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """A note with 'type: Fact' must carry the tag 'type/fact' (or the tag declared for
     the type in [schema.types.NAME] tag), and a note tagged 'type/...' must have the type
     that goes with it. Tags compare case-insensitively."""
-    from kbtool.lint.schema import is_note_type, type_tag
+    from kbtool.lint.schema import type_tag
+    from kbtool.notes.properties import is_note_type
 
     schema = ctx.config.schema
     for note in ctx.vault.notes.values():

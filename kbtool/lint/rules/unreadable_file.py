@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 
 from kbtool import codes
 from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Example, Finding, rule
+from kbtool.lint.registry import Example, rule
 from kbtool.lint.rules._shared import parse_problems
+from kbtool.model import Finding
 
 
 @rule(
