@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kbtool.config.obsidian import LinkFormat, ObsidianSettings, read_obsidian_settings
+from kbtool.notes.intervals import parse_interval
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails  # pydantic's own type of a validation error
@@ -131,7 +132,6 @@ class ReviewConfig(_Strict):
     @classmethod
     def _valid_intervals(cls, value: str | dict[str, str]) -> str | dict[str, str]:
         """A bad interval is a configuration error (exit 2), not a silent default."""
-        from kbtool.notes.intervals import parse_interval
 
         for interval in value.values() if isinstance(value, dict) else [value]:
             parse_interval(interval)  # IntervalError is a ValueError: pydantic reports it

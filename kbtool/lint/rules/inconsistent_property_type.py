@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.model import Finding
+from kbtool.notes.properties import property_type
 
 
 @rule(
@@ -32,7 +33,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     every key that `.obsidian/types.json` types (`"last": "date"`): KB102 reports a value
     of another type there, against the type Obsidian set, whatever most notes hold."""
     from kbtool.config import RESERVED_LISTS
-    from kbtool.notes.properties import property_type
 
     fixed = {*RESERVED_LISTS, *ctx.config.property_kinds}
     seen: dict[str, list[tuple[str, str]]] = defaultdict(list)

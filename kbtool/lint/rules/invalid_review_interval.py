@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.model import Finding
+from kbtool.notes.intervals import IntervalError, parse_interval
+from kbtool.notes.properties import is_empty
 
 
 @rule(
@@ -27,8 +29,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """review_interval must be a whole number of days, or 30d, 6w, 3m, 1y, or ISO 8601
     such as P30D.
     An empty value is fine: the vault's default interval applies."""
-    from kbtool.notes.intervals import IntervalError, parse_interval
-    from kbtool.notes.properties import is_empty
 
     for note in ctx.vault.notes.values():
         value = note.meta.get("review_interval")

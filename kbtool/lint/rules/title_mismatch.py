@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.model import Finding
+from kbtool.notes.properties import is_note_type
 
 
 @rule(
@@ -27,7 +28,6 @@ from kbtool.model import Finding
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A typed note whose title property is not its file name.
     Turn off with [schema] title_matches_filename = false."""
-    from kbtool.notes.properties import is_note_type
 
     if not ctx.config.schema.title_matches_filename:
         return

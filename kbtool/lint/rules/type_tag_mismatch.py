@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.model import Finding
+from kbtool.notes.properties import is_note_type
 
 
 @rule(
@@ -28,7 +29,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     the type in [schema.types.NAME] tag), and a note tagged 'type/...' must have the type
     that goes with it. Tags compare case-insensitively."""
     from kbtool.lint.schema import type_tag
-    from kbtool.notes.properties import is_note_type
 
     schema = ctx.config.schema
     for note in ctx.vault.notes.values():
