@@ -141,7 +141,7 @@ REREAD_AFTER_LOADING = """
 import os, sys
 from pathlib import Path
 from kbtool.cli.show import describe_note
-from kbtool.index.summary import note_summary
+from kbtool.index.build import summary_of
 from kbtool.vault.load import load_vault
 vault = Path(sys.argv[1])
 loaded = load_vault(vault)
@@ -149,7 +149,7 @@ loaded = load_vault(vault)
 os.mkfifo(vault / "B.md")
 info = describe_note(loaded, "A.md")
 print([(b["source"], b["snippet"]) for b in info["backlinks"]])
-print(repr(note_summary(vault, loaded.notes["B.md"])))
+print(repr(summary_of(loaded, loaded.notes["B.md"])))
 """
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from kbtool.index.summary import clean_inline, first_sentence, map_prose, note_summary, summarise
 from kbtool.vault.load import read_note
+from kbtool.vault.text import note_lines
 
 
 def _summary(text: str, summary_heading: str | None = "## Summary") -> str:
@@ -238,7 +239,7 @@ def test_note_summary_uses_the_notes_headings(tmp_path: Path) -> None:
     )
     (tmp_path / "n.md").write_text(body, encoding="utf-8")
     note = read_note("n.md", tmp_path / "n.md")
-    assert note_summary(tmp_path, note) == "It is this."
+    assert note_summary(note, note_lines(tmp_path, note)) == "It is this."
 
 
 def test_map_prose_leaves_code_spans_alone() -> None:

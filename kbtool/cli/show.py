@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kbtool.base.fileread import read_inside
 from kbtool.base.jsonout import json_text
 from kbtool.cli.common import (
     existing_file,
@@ -39,15 +38,16 @@ def _jsonable(value: Any) -> Any:
 
 
 def _file_lines(vault: Vault, paths: Iterable[str]) -> dict[str, list[str]]:
-    """The lines of each backlinking file, read once each (snippets need the text)."""
+    """The lines of each backlinking file, read once each (snippets need the text); none
+    when it cannot be read or changed since loading (its link lines would be stale)."""
+    from kbtool.vault.text import NoteChanged
+
     lines: dict[str, list[str]] = {}
     for path in paths:
         try:
-            data = read_inside(vault.root / path, vault.root)
-            text = data.decode("utf-8", errors="replace")
-        except OSError:
-            text = ""
-        lines[path] = [ln.removesuffix("\r") for ln in text.removeprefix("\ufeff").split("\n")]
+            lines[path] = vault.lines(path)
+        except (OSError, NoteChanged):
+            lines[path] = []
     return lines
 
 

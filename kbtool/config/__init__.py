@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kbtool.config.obsidian import LinkFormat, ObsidianSettings, read_obsidian_settings
+from kbtool.errors import KbtoolError
 from kbtool.notes.intervals import parse_interval
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ SEED_REQUIRED = ("title", "type", "created", "tags")
 RESERVED_LISTS = ("tags", "aliases", "cssclasses")
 
 
-class ConfigError(Exception):
+class ConfigError(KbtoolError):
     """A `kbtool.toml` that cannot be used; the message says what and where."""
 
 

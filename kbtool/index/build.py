@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kbtool import codes
 from kbtool.index.links import LinkNamer, note_link
 from kbtool.index.recent import Source, modified_at, most_recent
 from kbtool.index.summary import note_summary
 from kbtool.index.tagtree import TagNode, build_tag_tree
+from kbtool.model import Note
 from kbtool.notes.properties import note_type
+from kbtool.vault.text import NoteChanged
 
 if TYPE_CHECKING:
     from kbtool.vault.load import Vault
@@ -112,6 +115,16 @@ def _moc_groups(
     return tuple(groups), _by_title(unreached, entries)
 
 
+def summary_of(vault: Vault, note: Note) -> str:
+    """The note's summary; "" when it cannot be read, or changed since it was loaded."""
+    if any(p.code == codes.UNREADABLE_FILE for p in note.problems):
+        return ""
+    try:
+        return note_summary(note, vault.lines(note.path))
+    except (OSError, NoteChanged):
+        return ""
+
+
 def build_index(
     vault: Vault,
     *,
@@ -135,7 +148,7 @@ def build_index(
             path=path,
             title=note.title,
             type=note_type(note),
-            summary=note_summary(vault.root, note),
+            summary=summary_of(vault, note),
             target=target,
             link=note_link(target, path, note.title),
             modified=instant,

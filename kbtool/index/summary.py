@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 
-from kbtool import codes
 from kbtool.base import work
-from kbtool.base.fileread import read_inside
 from kbtool.model import Heading, Note
 from kbtool.notes.scan import Region, scan_body, scan_regions
 
@@ -429,17 +426,6 @@ def summary_heading_line(note: Note) -> int | None:
     return None
 
 
-def note_summary(root: Path, note: Note) -> str:
-    """Read the note's file once and return its summary; "" when unreadable or empty."""
-    if note.problems and any(p.code == codes.UNREADABLE_FILE for p in note.problems):
-        return ""
-    try:
-        text = read_inside(root / note.path, root).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    lines = text.split("\n")
-    if "\r" in text:
-        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+def note_summary(note: Note, lines: list[str]) -> str:
+    """The note's summary from its file lines (`Vault.lines`); pure, no I/O."""
     return summarise(lines, note.body_line - 1, summary_heading_line(note), note.headings)

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from kbtool.base.gcpause import paused_gc
 from kbtool.codes import UNUSED_SUPPRESSION
 from kbtool.config import CONFIG_NAME
+from kbtool.errors import KbtoolError
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Rule, all_rules
 from kbtool.model import Diagnostic, Finding, Severity
 from kbtool.vault.load import Vault
 
 
-class SelectionError(ValueError):
+class SelectionError(KbtoolError, ValueError):
     """A --select/--ignore entry or a severity key that names no rule."""
 
 

@@ -16,24 +16,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from kbtool.errors import KbtoolError
 from kbtool.model import Diagnostic, ReplaceText
 from kbtool.notes.frontmatter import scan_frontmatter
+from kbtool.notes.lines import BOM, split_lines
 from kbtool.notes.scan import table_lines
 from kbtool.vault.load import Vault
 from kbtool.write.atomic import ConcurrentChangeError, read_for_update, write_atomic
 from kbtool.write.frontmatter import FrontmatterEditError, set_frontmatter_value
 
-_BOM = "\ufeff"
 
-
-class FixError(ValueError):
+class FixError(KbtoolError, ValueError):
     """A fix that no longer fits the note; nothing is changed."""
 
 
 def table_rows(text: str) -> frozenset[int]:
     """The file lines of `text` that are table rows, as the scanner reads the body."""
-    lines = text.removeprefix(_BOM).split("\n")
-    body_start = scan_frontmatter([ln.removesuffix("\r") for ln in lines]).body_start
+    lines = text.removeprefix(BOM).split("\n")  # with their \r: the table scanner reads them
+    body_start = scan_frontmatter(split_lines(text)).body_start
     return table_lines("\n".join(lines[body_start:]), body_start + 1)
 
 
@@ -49,7 +49,7 @@ def replace_span(text: str, fix: ReplaceText, tables: frozenset[int] | None = No
     if not 0 <= index < len(lines):
         raise FixError("the line is gone")
     line = lines[index]
-    offset = 1 if index == 0 and line.startswith(_BOM) else 0
+    offset = 1 if index == 0 and line.startswith(BOM) else 0
     start, end = fix.column - 1 + offset, fix.end_column - 1 + offset
     if line[start:end] != fix.old:
         raise FixError(f"{fix.old} is no longer at line {fix.line}, column {fix.column}")

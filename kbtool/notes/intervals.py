@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from kbtool.errors import KbtoolError
 from kbtool.notes.dates import shift
 
 Unit = Literal["d", "w", "m", "y"]
@@ -22,7 +23,7 @@ _ISO = re.compile(
 )
 
 
-class IntervalError(ValueError):
+class IntervalError(KbtoolError, ValueError):
     """Not a positive review interval; the message says what forms are accepted."""
 
 

@@ -7,9 +7,8 @@ import hashlib
 from kbtool import codes
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.notes.frontmatter import scan_frontmatter
+from kbtool.notes.lines import split_lines
 from kbtool.notes.scan import scan_body
-
-_BOM = "\ufeff"
 
 
 def _unreadable(path: str, data: bytes, mtime_ns: int, problem: Problem) -> Note:
@@ -45,12 +44,8 @@ def parse_note(path: str, data: bytes, mtime_ns: int = 0) -> Note:
             Span(line, col, line, col),
         )
         return _unreadable(path, data, mtime_ns, problem)
-    if text.startswith(_BOM):
-        text = text[1:]
     digest = hashlib.sha256(data).hexdigest()
-    lines = text.split("\n")
-    if "\r" in text:
-        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    lines = split_lines(text)
     fm = scan_frontmatter(lines)
     body = "\n".join(lines[fm.body_start :])
     scan = scan_body(body, fm.body_start + 1)

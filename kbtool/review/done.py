@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kbtool.errors import KbtoolError
 from kbtool.notes.intervals import Interval
 from kbtool.notes.parse import parse_note
 from kbtool.review import adaptive
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from kbtool.vault.load import Vault
 
 
-class ReviewError(Exception):
+class ReviewError(KbtoolError):
     """This note's review cannot be recorded; the message says why. Others go on."""
 
 

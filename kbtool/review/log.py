@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kbtool.base.jsonout import json_text
+from kbtool.errors import KbtoolError
 from kbtool.write.atomic import ConcurrentChangeError, read_for_update, write_atomic
 
 LOG_PATH = Path(".kbtool") / "reviews.json"
@@ -32,7 +33,7 @@ MAX_LOG_BYTES = 64 * 1024 * 1024
 VERSION = 1
 
 
-class ReviewLogError(Exception):
+class ReviewLogError(KbtoolError):
     """The log cannot be read or written; the message names the file."""
 
 

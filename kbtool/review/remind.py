@@ -18,12 +18,13 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
 
+from kbtool.errors import KbtoolError
 from kbtool.review.schedule import DueItem
 
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 
-class SendError(Exception):
+class SendError(KbtoolError):
     """The digest could not be sent; the message is one line for the user."""
 
 

@@ -1,32 +1,24 @@
 """A note's body text as the renderer reads it, with Obsidian comments blanked out.
 
-The loader kept positions, not text (issue 9 §3 will give the vault one way
-to get a note's text); until then the site reads each file once, checks that
-its bytes are the ones the vault parsed (so every heading and block line
-still matches), and splits it exactly as the parser did.
+The text comes through `kbtool.vault.text`, the vault's one reader, which checks
+that the bytes are the ones the vault parsed (so every heading and block line
+still matches) and splits them exactly as the parser did.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from kbtool.model import Note
 from kbtool.notes.scan.api import scan_regions
+from kbtool.vault.text import NoteChanged, note_lines
 
-
-class ChangedOnDisk(Exception):
-    """The note's bytes differ from those the vault parsed: its positions are stale."""
+ChangedOnDisk = NoteChanged  # the name the builder catches
 
 
 def body_text(root: Path, note: Note) -> str:
     """The body of `note` (after its frontmatter), `%%comments%%` replaced by blanks."""
-    data = (root / note.path).read_bytes()
-    if note.sha256 and hashlib.sha256(data).hexdigest() != note.sha256:
-        raise ChangedOnDisk(f"{note.path}: changed on disk during the build")
-    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
-    body = lines[note.body_line - 1 :]
+    body = note_lines(root, note)[note.body_line - 1 :]
     if not any("%%" in line for line in body):
         return "\n".join(body)  # no comment: spare the second scan
     return "\n".join(_blank_comments(body, note.body_line))

@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbtool.errors import KbtoolError
 from kbtool.base.fileread import names_file, names_folder
 from kbtool.config import CONFIG_NAME
 
@@ -64,7 +65,7 @@ def discover_vault(
     return VaultRoot(cwd, "the current folder: no kbtool.toml or .obsidian/ above it")
 
 
-class TargetError(ValueError):
+class TargetError(KbtoolError, ValueError):
     """Command-line paths that name no vault or notes (a usage error)."""
 
 

@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kbtool.errors import KbtoolError
 from kbtool import codes
 from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
 from kbtool.base.gcpause import paused_gc
@@ -26,12 +27,13 @@ from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.model import Frontmatter, Note, Problem, Span
 from kbtool.notes.parse import parse_note
 from kbtool.vault.resolve import Resolver
+from kbtool.vault.text import note_lines
 
 if TYPE_CHECKING:
     import networkx as nx
 
 
-class VaultError(Exception):
+class VaultError(KbtoolError):
     """The vault cannot be loaded at all (missing, not a folder, cannot be opened)."""
 
 
@@ -69,6 +71,14 @@ class Vault:
 
     def note(self, path: str) -> Note | None:
         return self.notes.get(path)
+
+    def lines(self, path: str) -> list[str]:
+        """The note's file lines, read now and verified against what was parsed.
+
+        `NoteChanged` when the file changed since loading, `OSError` when it
+        cannot be read; see `kbtool.vault.text`.
+        """
+        return note_lines(self.root, self.notes[path])
 
 
 def _excluded(rel: str, patterns: list[str]) -> bool:

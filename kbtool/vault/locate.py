@@ -9,12 +9,13 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
+from kbtool.errors import KbtoolError
 
 if TYPE_CHECKING:
     from kbtool.vault.load import Vault
 
 
-class NoteNotFound(LookupError):
+class NoteNotFound(KbtoolError, LookupError):
     """NOTE names no note of the vault; the message says why, with a hint if one fits."""
 
 

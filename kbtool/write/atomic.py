@@ -21,15 +21,16 @@ import tempfile
 from pathlib import Path
 
 from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular
+from kbtool.errors import KbtoolError
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class ConcurrentChangeError(Exception):
+class ConcurrentChangeError(KbtoolError):
     """The file changed on disk after it was read; nothing was written."""
 
 
-class WriteRefused(OSError):
+class WriteRefused(KbtoolError, OSError):
     """The target must not be replaced (not a regular file, read-only, a link out of the
     vault); `strerror` says why in a few words, and nothing was written."""
 

@@ -19,15 +19,16 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
+from kbtool.errors import KbtoolError
+from kbtool.notes.lines import BOM
 from kbtool.notes.yamlvalues import MAX_DEPTH, build
 
 _FENCE = re.compile(r"---[ \t]*")
 #: What may be written as a value: plain YAML that needs no quoting (dates, `30d`).
 _SAFE_VALUE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+:-]*")
-_BOM = "\ufeff"
 
 
-class FrontmatterEditError(ValueError):
+class FrontmatterEditError(KbtoolError, ValueError):
     """The key cannot be set safely; the message says why and nothing is changed."""
 
 
@@ -50,7 +51,7 @@ def _frontmatter_region(text: str) -> tuple[int, int, str]:
     """The YAML's start and end offsets (end: start of the closing fence line), and the
     line ending of the opening fence line. Mirrors `kbtool.notes.frontmatter`: a `---` line
     first, then the next `---` line closes."""
-    start = 1 if text.startswith(_BOM) else 0
+    start = 1 if text.startswith(BOM) else 0
     lines = _lines_with_offsets(text, start)
     if not lines or not _FENCE.fullmatch(text[lines[0][0] : lines[0][1]]):
         raise FrontmatterEditError("the note has no frontmatter")

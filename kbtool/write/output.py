@@ -22,11 +22,13 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from kbtool.errors import KbtoolError
+
 MARKER = ".kbtool-site.json"
 _TMP_PREFIX = ".kbtool-tmp-"
 
 
-class OutputError(Exception):
+class OutputError(KbtoolError):
     """The output folder cannot be used; nothing was written."""
 
 

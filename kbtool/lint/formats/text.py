@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kbtool.notes.lines import decode, split_lines
+
 if TYPE_CHECKING:
     from kbtool.lint.engine import CheckResult
     from kbtool.lint.formats.options import ReportOptions
@@ -64,11 +66,9 @@ def _width(text: str) -> int:
 def _source_lines(root: Path, path: str, cache: dict[str, list[str]]) -> list[str]:
     if path not in cache:
         try:
-            text = (root / path).read_text("utf-8", errors="replace")
+            cache[path] = split_lines(decode((root / path).read_bytes()))
         except OSError:
-            text = ""
-        lines = text.removeprefix("\ufeff").split("\n")
-        cache[path] = [line.removesuffix("\r") for line in lines]
+            cache[path] = []
     return cache[path]
 
 
