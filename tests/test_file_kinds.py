@@ -140,7 +140,7 @@ def test_read_regular_reads_at_most_cap_plus_one_bytes_of_a_stream(tmp_path: Pat
 REREAD_AFTER_LOADING = """
 import os, sys
 from pathlib import Path
-from kbtool.cli.show import describe_note
+from kbtool.index.note_card import describe_note
 from kbtool.index.build import summary_of
 from kbtool.vault.load import load_vault
 vault = Path(sys.argv[1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from pathlib import Path
 
 import click
@@ -19,15 +18,6 @@ from kbtool.cli.common import (
 
 #: kbtool.index.DEFAULT_RECENT, named here so that listing commands does not load the scanner
 DEFAULT_RECENT = 10
-
-
-def _inside_vault(output: Path, root: Path) -> str | None:
-    """The vault-relative path of an output note written into the vault, else None."""
-    try:
-        rel = output.resolve().relative_to(root.resolve())
-    except ValueError:
-        return None
-    return unicodedata.normalize("NFC", rel.as_posix())
 
 
 @click.command("index")
@@ -56,9 +46,10 @@ def command(vault: Path | None, fmt: str, output: Path | None, today: dt.date, r
       kbtool index vault --format json --recent 20
     """
     from kbtool.index import build_index, render_json, render_markdown
+    from kbtool.write.output import path_in_vault
 
     loaded = open_vault(vault)
-    index_path = _inside_vault(output, loaded.root) if output is not None else None
+    index_path = path_in_vault(output, loaded.root) if output is not None else None
     index = build_index(loaded, today=today, recent=recent, index_path=index_path)
     text = render_markdown(index) if fmt == "md" else render_json(index)
     write_output(text, output)

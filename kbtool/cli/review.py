@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -251,38 +250,22 @@ def remind_command(
     Example (cron, every morning at 7):
       0 7 * * * cd /path/to/vault && kbtool review remind --smtp localhost:25 --to me@example.org
     """
-    from kbtool.review.remind import (
-        SendError,
-        SmtpSettings,
-        build_digest,
-        parse_address,
-        parse_hostport,
-        send,
-    )
+    from kbtool.review.remind import SendError, SettingsError, build_digest, delivery, send
     from kbtool.review.schedule import due_reviews
     from kbtool.review.vaultname import vault_name
 
     try:
-        host, port = parse_hostport(smtp)
-    except ValueError as exc:
-        fail(f"--smtp: {exc}")
-    try:
-        recipients = [parse_address(value) for value in to]
-    except ValueError as exc:
-        fail(f"--to: {exc}")
-    try:
-        from_address = parse_address(sender) if sender is not None else recipients[0]
-    except ValueError as exc:
-        fail(f"--from: {exc}")
-    password = None
-    if user is not None:
-        if password_env is None:
-            fail("--user needs --password-env VAR (a password is never an argument)")
-        password = os.environ.get(password_env)
-        if password is None:
-            fail(f"--password-env: the environment variable {password_env} is not set")
-    if starttls and use_ssl:
-        fail("--starttls and --ssl exclude each other")
+        route = delivery(
+            smtp,
+            to,
+            sender,
+            starttls=starttls,
+            use_ssl=use_ssl,
+            user=user,
+            password_env=password_env,
+        )
+    except SettingsError as exc:
+        fail(str(exc))
     loaded = open_vault(vault, show_progress=False)
     _policy(loaded)
     items = due_reviews(loaded, today, within)
@@ -291,10 +274,10 @@ def remind_command(
             click.echo("kbtool: no note is due for review; nothing sent", err=True)
         return
     msg = build_digest(
-        items, today, vault_name=vault_name(loaded), sender=from_address, to=recipients
+        items, today, vault_name=vault_name(loaded), sender=route.sender, to=route.recipients
     )
     try:
-        send(msg, SmtpSettings(host, port, starttls, use_ssl, user, password))
+        send(msg, route.smtp)
     except SendError as exc:
         fail(str(exc))
     if is_verbose():

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import re
 import smtplib
 import ssl
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -26,6 +28,10 @@ _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
 
 class SendError(KbtoolError):
     """The digest could not be sent; the message is one line for the user."""
+
+
+class SettingsError(KbtoolError):
+    """An option of the digest is wrong; nothing was sent. The message names the option."""
 
 
 @dataclass(frozen=True)
@@ -182,3 +188,54 @@ def send(msg: EmailMessage, settings: SmtpSettings) -> None:
         raise SendError(f"SMTP {where}: {exc.strerror or exc}") from exc
     except UnicodeError as exc:  # a host name the resolver's IDNA codec refuses
         raise SendError(f"SMTP {where}: not a host name ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Who sends the digest to whom, and through which server: checked before any work."""
+
+    smtp: SmtpSettings
+    sender: MailAddress
+    recipients: list[MailAddress]
+
+
+def delivery(
+    smtp: str,
+    to: Sequence[str],
+    sender: str | None = None,
+    *,
+    starttls: bool = False,
+    use_ssl: bool = False,
+    user: str | None = None,
+    password_env: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Delivery:
+    """Check every address and the server, as `review remind` takes them; `SettingsError`
+    names the first wrong option. A password is only ever read from `environ[password_env]`."""
+    try:
+        host, port = parse_hostport(smtp)
+    except ValueError as exc:
+        raise SettingsError(f"--smtp: {exc}") from exc
+    try:
+        recipients = [parse_address(value) for value in to]
+    except ValueError as exc:
+        raise SettingsError(f"--to: {exc}") from exc
+    if not recipients:
+        raise SettingsError("--to: at least one recipient is needed")
+    try:
+        from_address = parse_address(sender) if sender is not None else recipients[0]
+    except ValueError as exc:
+        raise SettingsError(f"--from: {exc}") from exc
+    password = None
+    if user is not None:
+        if password_env is None:
+            raise SettingsError("--user needs --password-env VAR (a password is never an argument)")
+        password = (os.environ if environ is None else environ).get(password_env)
+        if password is None:
+            raise SettingsError(
+                f"--password-env: the environment variable {password_env} is not set"
+            )
+    if starttls and use_ssl:
+        raise SettingsError("--starttls and --ssl exclude each other")
+    settings = SmtpSettings(host, port, starttls, use_ssl, user, password)
+    return Delivery(settings, from_address, recipients)

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -179,3 +180,13 @@ def _remove_empty_folders(folder: Path) -> None:
         if path != folder:
             with contextlib.suppress(OSError):
                 path.rmdir()  # only succeeds when empty
+
+
+def path_in_vault(output: Path, root: Path) -> str | None:
+    """The vault-relative path (NFC) of an output file written into the vault, else None:
+    `index -o VAULT/Index.md` leaves that note out of its own index."""
+    try:
+        rel = output.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return unicodedata.normalize("NFC", rel.as_posix())
