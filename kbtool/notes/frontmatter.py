@@ -3,7 +3,9 @@
 `kbtool.notes.yamlvalues` reads libyaml's events once and gives both the values and
 where each top-level key, value and list item is written, plus what could not
 be built (each reported at its value, the rest still read). Duplicate keys,
-which YAML silently collapses, are found in the same pass.
+which YAML silently collapses, are found in the same pass. Plain frontmatter
+(scalars and lists of scalars, nearly every note's) is read by
+`kbtool.notes.plainyaml` instead, which gives the same document without libyaml.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from kbtool.base import work
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
 from kbtool.notes.linktext import split_wikilink
 from kbtool.notes.yamlvalues import Entry, build
+from kbtool.plainyaml import read_plain
 
 _FENCE = re.compile(r"---[ \t]*")
 _PROPERTY_CLOSE = re.compile(r"\]\](?!\])")
@@ -54,7 +57,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     suppressions = tuple(_suppressions(lines, close))
     base = Frontmatter(present=True, start_line=1, end_line=close + 1, raw=raw)
     try:
-        document = build(raw, first_line=2)
+        document = read_plain(raw, first_line=2) or build(raw, first_line=2)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 2
