@@ -16,11 +16,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtool import frontmatter
-from kbtool.frontmatter import scan_frontmatter
-from kbtool.parse import parse_note
-from kbtool.plainyaml import read_plain
-from kbtool.yamlvalues import Document, build
+from kbtool.notes import frontmatter
+from kbtool.notes.frontmatter import scan_frontmatter
+from kbtool.notes.parse import parse_note
+from kbtool.notes.plainyaml import read_plain
+from kbtool.notes.yamlvalues import Document, build
 
 UTC = dt.UTC
 PLUS_2 = dt.timezone(dt.timedelta(hours=2))

@@ -15,11 +15,11 @@ import pytest
 from benchmark_scripts import load_script
 from conftest import corpus_vaults
 
-from kbtool import frontmatter
-from kbtool.check import check
-from kbtool.parse import parse_note
-from kbtool.plainyaml import read_plain
-from kbtool.vault import load_vault
+from kbtool.lint.engine import check
+from kbtool.notes import frontmatter
+from kbtool.notes.parse import parse_note
+from kbtool.notes.plainyaml import read_plain
+from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 12, 1)
 

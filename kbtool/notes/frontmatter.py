@@ -20,8 +20,8 @@ from kbtool import codes
 from kbtool.base import work
 from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
 from kbtool.notes.linktext import split_wikilink
+from kbtool.notes.plainyaml import read_plain
 from kbtool.notes.yamlvalues import Entry, build
-from kbtool.plainyaml import read_plain
 
 _FENCE = re.compile(r"---[ \t]*")
 _PROPERTY_CLOSE = re.compile(r"\]\](?!\])")

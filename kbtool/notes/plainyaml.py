@@ -3,7 +3,7 @@
 Nearly every note's frontmatter is a block mapping of `key: scalar`,
 `key: [flow, list, of, scalars]` and `key:` over `- scalar` lines, with
 comments, blank lines and quoted strings. Composing libyaml's events and
-building values from them (`kbtool.yamlvalues`) was the largest part of a
+building values from them (`kbtool.notes.yamlvalues`) was the largest part of a
 cold `check`; this reads that subset with string methods and gives the same
 `Document`: values resolved by the safe loader's own YAML 1.1 resolvers and
 built by its own constructors, the same key, value and item positions, the
@@ -28,7 +28,7 @@ from yaml.nodes import ScalarNode
 
 from kbtool import codes
 from kbtool.model import Problem, Span
-from kbtool.yamlvalues import Document, Entry, Written
+from kbtool.notes.yamlvalues import Document, Entry, Written
 
 #: An integer written longer than this is left to libyaml's path (its size limits).
 MAX_INT_TEXT = 1000
