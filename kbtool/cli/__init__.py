@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -36,13 +37,20 @@ class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._module_names()})
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         """Run as click does, but a usage error is one line on stderr and exit 2, as the
         command-line contract promises for every problem (click prints three or four)."""
-        standalone = kwargs.pop("standalone_mode", True)
-        kwargs["prog_name"] = "kbtool"  # also under click's CliRunner, which says "main"
+        standalone = standalone_mode
+        # prog_name: also under click's CliRunner, which says "main"
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, "kbtool", complete_var, False, **extra)
             code = result if isinstance(result, int) else 0  # ctx.exit(n) returns n here
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "kbtool"

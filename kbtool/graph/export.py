@@ -9,6 +9,7 @@ import networkx as nx
 
 from kbtool.base.jsonout import json_text
 from kbtool.base.xmltext import xml_text
+from kbtool.vault.linkgraph import edge_kinds, node_kinds
 
 FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
 
@@ -16,7 +17,7 @@ FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
 # -- exports ----------------------------------------------------------------------
 
 
-def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def to_json(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
     """The `graph --format json` document of the CLI contract (subpath null when none)."""
     nodes: list[dict[str, Any]] = []
     for node, data in graph.nodes(data=True):
@@ -57,10 +58,10 @@ def _xml_value(value: Any) -> Any:
     return xml_text(value) if isinstance(value, str) else value
 
 
-def _flat_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _flat_copy(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     """A copy whose attributes GraphML and GEXF can hold: lists joined, None dropped,
     a `label` (the title of a note, else the id), and only characters XML allows."""
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     ids = _xml_ids(graph.nodes)
     for node, data in graph.nodes(data=True):
         attrs: dict[str, Any] = {"label": xml_text(data.get("title") or node)}
@@ -81,7 +82,7 @@ def _dot_quote(text: str) -> str:
     return '"' + escaped.replace("\r", "").replace("\n", "\\n") + '"'
 
 
-def to_dot(graph: nx.MultiDiGraph) -> str:
+def to_dot(graph: nx.MultiDiGraph[str]) -> str:
     """Graphviz DOT, one edge per link; embeds bold, property links dashed."""
     styles = {"link": "solid", "embed": "bold", "property": "dashed"}
     shapes = {"note": "box", "attachment": "note", "unresolved": "box"}
@@ -116,7 +117,7 @@ def _mermaid_label(text: str) -> str:
     return '"' + " ".join(text.split()) + '"'
 
 
-def to_mermaid(graph: nx.MultiDiGraph) -> str:
+def to_mermaid(graph: nx.MultiDiGraph[str]) -> str:
     """A Mermaid flowchart: node ids n0, n1, ... with the title or path as label.
 
     Repeated links between the same pair with the same kind draw one arrow:
@@ -132,19 +133,21 @@ def to_mermaid(graph: nx.MultiDiGraph) -> str:
         )
         lines.append(f"  {ids[node]}{shape}")
     seen: set[tuple[str, str, str]] = set()
-    for u, v, kind in graph.edges(data="kind"):
+    for u, v, kind in edge_kinds(graph):
         if (u, v, kind) not in seen:
             seen.add((u, v, kind))
             lines.append(f"  {ids[u]} {arrows[kind]} {ids[v]}")
-    unresolved = [ids[n] for n, kind in graph.nodes(data="kind") if kind == "unresolved"]
+    unresolved = [ids[n] for n, kind in node_kinds(graph).items() if kind == "unresolved"]
     if unresolved:
         lines.append("  classDef unresolved stroke-dasharray: 5 5")
         lines.append(f"  class {','.join(unresolved)} unresolved")
     return "\n".join(lines) + "\n"
 
 
-def _via_writer(writer: Callable[[nx.MultiDiGraph, Any], None]) -> Callable[[nx.MultiDiGraph], str]:
-    def render(graph: nx.MultiDiGraph) -> str:
+def _via_writer(
+    writer: Callable[[nx.MultiDiGraph[str], Any], None],
+) -> Callable[[nx.MultiDiGraph[str]], str]:
+    def render(graph: nx.MultiDiGraph[str]) -> str:
         import io
 
         buffer = io.BytesIO()
@@ -154,7 +157,7 @@ def _via_writer(writer: Callable[[nx.MultiDiGraph, Any], None]) -> Callable[[nx.
     return render
 
 
-_RENDERERS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
+_RENDERERS: dict[str, Callable[[nx.MultiDiGraph[str]], str]] = {
     "json": lambda g: json_text(to_json(g)),
     "graphml": _via_writer(nx.write_graphml),
     "gexf": _via_writer(nx.write_gexf),
@@ -163,6 +166,6 @@ _RENDERERS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
 }
 
 
-def export_graph(graph: nx.MultiDiGraph, fmt: str) -> str:
+def export_graph(graph: nx.MultiDiGraph[str], fmt: str) -> str:
     """The graph as text in one of FORMATS."""
     return _RENDERERS[fmt](graph)

@@ -16,7 +16,7 @@ import networkx as nx
 
 from kbtool.graph.pagerank import pagerank
 from kbtool.notes.properties import note_type
-from kbtool.vault.linkgraph import dead_ends, note_digraph, orphan_notes
+from kbtool.vault.linkgraph import dead_ends, edge_kinds, node_kinds, note_digraph, orphan_notes
 
 if TYPE_CHECKING:
     from kbtool.model import Note
@@ -41,7 +41,7 @@ def moc_reach(vault: Vault) -> dict[str, set[str]]:
     return {moc: nx.descendants(simple, moc) for moc in mocs(vault)}
 
 
-def reached_by_mocs(vault: Vault, simple: nx.DiGraph | None = None) -> set[str]:
+def reached_by_mocs(vault: Vault, simple: nx.DiGraph[str] | None = None) -> set[str]:
     """Every note some MOC reaches (the MOCs themselves excluded unless reached):
     one walk from all MOCs at once, linear in the graph's size. `simple` is
     `note_digraph(vault.graph)` when the caller has it already."""
@@ -80,11 +80,11 @@ class VaultStats:
 def compute_stats(vault: Vault, top: int = TOP) -> VaultStats:
     """Count and rank; deterministic (ties break by path)."""
     graph = vault.graph
-    kinds = Counter(kind for _, _, kind in graph.edges(data="kind"))
+    kinds = Counter(kind for _, _, kind in edge_kinds(graph))
     links = {kind: kinds.get(kind, 0) for kind in ("link", "embed", "property")}
     links["total"] = sum(links.values())
-    node_kinds = dict(graph.nodes(data="kind"))
-    broken = sum(1 for _, v in graph.edges() if node_kinds[v] == "unresolved")
+    kinds_of = node_kinds(graph)
+    broken = sum(1 for _, v in graph.edges() if kinds_of[v] == "unresolved")
     simple = note_digraph(graph)
     components = [len(c) for c in nx.weakly_connected_components(simple)]
     in_degree = sorted(simple.in_degree(), key=lambda item: (-item[1], item[0]))

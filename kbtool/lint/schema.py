@@ -121,9 +121,7 @@ def _model(name: str, fields: dict[str, FieldKind]) -> type[BaseModel]:
     definitions: dict[str, Any] = {
         key: (Annotated[Any, PlainValidator(_expect(kind))], None) for key, kind in fields.items()
     }
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"Schema_{name}", __config__=ConfigDict(extra="ignore"), **definitions
-    )
+    return create_model(f"Schema_{name}", __config__=ConfigDict(extra="ignore"), **definitions)
 
 
 def type_tag(type_name: str, schema: SchemaConfig) -> str:
@@ -185,10 +183,9 @@ class SchemaValidator:
                 report.add(codes.MISSING_REQUIRED_FIELD, Finding.at_key(note, "type", message))
             return
         raw_type = meta.get("type")
-        typed = is_note_type(raw_type)
         broken = note.frontmatter.broken  # values the parser could not build: reported there
         built = {k: v for k, v in meta.items() if k not in broken} if broken else meta
-        if not typed:
+        if not is_note_type(raw_type):
             if self.schema.require_type and "type" not in broken:
                 message = "missing required field 'type' (required on every note)"
                 report.add(codes.MISSING_REQUIRED_FIELD, Finding.at_key(note, "type", message))

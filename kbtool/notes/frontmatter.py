@@ -143,8 +143,8 @@ def _wikilinks(value: str) -> Iterator[tuple[int, int]]:
         if s < 0:
             return
         if close < s + 3 and close != -1:
-            close = _PROPERTY_CLOSE.search(value, s + 3)
-            close = close.start() if close else -1
+            found = _PROPERTY_CLOSE.search(value, s + 3)
+            close = found.start() if found else -1
             work.steps += (close if close >= 0 else len(value)) - s
         if newline < s + 2 and newline != -1:
             newline = value.find("\n", s + 2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 from kbtool.model import Note
 
@@ -85,6 +85,6 @@ def is_empty(value: Any) -> bool:
     )
 
 
-def is_note_type(value: Any) -> bool:
+def is_note_type(value: Any) -> TypeGuard[str]:
     """A `type` that names a note type: non-empty text, not a `[[link]]` to a category note."""
     return isinstance(value, str) and value.strip() != "" and not value.strip().startswith("[[")

@@ -31,7 +31,7 @@ def is_absolute(base_url: str) -> bool:
 
 def recent_notes(notes: dict[str, Note], limit: int) -> list[tuple[str, dt.datetime]]:
     """(path, when) of the `limit` most recently modified notes, newest first."""
-    when = {path: modified_at(note)[0] for path, note in notes.items()}
+    when = {p: found[0] for p, n in notes.items() if (found := modified_at(n)) is not None}
     return [(path, when[path]) for path in most_recent(when.items(), limit)]
 
 

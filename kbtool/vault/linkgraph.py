@@ -36,9 +36,9 @@ def unresolved_id(key: str) -> str:
     return UNRESOLVED_PREFIX + key.lower()
 
 
-def build_graph(notes: Mapping[str, Note], resolver: Resolver) -> nx.MultiDiGraph:
+def build_graph(notes: Mapping[str, Note], resolver: Resolver) -> nx.MultiDiGraph[str]:
     """The link graph of the vault: notes, linked attachments, unresolved targets, all links."""
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for note in notes.values():
         graph.add_node(
             note.path, kind="note", title=note.title, type=note_type(note), tags=note_tags(note)
@@ -60,7 +60,7 @@ def build_graph(notes: Mapping[str, Note], resolver: Resolver) -> nx.MultiDiGrap
     for node in sorted(unresolved):
         graph.add_node(node, kind="unresolved")
     graph.add_edges_from(
-        (
+        (  # type: ignore[misc]  # the stubs omit the (u, v, key, data) form
             item.note.path,
             target,
             index,
@@ -74,17 +74,27 @@ def build_graph(notes: Mapping[str, Note], resolver: Resolver) -> nx.MultiDiGrap
 # -- views shared by rules, stats and index --------------------------------------
 
 
-def note_nodes(graph: nx.MultiDiGraph) -> list[str]:
-    return [n for n, kind in graph.nodes(data="kind") if kind == "note"]
+def node_kinds(graph: nx.MultiDiGraph[str]) -> dict[str, str]:
+    """Each node's kind: note, attachment or unresolved."""
+    return {node: data["kind"] for node, data in graph.nodes(data=True)}
 
 
-def note_digraph(graph: nx.MultiDiGraph) -> nx.DiGraph:
+def edge_kinds(graph: nx.MultiDiGraph[str]) -> list[tuple[str, str, str]]:
+    """Each edge as (source, target, kind): link, embed or property."""
+    return [(u, v, data["kind"]) for u, v, data in graph.edges(data=True)]
+
+
+def note_nodes(graph: nx.MultiDiGraph[str]) -> list[str]:
+    return [n for n, kind in node_kinds(graph).items() if kind == "note"]
+
+
+def note_digraph(graph: nx.MultiDiGraph[str]) -> nx.DiGraph[str]:
     """Notes only, one edge per linked pair, self-links dropped: what PageRank, hubs,
     components and MOC reach are computed on."""
-    simple = nx.DiGraph()
+    simple: nx.DiGraph[str] = nx.DiGraph()
     notes = note_nodes(graph)
     simple.add_nodes_from(notes)
-    kinds = dict(graph.nodes(data="kind"))
+    kinds = node_kinds(graph)
     simple.add_edges_from(
         (u, v)
         for u, targets in graph.adj.items()
@@ -111,9 +121,9 @@ def orphan_notes(notes: Iterable[str], resolver: Resolver) -> list[str]:
     ]
 
 
-def dead_ends(graph: nx.MultiDiGraph) -> list[str]:
+def dead_ends(graph: nx.MultiDiGraph[str]) -> list[str]:
     """Notes with no outgoing link to another existing note (reading stops there)."""
-    kinds = dict(graph.nodes(data="kind"))
+    kinds = node_kinds(graph)
     return [
         n
         for n in note_nodes(graph)

@@ -64,7 +64,7 @@ class Vault:
         )
 
     @cached_property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[str]:
         from kbtool.vault.linkgraph import build_graph  # networkx: only for those who ask
 
         return build_graph(self.notes, self.resolver)

@@ -48,7 +48,7 @@ def embed_loops(resolver: Resolver) -> list[list[ResolvedLink]]:
     import networkx as nx  # here, not at the top: listing the rules needs no graph library
 
     embeds = [r for r in resolver.resolved_links() if r.link.kind == "embed" and is_note(r.target)]
-    notes = nx.DiGraph((r.note.path, r.target) for r in embeds)
+    notes: nx.DiGraph[str | None] = nx.DiGraph((r.note.path, r.target) for r in embeds)
     looping = {n for c in nx.strongly_connected_components(notes) if len(c) > 1 for n in c}
     looping |= {n for n in notes if notes.has_edge(n, n)}
     embeds = [r for r in embeds if r.note.path in looping and r.target in looping]
@@ -75,7 +75,7 @@ def embed_loops(resolver: Resolver) -> list[list[ResolvedLink]]:
     # embeds: one node stands for them all (the first), so a note that embeds itself n
     # times is one loop to find, not n (nor the n! orderings of its embeds)
     stand_in: dict[tuple[object, ...], int] = {}
-    occurrences = nx.DiGraph()
+    occurrences: nx.DiGraph[int | tuple[str, int, int]] = nx.DiGraph()  # embeds and parts
     for i in sorted(part_of.keys() & containers.keys()):
         key = (part_of[i], *sorted(containers[i]))
         if key not in stand_in:

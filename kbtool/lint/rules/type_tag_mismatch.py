@@ -38,13 +38,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         lowered = {str(t).lower().lstrip("#") for t in tags}
         kind = meta.get("type")
-        expected = type_tag(kind.strip(), schema).lower() if is_note_type(kind) else None
+        type_name = kind.strip() if is_note_type(kind) else None
+        expected = type_tag(type_name, schema).lower() if type_name is not None else None
         if expected is not None and expected not in lowered:
-            yield Finding.at_key(
-                note, "type", f"type '{kind.strip()}' without the tag '{expected}'"
-            )
+            yield Finding.at_key(note, "type", f"type '{type_name}' without the tag '{expected}'")
         prefix = "type/"
         for tag in sorted(lowered):
             if tag.startswith(prefix) and tag != expected:
-                want = f"type '{kind.strip()}'" if expected else "no type"
+                want = f"type '{type_name}'" if expected else "no type"
                 yield Finding.at_key(note, "tags", f"tag '{tag}' does not match the note's {want}")

@@ -19,6 +19,7 @@ leaf blocks), `comments` (`%%` comments over several lines), `blockstarts`, and
 names below are the API.
 """
 
-from kbtool.notes.scan.api import BodyScan, Region, RegionKind, scan_body, scan_regions, table_lines
+from kbtool.notes.scan.api import BodyScan, Region, scan_body, scan_regions, table_lines
+from kbtool.notes.scan.state import RegionKind
 
 __all__ = ["BodyScan", "Region", "RegionKind", "scan_body", "scan_regions", "table_lines"]

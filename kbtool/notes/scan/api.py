@@ -7,10 +7,10 @@ the state machine that fills them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from kbtool.model import BlockId, Heading, Link, Suppression, Tag
 from kbtool.notes.scan.scanner import _Scanner
+from kbtool.notes.scan.state import RegionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,9 +20,6 @@ class BodyScan:
     tags: tuple[Tag, ...]
     links: tuple[Link, ...]
     suppressions: tuple[Suppression, ...]
-
-
-RegionKind = Literal["code", "math", "comment", "html"]
 
 
 @dataclass(frozen=True, slots=True)

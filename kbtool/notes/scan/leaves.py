@@ -13,6 +13,7 @@ from kbtool.model import Heading
 from kbtool.notes.scan.blockgrammar import _FENCE, _HTML, _ICODE, _MATH, _PARA, _TABLE
 from kbtool.notes.scan.containers import _ITEM, _LIST
 from kbtool.notes.scan.inline import _SPECIAL, _InlinePass
+from kbtool.notes.scan.state import RegionKind
 from kbtool.notes.scan.suppress import _suppression
 
 
@@ -56,7 +57,7 @@ class _Leaves(_InlinePass):
         elif leaf == _MATH:
             self._block_region("math", end)
 
-    def _block_region(self, kind: str, end: int) -> None:
+    def _block_region(self, kind: RegionKind, end: int) -> None:
         start = self.leaf_start
         if end >= start:
             self.regions.append((kind, start, 0, end, len(self.lines[end])))

@@ -7,7 +7,7 @@ link's target, subpath and display and places it in the file.
 from __future__ import annotations
 
 from kbtool.base import work
-from kbtool.model import Link, Span
+from kbtool.model import Link, LinkKind, Span
 from kbtool.notes.linktext import decode_markdown_destination, has_scheme, split_wikilink
 from kbtool.notes.scan.escapes import _UNESCAPE, _escaped
 from kbtool.notes.scan.positions import _Positions
@@ -49,7 +49,7 @@ class _Links(_Positions):
         line, col = self._where(start)
         line += self.base
         span = Span(line, col + 1, line, col + 1 + k + 2 - start)
-        kind = "embed" if embed else "link"
+        kind: LinkKind = "embed" if embed else "link"
         self.links.append(Link(kind, "wiki", src[start : k + 2], path, subpath, display, span))
         return k + 2
 

@@ -119,7 +119,8 @@ def _destination(
         dest_end = q = e + 1
     else:
         level = 0
-        e = _DEST_PLAIN.match(src, q).end()
+        plain = _DEST_PLAIN.match(src, q)
+        e = plain.end() if plain else q
         while e < n:
             c = src[e]
             if c <= " " or c == "\x7f":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from kbtool.model import Span
-from kbtool.notes.scan.state import _State
+from kbtool.notes.scan.state import RegionKind, _State
 
 
 class _Positions(_State):
@@ -47,7 +47,7 @@ class _Positions(_State):
         lb, cb = self._where(b)
         return Span(self.base + la, ca + 1, self.base + lb, cb + 1)
 
-    def _region(self, kind: str, a: int, b: int) -> None:
+    def _region(self, kind: RegionKind, a: int, b: int) -> None:
         """Region of src[a:b] (b exclusive)."""
         la, ca = self._where(a)
         lb, cb = self._where(b - 1)

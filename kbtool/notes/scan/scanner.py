@@ -269,10 +269,10 @@ class _Scanner(_BlockStarts):
                     break
             elif not "0" <= ch <= "9":
                 break
-            item = self._list_item(idx, ln, nn, ncol, indent, para_matched, matched)
-            if item is None:
+            opened = self._list_item(idx, ln, nn, ncol, indent, para_matched, matched)
+            if opened is None:
                 break
-            offset, col = item
+            offset, col = opened
             matched = len(stack)
             all_closed = True
             para_matched = False

@@ -7,9 +7,12 @@ they are declared once, here.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from kbtool.model import BlockId, Heading, Link, Suppression, Tag
 from kbtool.notes.scan.containers import _Container
+
+RegionKind = Literal["code", "math", "comment", "html"]
 
 #: How much text the `%%` checks may read again, as `REREAD_FACTOR` times the body's
 #: length plus `REREAD_ALLOWANCE` characters: a check whose text has a code span, `$`
@@ -75,7 +78,7 @@ class _State:
         self.links: list[Link] = []
         self.suppressions: list[Suppression] = []
         # (kind, line, column, end line, end column), 0-based, end exclusive
-        self.regions: list[tuple[str, int, int, int, int]] = []
+        self.regions: list[tuple[RegionKind, int, int, int, int]] = []
         # (first line, last line) of each table, 0-based
         self.tables: list[tuple[int, int]] = []
         self.heading_stack: list[tuple[int, tuple[str, ...]]] = []
