@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from kbtool.base.paths import without_md
+
 LinkKind = Literal["link", "embed", "property"]
 LinkSyntax = Literal["wiki", "markdown", "property"]
 Severity = Literal["error", "warning", "info"]
@@ -150,7 +152,7 @@ class Note:
     def name(self) -> str:
         """The file name without `.md`: what Obsidian shows as the note's name."""
         base = self.path.rsplit("/", 1)[-1]
-        return base[:-3] if base.lower().endswith(".md") else base
+        return without_md(base)
 
     @property
     def folder(self) -> str:

@@ -13,12 +13,14 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from kbtool.base.paths import without_md
+
 #: Characters that a wiki-link target cannot carry; such notes get a Markdown link.
 _UNLINKABLE = ("#", "|", "[", "]", "^")
 
 
 def _stem(path: str) -> str:
-    return path[:-3] if path.lower().endswith(".md") else path
+    return without_md(path)
 
 
 def _suffixes(path: str) -> Iterable[str]:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from kbtool.base.paths import without_md
+
 _IMAGE_SIZE = re.compile(r"\d+(x\d+)?")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 #: What the target of a `[[wiki-link]]` cannot hold: `#` starts a heading, `^` a block,
@@ -67,6 +69,4 @@ def decode_markdown_destination(destination: str) -> str:
 def normalise_target(path: str) -> str:
     """Normalise a link path for lookup: no leading `/`, NFC, no trailing `.md`."""
     p = unicodedata.normalize("NFC", path.strip()).lstrip("/")
-    if p.lower().endswith(".md"):
-        p = p[:-3]
-    return p
+    return without_md(p)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from kbtool.base.jsonout import json_text
+from kbtool.base.paths import without_md
 from kbtool.review.schedule import AgendaBucket, DueItem
 
 DueFormat = Literal["text", "json", "md"]
@@ -21,7 +22,7 @@ def render_due(items: list[DueItem], today: dt.date, fmt: DueFormat) -> str:
     if fmt == "md":
         lines = [f"## Reviews due on {today.isoformat()}", ""]
         for item in items:
-            target = item.path[:-3] if item.path.lower().endswith(".md") else item.path
+            target = without_md(item.path)
             name = target.rsplit("/", 1)[-1]
             link = f"[[{target}]]" if name == item.title else f"[[{target}|{item.title}]]"
             lines.append(f"- [ ] {link}: due {item.due.isoformat()}, {item.status()}")

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote, unquote
 
+from kbtool.base.paths import without_md
 from kbtool.vault.subpaths import heading_key
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -87,7 +88,7 @@ class UrlMap:
     def add_note(self, path: str) -> str:
         """Give the note at vault path `path` its page path (call in vault order)."""
         parts = path.split("/")
-        name = parts[-1][:-3] if parts[-1].lower().endswith(".md") else parts[-1]
+        name = without_md(parts[-1])
         folder = self.folder_path("/".join(parts[:-1]))
         wanted = (folder + "/" if folder else "") + slug(name) + ".html"
         self._by_source[path] = out = self.claim(wanted)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
+from kbtool.base.paths import without_md
 from kbtool.errors import KbtoolError
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _closest_note(vault: Vault, arg: str) -> str | None:
     if found is None:
         return None
     name = names[found]
-    return f'"{name}"' if names.count(name) == 1 else f'"{paths[found].removesuffix(".md")}"'
+    return f'"{name}"' if names.count(name) == 1 else f'"{without_md(paths[found])}"'
 
 
 def _existing_file(candidate: Path) -> Path | None:

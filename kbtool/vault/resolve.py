@@ -42,7 +42,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kbtool.vault.subpaths import SubpathIndex
+from kbtool.base.paths import without_md
+from kbtool.vault.subpaths import SubpathIndex, SubpathKind, subpath_kind
 from kbtool.model import Link, Note
 from kbtool.notes.linktext import has_scheme, normalise_target
 from kbtool.model import Finding, Fix
@@ -111,7 +112,7 @@ class ResolvedLink(NamedTuple):
 
 def _lower_key(path: str) -> str:
     """The lookup key of a vault file: notes without `.md`, lower-cased."""
-    return (path[:-3] if path.lower().endswith(".md") else path).lower()
+    return without_md(path).lower()
 
 
 def _last_component(key: str) -> str:
@@ -179,7 +180,7 @@ class Resolver:
             a.rsplit(".", 1)[1].lower() for a in attachments if "." in a.rsplit("/", 1)[-1]
         )
         for path in files:
-            exact = path[:-3] if path.lower().endswith(".md") else path
+            exact = without_md(path)
             resolver._exact.setdefault(exact, path)
             resolver._by_name[_last_component(_lower_key(path))].append(path)
         for note in notes.values():
@@ -302,16 +303,19 @@ class Resolver:
                     self._by_target.setdefault(item.target, []).append(item)
         return self._resolved
 
-    def subpath_links(self) -> list[ResolvedLink]:
+    def subpath_links(self, kind: SubpathKind | None = None) -> list[ResolvedLink]:
         """The resolved links to a note that carry a `#heading` or `#^block` subpath
-        (what KB203 and KB204 check), filtered once from `resolved_links()`."""
+        (what KB203 and KB204 check), filtered once from `resolved_links()`; with `kind`,
+        only those of that kind."""
         if self._with_subpath is None:
             self._with_subpath = [
                 item
                 for item in self.resolved_links()
                 if item.link.subpath and item.target is not None and is_note(item.target)
             ]
-        return self._with_subpath
+        if kind is None:
+            return self._with_subpath
+        return [r for r in self._with_subpath if subpath_kind(r.link.subpath) == kind]
 
     def links_from(self, path: str) -> list[ResolvedLink]:
         """The resolved internal links written in the note at `path`, in file order."""
@@ -369,7 +373,7 @@ class Resolver:
 
     def link_text(self, target: str) -> str:
         """The shortest wiki-link path that reaches `target` from anywhere without ambiguity."""
-        key = target[:-3] if target.lower().endswith(".md") else target
+        key = without_md(target)
         name = key.rsplit("/", 1)[-1]
         same_name = self._by_name.get(name.lower(), [])
         return name if len(same_name) <= 1 else key
@@ -378,7 +382,7 @@ class Resolver:
         """The path Obsidian writes in a new link from `source` to `target`, by the vault's
         "New link format": the shortest unambiguous one, the vault path, or a path
         relative to the source's folder."""
-        key = target[:-3] if is_note(target) else target
+        key = without_md(target)
         if self.link_format == "absolute":
             return key
         if self.link_format == "relative":
@@ -427,7 +431,7 @@ class Resolver:
             for f in self.files:
                 if is_note(f) != attachments:
                     name = f.rsplit("/", 1)[-1]
-                    by_name.setdefault(name if attachments else name[:-3], f)
+                    by_name.setdefault(name if attachments else without_md(name), f)
             self._names[attachments] = (NameIndex(list(by_name)), list(by_name.values()))
         return self._names[attachments]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kbtool.base.paths import without_md
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.model import Finding
@@ -36,7 +37,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not resolution.ambiguous or item.target is None:
             continue
         others = ", ".join(c for c in resolution.candidates if c != item.target)
-        explicit = item.target[:-3] if item.target.lower().endswith(".md") else item.target
+        explicit = without_md(item.target)
         message = (
             f"{link_label(item.link)} matches {len(resolution.candidates)} files; "
             f"Obsidian opens {item.target} ({resolution.reason}), not {others}: "

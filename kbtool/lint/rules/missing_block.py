@@ -8,7 +8,6 @@ from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.model import Finding
 from kbtool.vault.resolve import link_label
-from kbtool.vault.subpaths import subpath_kind
 
 
 @rule(
@@ -28,10 +27,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     line after a list, quote, callout or table. Block ids compare case-insensitively, as
     in Obsidian's metadata cache. Ids inside code blocks do not count."""
     resolver = ctx.vault.resolver
-    for item in resolver.subpath_links():
+    for item in resolver.subpath_links("block"):
         subpath = item.link.subpath
-        if subpath_kind(subpath) != "block":
-            continue
         assert item.target is not None
         if resolver.subpath_index(item.target).find_block(subpath) is not None:
             continue

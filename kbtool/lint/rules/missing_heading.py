@@ -8,7 +8,7 @@ from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.model import Finding
 from kbtool.vault.resolve import link_label
-from kbtool.vault.subpaths import heading_chain, subpath_kind
+from kbtool.vault.subpaths import heading_chain
 
 
 def _missing(chain: list[str]) -> str:
@@ -41,10 +41,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     written for Foam, VS Code or GitHub, `[links] heading_slugs = "github"` (or "both")
     compares GitHub's anchors instead: `[Key features](#key-features)`."""
     resolver = ctx.vault.resolver
-    for item in resolver.subpath_links():
+    for item in resolver.subpath_links("heading"):
         subpath = item.link.subpath
-        if subpath_kind(subpath) != "heading":
-            continue
         assert item.target is not None
         index = resolver.subpath_index(item.target)
         if index.find_heading(subpath) is not None:
