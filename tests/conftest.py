@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from kbtool.vault.load import Vault, load_vault
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -51,6 +53,25 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@functools.cache
+def fixture_vault(name: str) -> Vault:
+    """The hand-written vault tests/fixtures/NAME, loaded once per session (read it only:
+    every test that asks gets the same object)."""
+    return load_vault(FIXTURES / name)
+
+
+@pytest.fixture(scope="session")
+def links_vault() -> Vault:
+    """tests/fixtures/links: every link form, broken ones included."""
+    return fixture_vault("links")
+
+
+@pytest.fixture(scope="session")
+def links_stats_vault() -> Vault:
+    """tests/fixtures/links_stats: a small graph with hubs, MOCs, orphans and dead ends."""
+    return fixture_vault("links_stats")
 
 
 # Permission tests: tests run as root, whom chmod does not stop, so they run kbtool in a

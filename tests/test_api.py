@@ -28,8 +28,8 @@ def test_check_through_the_api_reports_what_the_command_does() -> None:
     assert isinstance(vault.notes["Source.md"], kbtool.Note)
 
 
-def test_graph_and_stats_through_the_api() -> None:
-    vault = kbtool.load_vault(LINKS)
+def test_graph_and_stats_through_the_api(links_vault: kbtool.Vault) -> None:
+    vault = links_vault
     assert vault.graph.number_of_edges() == 37
     assert "Lonely.md" in kbtool.compute_stats(vault).orphans
 

@@ -13,14 +13,14 @@ from click.testing import CliRunner
 
 from kbtool.cli import main
 from kbtool.graph.export import export_graph, to_dot, to_json, to_mermaid
-from kbtool.vault.load import Vault, load_vault
+from kbtool.vault.load import Vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links"
 
 
 @pytest.fixture(scope="module")
-def vault() -> Vault:
-    return load_vault(FIXTURE)
+def vault(links_vault: Vault) -> Vault:
+    return links_vault
 
 
 @pytest.fixture(scope="module")

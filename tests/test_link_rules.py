@@ -26,8 +26,8 @@ CAFE_NFD = unicodedata.normalize("NFD", "Café")
 
 
 @pytest.fixture(scope="module")
-def vault() -> Vault:
-    return load_vault(FIXTURE)
+def vault(links_vault: Vault) -> Vault:
+    return links_vault
 
 
 def link_at(vault: Vault, path: str, line: int) -> ResolvedLink:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import fixture_vault
 
 from kbtool.cli import main
 from kbtool.review.schedule import due_date
-from kbtool.vault.load import load_vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links_stats"
 LINKS = Path(__file__).parent / "fixtures" / "links"
@@ -39,7 +39,7 @@ def test_json() -> None:
         {"source": "B.md", "kind": "embed", "line": 7, "column": 1, "snippet": "![[A]]"},
         {"source": "MOC Home.md", "kind": "link", "line": 7, "column": 3, "snippet": "- [[A]]"},
     ]
-    vault = load_vault(FIXTURE)
+    vault = fixture_vault("links_stats")
     expected = due_date(vault.notes["A.md"], vault.config)
     assert expected is not None
     assert info["due"] == expected.isoformat() == "2026-04-01"

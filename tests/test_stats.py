@@ -15,14 +15,14 @@ from click.testing import CliRunner
 
 from kbtool.cli import main
 from kbtool.graph.stats import VaultStats, compute_stats, is_moc, moc_reach
-from kbtool.vault.load import Vault, load_vault
+from kbtool.vault.load import Vault
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links_stats"
 
 
 @pytest.fixture(scope="module")
-def vault() -> Vault:
-    return load_vault(FIXTURE)
+def vault(links_stats_vault: Vault) -> Vault:
+    return links_stats_vault
 
 
 @pytest.fixture(scope="module")
