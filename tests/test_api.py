@@ -51,3 +51,16 @@ def test_import_kbtool_loads_no_layer() -> None:
     code = "import sys, kbtool; print(sorted(m for m in sys.modules if m.startswith('kbtool.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['kbtool.base', 'kbtool.base.version']"
+
+
+def test_the_readme_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Python API section's example, run as written from the project's root."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Python API") :]
+    code = section[section.index("```python\n") + 10 : section.index("\n```\n")]
+    monkeypatch.chdir(root)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    vault = namespace["vault"]
+    assert isinstance(vault, kbtool.Vault) and len(vault.notes) == 27
