@@ -28,6 +28,6 @@ class RuleContext:
 
     @cached_property
     def schema(self) -> SchemaReport:
-        from kbtool.lint.schema import validate_vault
+        from kbtool.lint.schema import validate_notes
 
-        return validate_vault(self.vault)
+        return validate_notes(self.vault.notes.values(), self.vault.config)

@@ -10,7 +10,7 @@ and date properties.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +23,7 @@ from kbtool.model import Finding, Note, SetProperty
 from kbtool.notes.properties import is_empty, is_note_type, property_type
 
 if TYPE_CHECKING:
-    from kbtool.vault.load import Vault
+    from kbtool.config import Config
 
 #: Keys Obsidian itself gives a meaning to; never "unknown".
 OBSIDIAN_KEYS = frozenset(
@@ -255,10 +255,10 @@ def _tags_fix(key: str, value: Any) -> SetProperty | None:
     return SetProperty(f"write {key} as a list", key, text.strip(), items)
 
 
-def validate_vault(vault: Vault) -> SchemaReport:
+def validate_notes(notes: Iterable[Note], config: Config) -> SchemaReport:
     """Run the schema over every note once; rules KB101 to KB104 read the result."""
-    validator = SchemaValidator(vault.config.schema, vault.config.property_kinds)
+    validator = SchemaValidator(config.schema, config.property_kinds)
     report = SchemaReport()
-    for note in vault.notes.values():
+    for note in notes:
         validator.validate(note, report)
     return report
