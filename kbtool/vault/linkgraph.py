@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from kbtool.notes.properties import note_tags, note_type
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kbtool.model import Note
     from kbtool.vault.resolve import Resolver
 
@@ -38,6 +38,8 @@ def unresolved_id(key: str) -> str:
 
 def build_graph(notes: Mapping[str, Note], resolver: Resolver) -> nx.MultiDiGraph[str]:
     """The link graph of the vault: notes, linked attachments, unresolved targets, all links."""
+    import networkx as nx  # on first use: check's orphan rule needs none of it
+
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for note in notes.values():
         graph.add_node(
@@ -91,6 +93,7 @@ def note_nodes(graph: nx.MultiDiGraph[str]) -> list[str]:
 def note_digraph(graph: nx.MultiDiGraph[str]) -> nx.DiGraph[str]:
     """Notes only, one edge per linked pair, self-links dropped: what PageRank, hubs,
     components and MOC reach are computed on."""
+    import networkx as nx
     simple: nx.DiGraph[str] = nx.DiGraph()
     notes = note_nodes(graph)
     simple.add_nodes_from(notes)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.common.html_blocks import block_names
-from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_STR
+from kbtool.notes.scan.htmlgrammar import BLOCK_NAMES as block_names
+from kbtool.notes.scan.htmlgrammar import HTML_OPEN_CLOSE_TAG_STR
 
 _MAYBE_SPECIAL = frozenset("#`~*+_=<>-0123456789$|:")
 _PLAIN_STOP = _MAYBE_SPECIAL | {" ", "\t"}

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.common.html_re import HTML_TAG_RE
-
 from kbtool.base import work
 from kbtool.model import BlockId, Tag
 from kbtool.notes.scan.codespans import _code_span_end
 from kbtool.notes.scan.escapes import _ASCII_PUNCT, _escaped
+from kbtool.notes.scan.htmlgrammar import HTML_TAG_RE
 from kbtool.notes.scan.links import _Links
 from kbtool.notes.scan.mdlinks import _AUTOLINK, _may_be_tag, _md_links
 from kbtool.notes.scan.suppress import _suppression

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-from markdown_it.common.html_re import HTML_TAG_RE
-
 from kbtool.base import work
 from kbtool.notes.scan.codespans import _code_span_end
 from kbtool.notes.scan.escapes import _escaped
+from kbtool.notes.scan.htmlgrammar import HTML_TAG_RE
 
 _AUTOLINK = re.compile(
     r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*"
