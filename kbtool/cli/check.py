@@ -20,6 +20,7 @@ from kbtool.cli.common import (
     verbose_option,
     write_output,
 )
+from kbtool.cli.progress import progress
 from kbtool.lint.formats import FORMATS, OUTPUT_FORMATS
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ def command(
         "ignore": _codes(ignore),
         "today": today,
         "only": _only(loaded, files) if files else None,
+        "progress": progress("Checking (rules)"),
     }
     try:
         result = check(loaded, **chosen)  # type: ignore[arg-type]

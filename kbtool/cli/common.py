@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from kbtool.cli.progress import progress, set_quiet
+
 if TYPE_CHECKING:
     from kbtool.vault.load import Vault
 
@@ -84,15 +86,26 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 
 
 def verbose_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """`-v/--verbose`: say on stderr which vault was chosen and why (and more, per command)."""
-    return click.option(
-        "-v",
-        "--verbose",
+    """`-v/--verbose`: say on stderr which vault was chosen and why (and more, per command);
+    `-q/--quiet`: no progress bar."""
+    quiet = click.option(
+        "-q",
+        "--quiet",
         is_flag=True,
         expose_value=False,
-        callback=_set_verbose,
-        help="Say on stderr which vault was used and why.",
-    )(func)
+        callback=set_quiet,
+        help="No progress bar on stderr.",
+    )
+    return quiet(
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_verbose,
+            help="Say on stderr which vault was used and why.",
+        )(func)
+    )
 
 
 def is_verbose() -> bool:
@@ -163,9 +176,9 @@ def open_vault(
     kbtool.toml. Verbose output names the root chosen and why, then what the
     configuration read from `.obsidian/` or left out (the templates folder).
 
-    On a terminal, a progress bar appears for large vaults (on stderr, so
-    that piped output stays clean). Commands use the parse cache unless told not
-    to (`check --no-cache`).
+    On a terminal, a progress bar appears when loading takes over a second (on
+    stderr, so that piped output stays clean; none with `--quiet`). Commands use
+    the parse cache unless told not to (`check --no-cache`).
     """
     from kbtool.config import ConfigError
     from kbtool.vault.discover import discover_vault
@@ -173,42 +186,14 @@ def open_vault(
 
     root = discover_vault(path, note=note_path)
     note(f"vault: {root}")
-    progress = None
-    if show_progress and sys.stderr.isatty():
-        progress = _progress_bar()
+    reading = progress("Reading notes") if show_progress else None
     try:
-        vault = load_vault(root.path, progress=progress, cache=cache)
+        vault = load_vault(root.path, progress=reading, cache=cache)
     except (VaultError, ConfigError) as exc:
         fail(str(exc))
-    finally:
-        if progress is not None:
-            progress(-1, -1)
     for notice in vault.config.notices:  # what .obsidian/ said, what was left out
         note(notice)
     return vault
-
-
-def _progress_bar() -> Callable[[int, int], None]:
-    """A rich progress bar shown only once a vault has more than 2,000 notes."""
-    from rich.progress import Progress
-
-    state: dict[str, Any] = {}
-
-    def update(done: int, total: int) -> None:
-        if done < 0:
-            if "bar" in state:
-                state["bar"].stop()
-            return
-        if total < 2000:
-            return
-        if "bar" not in state:
-            bar = Progress(transient=True, console=_stderr_console())
-            state["bar"], state["task"] = bar, bar.add_task("Parsing notes", total=total)
-            bar.start()
-        if done % 200 == 0 or done == total:
-            state["bar"].update(state["task"], completed=done)
-
-    return update
 
 
 def _stderr_console() -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kbtool.base.gcpause import paused_gc
@@ -140,11 +140,12 @@ def check(
     ignore: Sequence[str] = (),
     today: dt.date | None = None,
     only: Collection[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
     """Run every selected rule over the vault; diagnostics sorted by path, line, column, code.
 
     With `only` (vault paths of notes), report on those notes alone; links and
-    vault-wide rules still see every note.
+    vault-wide rules still see every note. `progress(done, total)` hears of each rule run.
     """
     severities = effective_severities(vault, select, ignore)
     rules = all_rules()
@@ -152,7 +153,9 @@ def check(
     keep = _Filter(vault)
     diagnostics: list[Diagnostic] = []
     with paused_gc():
-        for code, severity in severities.items():
+        for done, (code, severity) in enumerate(severities.items()):
+            if progress is not None:
+                progress(done, len(severities))
             rule_ = rules[code]
             diagnostics.extend(
                 _diagnostic(f, rule_, severity) for f in rule_.check(ctx) if keep.keep(f, code)
