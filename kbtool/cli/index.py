@@ -50,6 +50,6 @@ def command(vault: Path | None, fmt: str, output: Path | None, today: dt.date, r
 
     loaded = open_vault(vault)
     index_path = path_in_vault(output, loaded.root) if output is not None else None
-    index = build_index(loaded, today=today, recent=recent, index_path=index_path)
+    index = build_index(loaded, today=today, recent=recent, index_path=index_path, cache=True)
     text = render_markdown(index) if fmt == "md" else render_json(index)
     write_output(text, output)

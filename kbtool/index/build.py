@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from kbtool import codes
 from kbtool.index.links import LinkNamer, note_link
 from kbtool.index.recent import Source, modified_at, most_recent
+from kbtool.index.summaries import SummaryCache
 from kbtool.index.summary import note_summary
 from kbtool.index.tagtree import TagNode, build_tag_tree
 from kbtool.model import Note
@@ -115,14 +116,32 @@ def _moc_groups(
     return tuple(groups), _by_title(unreached, entries)
 
 
+def _cached_summary(vault: Vault, note: Note, summaries: SummaryCache | None) -> str:
+    """The summary from the last run when the note's bytes are the same; else read now
+    (and kept, unless the note could not be read as the vault parsed it)."""
+    if summaries is None or not note.sha256:
+        return summary_of(vault, note)
+    found = summaries.get(note.sha256)
+    if found is None:
+        found = _read_summary(vault, note)
+        if found is None:
+            return ""
+        summaries.put(note.sha256, found)
+    return found
+
+
 def summary_of(vault: Vault, note: Note) -> str:
     """The note's summary; "" when it cannot be read, or changed since it was loaded."""
+    return _read_summary(vault, note) or ""
+
+
+def _read_summary(vault: Vault, note: Note) -> str | None:
     if any(p.code == codes.UNREADABLE_FILE for p in note.problems):
-        return ""
+        return None
     try:
         return note_summary(note, vault.lines(note.path))
     except (OSError, NoteChanged):
-        return ""
+        return None
 
 
 def build_index(
@@ -131,13 +150,17 @@ def build_index(
     today: dt.date,
     recent: int = DEFAULT_RECENT,
     index_path: str | None = None,
+    cache: bool = False,
 ) -> Index:
     """The index of `vault` as of `today`.
 
     `index_path` is the vault-relative path the index will be written to, when
     it goes into the vault: that note is left out of the index, and its name
-    counts when choosing unambiguous link targets.
+    counts when choosing unambiguous link targets. With `cache`, summaries of notes
+    whose bytes are unchanged come from the last run (`kbtool.index.summaries`)
+    instead of reading the notes again.
     """
+    summaries = SummaryCache(vault.root) if cache else None
     notes = {p: n for p, n in vault.notes.items() if p != index_path}
     namer = LinkNamer(notes, vault.attachments, [index_path] if index_path else [])
     entries: dict[str, Entry] = {}
@@ -148,12 +171,14 @@ def build_index(
             path=path,
             title=note.title,
             type=note_type(note),
-            summary=summary_of(vault, note),
+            summary=_cached_summary(vault, note, summaries),
             target=target,
             link=note_link(target, path, note.title),
             modified=instant,
             modified_source=source,
         )
+    if summaries is not None:
+        summaries.save()
     mocs, unreached = _moc_groups(vault, entries)
     return Index(
         root=str(vault.root),

@@ -22,12 +22,18 @@ class NoteChanged(KbtoolError):
     """The note's bytes differ from those the vault parsed: its positions are stale."""
 
 
+#: How many notes were read back in this process (tests count it: a warm index reads none).
+reads = 0
+
+
 def note_lines(root: Path, note: Note) -> list[str]:
     """The note's file lines (see `kbtool.notes.lines`), as the vault parsed them.
 
     Raises `NoteChanged` when the file changed since, and `OSError` when it cannot
     be read (or is no longer a regular file inside the vault).
     """
+    global reads
+    reads += 1
     data = read_inside(root / note.path, root)
     if note.sha256 and hashlib.sha256(data).hexdigest() != note.sha256:
         raise NoteChanged(f"{note.path}: changed on disk since the vault was loaded")
