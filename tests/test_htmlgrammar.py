@@ -12,5 +12,5 @@ def test_the_tag_patterns_are_markdown_it_pys() -> None:
 
 
 def test_the_block_names_are_markdown_it_pys() -> None:
-    assert htmlgrammar.BLOCK_NAMES == list(html_blocks.block_names)
+    assert list(html_blocks.block_names) == htmlgrammar.BLOCK_NAMES
     assert len(htmlgrammar.BLOCK_NAMES) == 62
