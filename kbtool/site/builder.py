@@ -5,6 +5,11 @@ embeds (nothing else of the vault is copied); read each note's text once;
 render each note; then the tag, folder, home, search and 404 pages, the
 search index, the assets; finally the manifest, and the removal of what
 the last build wrote and this one did not.
+
+A build into the folder of an earlier one renders only the pages whose
+inputs changed (`incremental`): a note's body is rendered again when a note
+it shows or a link it resolves changed, and any page when what it shows
+changed; everything else is kept as the last build wrote it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from kbtool.noteprops import note_tags
 from kbtool.resolve import is_note, note_aliases
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
+from kbtool.site.incremental import BuildState, Deps, NoteState, digest
 from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
@@ -42,7 +48,7 @@ from kbtool.site.render.code import pygments_css
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import NoteRenderer
 from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_counts
-from kbtool.site.search import EXCERPT_CHARS, SearchIndex, html_text
+from kbtool.site.search import SearchIndex, entry, html_text
 from kbtool.site.source import ChangedOnDisk, body_text
 from kbtool.site.urls import UrlMap
 from kbtool.vault import Vault
@@ -66,14 +72,20 @@ class BuildResult:
     """What a build did: pages and files written, link findings, notes it could not read."""
 
     output: Path
-    pages: int = 0
+    pages: int = 0  # every page of the site: rendered now or kept from the last build
     attachments: int = 0
+    rendered: list[str] = field(default_factory=list)  # the pages rendered by this build
     findings: list[Diagnostic] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "path: why"
 
     @property
     def errors(self) -> int:
         return sum(1 for d in self.findings if d.severity == "error")
+
+    @property
+    def reused(self) -> int:
+        """Pages kept as the last build wrote them (their inputs did not change)."""
+        return self.pages - len(self.rendered)
 
 
 def _environment(overrides: Path | None = None) -> jinja2.Environment:
@@ -89,6 +101,19 @@ def _environment(overrides: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _templates_digest(overrides: Path) -> str:
+    """The bytes of every template, built-in and the vault's: another template, another
+    site (a full build)."""
+    parts: list[object] = []
+    for item in sorted(resources.files("kbtool.site").joinpath("templates").iterdir(), key=str):
+        parts += [item.name, item.read_bytes()]
+    if overrides.is_dir():
+        for path in sorted(overrides.rglob("*")):
+            if path.is_file():
+                parts += [path.relative_to(overrides).as_posix(), path.read_bytes()]
+    return digest(*parts)
 
 
 def _asset(name: str) -> bytes:
@@ -122,7 +147,8 @@ class _Builder:
         self.today = today
         self.urls = UrlMap(base_url)
         self.notes = vault.notes
-        self.env = _environment(vault.root / OVERRIDES / "templates")
+        templates = vault.root / OVERRIDES / "templates"
+        self.env = _environment(templates)
         self.xml = _environment()  # the same escaping is right for XML text and attributes
         title = vault.config.settings.site.get("title")
         self.site = {
@@ -133,6 +159,20 @@ class _Builder:
             "version": __version__,
             "live": live,  # under `kbtool serve`: pages load the live-reload script
         }
+        self.raw_html = vault.config.settings.site.get("raw_html", "sanitise") != "escape"
+        self.key = digest(
+            __version__,
+            self.site,
+            self.raw_html,
+            today,
+            vault.config.settings,
+            vault.config.obsidian,
+            _templates_digest(templates),
+            MAX_BACKLINKS,
+            PAGE_SIZE,
+        )
+        self.state = BuildState(self.key)
+        self.prev = out.state if out.state.key == self.key else BuildState()
         self.result = BuildResult(out.folder)
         self.texts: dict[str, str] = {}
         self.excerpts: dict[str, str] = {}  # the start of each note's text, for the feed
@@ -152,8 +192,7 @@ class _Builder:
         self._claim_folders()
         self._read_texts()
         links = SiteLinks(self.vault, self.urls)
-        raw = self.vault.config.settings.site.get("raw_html", "sanitise") != "escape"
-        renderer = NoteRenderer(self.texts, self.notes, links, raw_html=raw)
+        renderer = NoteRenderer(self.texts, self.notes, links, raw_html=self.raw_html)
         renderer.keep_parsed = {
             item.target
             for item in self.vault.resolver.resolved_links()
@@ -163,10 +202,7 @@ class _Builder:
         self._tag_urls(tags)
         policy = ReviewPolicy.from_config(self.vault.config)
         index = SearchIndex()
-        for path, note in self.notes.items():
-            body = renderer.render(path)
-            self._note_page(note, body, links, policy)
-            self._index(index, note, body)
+        self._note_pages(renderer, links, policy, index)
         self._tag_pages(tags)
         self._folder_pages()
         self._home(tags)
@@ -183,6 +219,89 @@ class _Builder:
             self.out.copy(self.urls.output_path(path) or path, self.vault.root / path)
             self.result.attachments += 1
         return self.result
+
+    # -- notes ---------------------------------------------------------------
+
+    def _note_pages(
+        self, renderer: NoteRenderer, links: SiteLinks, policy: ReviewPolicy, index: SearchIndex
+    ) -> None:
+        """Every note's page and search entry, each body rendered only when its inputs changed
+        since the last build (or when its page must be rendered again)."""
+        prev = self.prev
+        aliases = [note_aliases(n) for n in self.notes.values()]
+        universe = digest(tuple(self.notes), self.vault.attachments, aliases, self.urls.claimed())
+        same_names = prev.universe == universe
+        self.state.universe = universe
+        self.state.shas = {p: n.sha256 for p, n in self.notes.items()}
+        changed = {p for p, sha in self.state.shas.items() if prev.shas.get(p) != sha}
+        changed |= prev.shas.keys() - self.state.shas.keys()
+        failed = {f.split(": ", 1)[0] for f in self.result.failed}
+        for path, note in self.notes.items():
+            old = prev.notes.get(path)
+            body: str | None = None
+            if old is not None and self._still_holds(old.deps, links, changed, same_names):
+                deps, body_key = old.deps, old.body
+            else:
+                body, deps = self._body(renderer, links, path)
+                body_key = digest(body)
+            rel = self.urls.output_path(path) or ""
+            context = self._note_context(note, links, policy)
+            key = digest(self.key, "note.html", rel, body_key, context)
+            if not self._keep_page(rel, key):
+                if body is None:
+                    body, deps = self._body(renderer, links, path)
+                page = dict(context, body=Markup(body))  # sanitised by the renderer (nh3)
+                self._render_page("note.html", rel, key, {"page": page})
+            url = self.urls.url_of(path) or ""
+            fields = {
+                "title": [note.title],
+                "alias": note_aliases(note),
+                "tag": note_tags(note),
+                "heading": [h.text for h in note.headings],
+            }
+            index_key = digest(url, note.title, note.folder, fields, body_key)
+            if old is not None and old.index_key == index_key:
+                doc, postings = old.doc, old.postings
+            else:
+                if body is None:
+                    body, deps = self._body(renderer, links, path)
+                doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
+            index.add(doc, postings)
+            self.excerpts[path] = doc[3]
+            if path not in failed:
+                self.state.notes[path] = NoteState(deps, body_key, index_key, doc, postings)
+
+    @staticmethod
+    def _body(renderer: NoteRenderer, links: SiteLinks, path: str) -> tuple[str, Deps]:
+        """The note's body as HTML, and what it read while it rendered."""
+        links.deps = deps = Deps()
+        try:
+            return renderer.render(path), deps
+        finally:
+            links.deps = None
+
+    def _still_holds(
+        self, deps: Deps, links: SiteLinks, changed: set[str], same_names: bool
+    ) -> bool:
+        """True when a body rendered with `deps` would render the same now: the notes it
+        shows have the same bytes, and its links (and site URLs) the same answers. With
+        the same names in the vault, only a link into a changed note can answer anew."""
+        for path, sha in deps.notes.items():
+            note = self.notes.get(path)
+            if note is None or note.sha256 != sha:
+                return False
+        recorded = deps.links.items()
+        if same_names:
+            recorded = [(k, a) for k, a in recorded if a[1] in changed]
+        else:
+            for url, found in deps.site_urls.items():
+                if self.urls.is_site_url(url) != found:
+                    return False
+        for (source, path, subpath), was in recorded:
+            now = links.resolve(source, path, subpath)
+            if (now.url, now.path, now.anchor, now.problem) != was:
+                return False
+        return True
 
     # -- inputs --------------------------------------------------------------
 
@@ -214,9 +333,26 @@ class _Builder:
     # -- pages ---------------------------------------------------------------
 
     def _page(self, template: str, rel: str, **context: Any) -> None:
+        """A page of the site, rendered unless the last build wrote it from the same data."""
+        key = digest(self.key, template, rel, context)
+        if not self._keep_page(rel, key):
+            self._render_page(template, rel, key, context)
+
+    def _keep_page(self, rel: str, key: str) -> bool:
+        """Keep the page at `rel` when the last build rendered it with the same `key`."""
+        self.state.pages[rel] = key
+        if self.prev.pages.get(rel) != key or not self.out.can_keep(rel):
+            return False
+        self.out.keep(rel)
+        self.result.pages += 1
+        return True
+
+    def _render_page(self, template: str, rel: str, key: str, context: dict[str, Any]) -> None:
         html = self.env.get_template(template).render(site=self.site, **context)
         self.out.write_text(rel, html)
+        self.state.pages[rel] = key
         self.result.pages += 1
+        self.result.rendered.append(rel)
 
     def _list_page(self, rel: str, page: dict[str, Any]) -> None:
         """A listing in pages of at most `PAGE_SIZE` entries per section (`rel`, then
@@ -237,7 +373,8 @@ class _Builder:
             }
             self._page("list.html", path, page=dict(page, sections=chunk, pager=pager))
 
-    def _note_page(self, note: Note, body: str, links: SiteLinks, policy: ReviewPolicy) -> None:
+    def _note_context(self, note: Note, links: SiteLinks, policy: ReviewPolicy) -> dict[str, Any]:
+        """What a note's page shows besides its body."""
         ids = links.heading_ids(note.path)
         toc = [
             {"level": h.level, "text": h.text, "id": ids[h.line]}
@@ -256,29 +393,17 @@ class _Builder:
             "crumbs": breadcrumbs(note.folder, self.urls, self.folder_pages),
             "tags": [{"text": t, "url": self._tag_url(t)} for t in note_tags(note)],
             "properties": [(k, v) for k, v in properties if v],
-            "body": Markup(body),  # sanitised by the renderer (nh3)
             "toc": toc,
             "backlinks": found[:MAX_BACKLINKS],
             "backlinks_more": max(0, len(found) - MAX_BACKLINKS),
             "review": item.due.isoformat() if item else "",
             "review_status": item.status() if item else "",
         }
-        self._page("note.html", self.urls.output_path(note.path) or "", page=page)
+        return page
 
     def _tag_url(self, tag: str) -> str:
         rel = self.tag_paths.get(tag.lower().strip("/"))
         return self.urls.url(rel) if rel else ""
-
-    def _index(self, index: SearchIndex, note: Note, body: str) -> None:
-        fields = {
-            "title": [note.title],
-            "alias": note_aliases(note),
-            "tag": note_tags(note),
-            "heading": [h.text for h in note.headings],
-        }
-        text = html_text(body)
-        self.excerpts[note.path] = text[:EXCERPT_CHARS]
-        index.add(self.urls.url_of(note.path) or "", note.title, note.folder, fields, text)
 
     def _note_items(self, paths: set[str] | list[str]) -> list[dict[str, Any]]:
         ordered = sorted(paths, key=lambda p: (self.notes[p].title.lower(), p))
@@ -518,6 +643,6 @@ def build_site(
     except BaseException:
         out.abandon()
         raise
-    out.finish()
+    out.finish(builder.state)
     result.findings = check(vault, select=list(LINK_CODES), today=today).diagnostics
     return result

@@ -9,6 +9,11 @@ file that the manifest does not list, or any symlink, means somebody else's
 data is there, and the build refuses to touch the folder. After a build,
 files that the old manifest lists and the new build did not write are
 removed; nothing else ever is.
+
+Beside the marker, a build leaves its state (`incremental.STATE`: what
+every page depended on and a digest of every file written). A file whose
+bytes are those the last build wrote there is not written again; a failed
+build removes the state, so the next one starts afresh.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from kbtool.site.incremental import STATE, BuildState, digest
+
 MARKER = ".kbtool-site.json"
+_OWN = frozenset({MARKER, STATE})
 _TMP_PREFIX = ".kbtool-tmp-"
 
 
@@ -37,22 +45,44 @@ class SiteOutput:
         self.folder = folder.absolute()
         self.previous = _check_folder(self.folder, vault_root)
         self.written: set[str] = set()
+        self.state = BuildState.load(self.folder) if self.previous else BuildState()
+        self.digests: dict[str, str] = {}  # this build's files -> digest of their bytes
 
-    def write(self, rel: str, data: bytes) -> None:
-        """Write `rel` (a `/` path inside the folder) atomically: a temporary file, a rename."""
-        self._replace(rel, lambda handle: handle.write(data))
+    def write(self, rel: str, data: bytes) -> bool:
+        """Write `rel` (a `/` path inside the folder) atomically: a temporary file, a rename.
+        False when the file already holds these bytes (the last build wrote them)."""
+        return self._write(rel, digest(data), lambda handle: handle.write(data))
 
     def write_text(self, rel: str, text: str) -> None:
         self.write(rel, text.encode("utf-8"))
 
-    def copy(self, rel: str, source: Path) -> None:
-        """Copy a vault file (an attachment that a note links or embeds) atomically."""
+    def copy(self, rel: str, source: Path) -> bool:
+        """Copy a vault file (an attachment that a note links or embeds) atomically; not
+        again while its size and modification time are those of the last copy."""
 
         def fill(handle: BinaryIO) -> None:
             with open(source, "rb") as src:
                 shutil.copyfileobj(src, handle)
 
+        status = source.stat()
+        return self._write(rel, f"stat:{status.st_size}:{status.st_mtime_ns}", fill)
+
+    def can_keep(self, rel: str) -> bool:
+        """True when the last build wrote `rel` and it is still there."""
+        return rel in self.state.files and (self.folder / rel).is_file()
+
+    def keep(self, rel: str) -> None:
+        """Keep the file the last build wrote at `rel` as part of this build."""
+        self.digests[rel] = self.state.files[rel]
+        self.written.add(rel)
+
+    def _write(self, rel: str, key: str, fill: Callable[[BinaryIO], object]) -> bool:
+        if self.state.files.get(rel) == key and (self.folder / rel).is_file():
+            self.keep(rel)
+            return False
         self._replace(rel, fill)
+        self.digests[rel] = key
+        return True
 
     def _replace(self, rel: str, fill: Callable[[BinaryIO], object]) -> None:
         target = self._target(rel)
@@ -68,34 +98,41 @@ class SiteOutput:
             raise
         self.written.add(rel)
 
-    def finish(self) -> None:
-        """Remove what the last build wrote and this one did not; record the new manifest."""
+    def finish(self, state: BuildState) -> None:
+        """Remove what the last build wrote and this one did not; record the new manifest
+        and the state of this build (with the digest of every file)."""
         for rel in sorted(self.previous - self.written):
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / rel).unlink()
+        state.files = dict(sorted(self.digests.items()))
         self._save(self.written)
+        self._save_file(STATE, state.to_bytes())
         _remove_empty_folders(self.folder)
 
     def abandon(self) -> None:
         """After a failed build: keep listing every file written, so the next build may
-        replace them (nothing is deleted)."""
+        replace them (nothing is deleted), and forget the state: the next build is full."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / STATE).unlink()
         self._save(self.previous | self.written)
 
     def _save(self, files: set[str]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"kbtool-site": 1, "files": sorted(files)}, indent=0).encode()
-        marker = self.folder / MARKER
+        self._save_file(MARKER, data)
+
+    def _save_file(self, name: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self.folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, marker)
+        os.replace(tmp, self.folder / name)
 
     def _target(self, rel: str) -> Path:
         if not _clean(rel):
             raise ValueError(f"not a path inside the output folder: {rel!r}")
         parts = PurePosixPath(rel).parts
-        if rel == MARKER:
-            raise ValueError("the marker file is kbtool's")
+        if rel in _OWN:
+            raise ValueError("the marker and state files are kbtool's")
         target = self.folder.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
@@ -129,7 +166,7 @@ def _check_folder(folder: Path, vault_root: Path) -> set[str]:
     manifest = _read_manifest(folder)
     for rel in sorted(entries):
         if (
-            rel != MARKER
+            rel not in _OWN
             and rel not in manifest
             and not rel.rsplit("/", 1)[-1].startswith(_TMP_PREFIX)
         ):

@@ -43,34 +43,35 @@ def html_text(body_html: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", body_html)).split())
 
 
+def entry(
+    url: str, title: str, folder: str, fields: dict[str, list[str]], text: str
+) -> tuple[list[str], dict[str, int]]:
+    """One note's search entry: its document ([url, title, folder, excerpt]) and the score
+    of each of its words, from its title, aliases, tags, headings (`fields`) and text."""
+    counts: dict[str, int] = defaultdict(int)
+    scored: dict[str, int] = defaultdict(int)
+    for name, values in (*fields.items(), ("text", [text])):
+        weight = WEIGHTS[name]
+        for value in values:
+            for word in words(value):
+                key = f"{name}\0{word}"
+                if counts[key] < MAX_COUNT:
+                    counts[key] += 1
+                    scored[word] += weight
+    return [url, title, folder, text[:EXCERPT_CHARS]], dict(scored)
+
+
 @dataclass
 class SearchIndex:
     docs: list[list[str]] = field(default_factory=list)  # [url, title, folder, excerpt]
     postings: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
 
-    def add(
-        self,
-        url: str,
-        title: str,
-        folder: str,
-        fields: dict[str, list[str]],
-        text: str,
-    ) -> None:
-        """Index one note: its title, aliases, tags, headings (`fields`) and body text."""
-        doc = len(self.docs)
-        self.docs.append([url, title, folder, text[:EXCERPT_CHARS]])
-        counts: dict[str, int] = defaultdict(int)
-        scored: dict[str, int] = defaultdict(int)
-        for name, values in (*fields.items(), ("text", [text])):
-            weight = WEIGHTS[name]
-            for value in values:
-                for word in words(value):
-                    key = f"{name}\0{word}"
-                    if counts[key] < MAX_COUNT:
-                        counts[key] += 1
-                        scored[word] += weight
-        for word, score in scored.items():
-            self.postings[word][doc] = score
+    def add(self, doc: list[str], postings: dict[str, int]) -> None:
+        """Add one note's entry (from `entry`, or kept from the last build)."""
+        number = len(self.docs)
+        self.docs.append(doc)
+        for word, score in postings.items():
+            self.postings[word][number] = score
 
     def files(self) -> dict[str, str]:
         """Output path -> JSON text of every shard, and the manifest the script reads first."""

@@ -10,7 +10,7 @@ slow or malformed client) does not stop the others.
 Open pages hold a server-sent-events stream (`/_kbtool/events`, from a script
 file, CSP-clean); after each good build they reload. A build that fails keeps
 the last good site online and sends the reason to open pages as a banner.
-The whole site is rebuilt on a change (incremental rebuilds are for later).
+Each rebuild is incremental: only the pages whose inputs changed are rendered.
 """
 
 from __future__ import annotations

@@ -84,6 +84,10 @@ class UrlMap:
         self._claimed.add(candidate.lower())
         return candidate
 
+    def claimed(self) -> list[str]:
+        """Every output path claimed so far (lower-cased), sorted."""
+        return sorted(self._claimed)
+
     def add_note(self, path: str) -> str:
         """Give the note at vault path `path` its page path (call in vault order)."""
         parts = path.split("/")

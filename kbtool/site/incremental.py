@@ -1,0 +1,141 @@
+"""What each page of the last build depended on, so that a rebuild renders only what changed.
+
+A note's body is the costly part of a build (markdown-it, the renderers, nh3).
+While it renders, `Deps` records everything it read besides the template:
+the notes whose text or title went into it (the note, the notes it embeds,
+at any depth) with their sha256, every link it resolved with the answer
+(URL, file, anchor, problem), and every URL it asked the URL map about. A
+later build reuses the body when all of those are still the same, which it
+checks cheaply: when the vault's names (every path, alias and claimed URL)
+are unchanged, only links to a note whose bytes changed can answer
+differently, so only those are resolved again; otherwise every recorded
+link is.
+
+Every page (notes, listings, site pages) has a key: a digest of the build's
+settings, the template, the output path and everything the page shows (for
+a note, its body's digest in place of the body). A page whose key is the
+one the last build recorded, and whose file is still there, is not rendered
+again. Pages are plain functions of their keys, so a rebuilt site is byte
+for byte the site a cold build writes.
+
+The state is JSON beside the manifest in the output folder (data, never
+code, so a planted file cannot run anything); one that cannot be read means
+a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STATE = ".kbtool-site-state.json"
+_VERSION = 1
+
+#: A recorded link resolution: (source note, path, subpath) -> (url, file, anchor, problem).
+LinkKey = tuple[str, str, str]
+LinkAnswer = tuple[str | None, str | None, str, str]
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of `parts` (their reprs: dicts, tuples, dataclasses, strings)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class Deps:
+    """What one note's body read while it rendered."""
+
+    notes: dict[str, str] = field(default_factory=dict)  # path -> sha256
+    links: dict[LinkKey, LinkAnswer] = field(default_factory=dict)
+    site_urls: dict[str, bool] = field(default_factory=dict)  # URL -> is a file of the site
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "notes": self.notes,
+            "links": [[*key, *value] for key, value in self.links.items()],
+            "site": self.site_urls,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Deps:
+        links = {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in data["links"]}
+        return cls(dict(data["notes"]), links, dict(data["site"]))
+
+    def targets(self) -> set[str]:
+        """The files its links reached."""
+        return {a[1] for a in self.links.values() if a[1] is not None}
+
+
+@dataclass
+class NoteState:
+    """One note's body, as far as a rebuild needs it: its inputs, digest and search entry."""
+
+    deps: Deps
+    body: str  # digest of the body's HTML
+    index_key: str  # digest of what its search entry was made of
+    doc: list[str]  # [url, title, folder, excerpt]
+    postings: dict[str, int]  # word -> score
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "deps": self.deps.to_json(),
+            "body": self.body,
+            "index": self.index_key,
+            "doc": self.doc,
+            "postings": self.postings,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> NoteState:
+        doc, postings = data["doc"], data["postings"]
+        if not isinstance(doc, list) or not isinstance(postings, dict):
+            raise TypeError
+        return cls(Deps.from_json(data["deps"]), data["body"], data["index"], doc, postings)
+
+
+@dataclass
+class BuildState:
+    """Everything a build leaves for the next one."""
+
+    key: str = ""  # the build's settings: another key means a full build
+    universe: str = ""  # the vault's names and the site's claimed URLs
+    shas: dict[str, str] = field(default_factory=dict)  # every note's sha256
+    notes: dict[str, NoteState] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # page -> key
+    files: dict[str, str] = field(default_factory=dict)  # output file -> digest of its bytes
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "kbtool-site-state": _VERSION,
+            "key": self.key,
+            "universe": self.universe,
+            "shas": self.shas,
+            "notes": {p: s.to_json() for p, s in self.notes.items()},
+            "pages": self.pages,
+            "files": self.files,
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> BuildState:
+        """The state the last build left in `folder`; an empty one when there is none or
+        it cannot be read (a full build follows)."""
+        try:
+            data = json.loads((folder / STATE).read_bytes())
+            if data.get("kbtool-site-state") != _VERSION:
+                return cls()
+            notes = {p: NoteState.from_json(s) for p, s in data["notes"].items()}
+            state = cls(data["key"], data["universe"], data["shas"], notes)
+            state.pages, state.files = data["pages"], data["files"]
+            if not all(isinstance(v, dict) for v in (state.shas, state.pages, state.files)):
+                return cls()
+            return state
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return cls()
