@@ -234,3 +234,16 @@ def test_any_sequence_of_edits_rebuilds_to_the_cold_build(
             cold = root / f"cold{k}"
             _build(vault, cold)
             assert _tree(out) == _tree(cold), edit
+
+
+def test_only_the_search_shards_of_changed_words_are_written(built: tuple[Path, Path]) -> None:
+    vault, out = built
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("search/**/*")}
+    _edit(vault / "B.md", "B text.", "B zebra.")
+    _build(vault, out)
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("search/**/*")}
+    rewritten = sorted(rel for rel in after if before.get(rel) != after[rel])
+    # the shard of "zebra" (new), B's document shard, the manifest (its list of shards)
+    assert rewritten == ["search/d/0.json", "search/meta.json", "search/w/7a65.json"]
+    assert "search/w/7465.json" in before and "search/w/7465.json" not in after  # only "text"
+    assert (out / "search/w/7365.json").is_file()  # "second", only in A: kept

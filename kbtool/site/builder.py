@@ -33,7 +33,7 @@ from kbtool.noteprops import note_tags
 from kbtool.resolve import is_note, note_aliases
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
-from kbtool.site.incremental import BuildState, Deps, NoteState, digest
+from kbtool.site.incremental import BuildState, Deps, Inputs, NoteState, digest
 from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
@@ -48,8 +48,8 @@ from kbtool.site.render.code import pygments_css
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import NoteRenderer
 from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_counts
-from kbtool.site.search import SearchIndex, entry, html_text
-from kbtool.site.source import ChangedOnDisk, body_text
+from kbtool.site.search import DOCS_PER_SHARD, SearchIndex, entry, html_text, shard_key
+from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap
 from kbtool.vault import Vault
 
@@ -75,6 +75,7 @@ class BuildResult:
     pages: int = 0  # every page of the site: rendered now or kept from the last build
     attachments: int = 0
     rendered: list[str] = field(default_factory=list)  # the pages rendered by this build
+    state: BuildState = field(default_factory=BuildState)  # for the next build
     findings: list[Diagnostic] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "path: why"
 
@@ -174,10 +175,11 @@ class _Builder:
         self.state = BuildState(self.key)
         self.prev = out.state if out.state.key == self.key else BuildState()
         self.result = BuildResult(out.folder)
-        self.texts: dict[str, str] = {}
+        self.texts = NoteTexts(vault.root, vault.notes)  # read when first needed
         self.excerpts: dict[str, str] = {}  # the start of each note's text, for the feed
         self.folder_pages: dict[str, str] = {}  # vault folder -> its page
         self.tag_paths: dict[str, str] = {}  # lower-cased tag -> its page
+        self.touched_shards: set[str] | None = None  # None: every search shard is written
 
     def run(self) -> BuildResult:
         for path in self.notes:
@@ -190,7 +192,6 @@ class _Builder:
         for path in attachments:
             self.urls.add_attachment(path)
         self._claim_folders()
-        self._read_texts()
         links = SiteLinks(self.vault, self.urls)
         renderer = NoteRenderer(self.texts, self.notes, links, raw_html=self.raw_html)
         renderer.keep_parsed = {
@@ -212,12 +213,13 @@ class _Builder:
         self._sitemap()
         self._page("search.html", "search.html", page={})
         self._page("404.html", "404.html", page={})
-        for rel, text in index.files().items():
+        for rel, text in index.files(self._unchanged_shard).items():
             self.out.write_text(rel, text)
         self._assets()
         for path in attachments:
             self.out.copy(self.urls.output_path(path) or path, self.vault.root / path)
             self.result.attachments += 1
+        self.result.failed = [f"{p}: {why}" for p, why in self.texts.failed.items()]
         return self.result
 
     # -- notes ---------------------------------------------------------------
@@ -225,8 +227,9 @@ class _Builder:
     def _note_pages(
         self, renderer: NoteRenderer, links: SiteLinks, policy: ReviewPolicy, index: SearchIndex
     ) -> None:
-        """Every note's page and search entry, each body rendered only when its inputs changed
-        since the last build (or when its page must be rendered again)."""
+        """Every note's page and search entry. A body is rendered only when its inputs
+        changed since the last build (or its page must be rendered again); what a page
+        shows besides its body is looked at only when a note it shows changed."""
         prev = self.prev
         aliases = [note_aliases(n) for n in self.notes.values()]
         universe = digest(tuple(self.notes), self.vault.attachments, aliases, self.urls.claimed())
@@ -235,21 +238,34 @@ class _Builder:
         self.state.shas = {p: n.sha256 for p, n in self.notes.items()}
         changed = {p for p, sha in self.state.shas.items() if prev.shas.get(p) != sha}
         changed |= prev.shas.keys() - self.state.shas.keys()
-        failed = {f.split(": ", 1)[0] for f in self.result.failed}
+        links_to = {
+            path: {i.target for i in links.resolver.links_from(path) if i.target in self.notes}
+            for path in self.notes
+        }
+        unsettled = self._unsettled(changed, links_to) if same_names else None
+        if list(prev.shas) == list(self.state.shas):  # same notes, same numbers: patch shards
+            self.touched_shards = set()
         for path, note in self.notes.items():
             old = prev.notes.get(path)
-            body: str | None = None
-            if old is not None and self._still_holds(old.deps, links, changed, same_names):
-                deps, body_key = old.deps, old.body
-            else:
-                body, deps = self._body(renderer, links, path)
-                body_key = digest(body)
             rel = self.urls.output_path(path) or ""
-            context = self._note_context(note, links, policy)
-            key = digest(self.key, "note.html", rel, body_key, context)
+            body: str | None = None
+            if old is not None and self._still_holds(path, old.inputs, links, changed, same_names):
+                inputs, body_key = old.inputs, old.body
+            else:
+                body, inputs = self._body(renderer, links, path)
+                body_key = digest(body)
+            kept = prev.pages.get(rel)
+            context: dict[str, Any] | None = None
+            if body is None and unsettled is not None and path not in unsettled and kept:
+                key = kept  # neither the note nor a note it links or is linked by changed
+            else:
+                context = self._note_context(note, links, policy)
+                key = digest(self.key, "note.html", rel, body_key, context)
             if not self._keep_page(rel, key):
                 if body is None:
-                    body, deps = self._body(renderer, links, path)
+                    body, inputs = self._body(renderer, links, path)
+                if context is None:
+                    context = self._note_context(note, links, policy)
                 page = dict(context, body=Markup(body))  # sanitised by the renderer (nh3)
                 self._render_page("note.html", rel, key, {"page": page})
             url = self.urls.url_of(path) or ""
@@ -264,55 +280,76 @@ class _Builder:
                 doc, postings = old.doc, old.postings
             else:
                 if body is None:
-                    body, deps = self._body(renderer, links, path)
+                    body, inputs = self._body(renderer, links, path)
                 doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
+                self._reindexed(len(index.docs), old, postings)
             index.add(doc, postings)
             self.excerpts[path] = doc[3]
-            if path not in failed:
-                self.state.notes[path] = NoteState(deps, body_key, index_key, doc, postings)
+            if path not in self.texts.failed:
+                self.state.notes[path] = NoteState(
+                    inputs, body_key, index_key, doc, postings, links_to[path]
+                )
 
-    @staticmethod
-    def _body(renderer: NoteRenderer, links: SiteLinks, path: str) -> tuple[str, Deps]:
+    def _reindexed(self, number: int, old: NoteState | None, postings: dict[str, int]) -> None:
+        """Note the search shards that a new entry for note `number` changes."""
+        if self.touched_shards is None:
+            return
+        words = set(postings) | (set(old.postings) if old is not None else set())
+        self.touched_shards |= {f"search/w/{shard_key(w)}.json" for w in words}
+        self.touched_shards.add(f"search/d/{number // DOCS_PER_SHARD}.json")
+
+    def _unchanged_shard(self, rel: str) -> bool:
+        """True (and the file kept) when no note's entry in the shard `rel` changed."""
+        if self.touched_shards is None or rel in self.touched_shards:
+            return False
+        if not self.out.can_keep(rel):
+            return False
+        self.out.keep(rel)
+        return True
+
+    def _unsettled(self, changed: set[str], links_to: dict[str, set[str]]) -> set[str]:
+        """The notes whose page may show something new when only `changed` notes changed
+        (and no name did): those, the notes they link to or linked to (backlinks), and the
+        notes that link to them (a property's link may land elsewhere)."""
+        found = set(changed)
+        for path in changed:
+            found |= links_to.get(path, set())
+            old = self.prev.notes.get(path)
+            if old is not None:
+                found |= old.links_to
+        found |= {path for path, targets in links_to.items() if targets & changed}
+        return found
+
+    def _body(self, renderer: NoteRenderer, links: SiteLinks, path: str) -> tuple[str, Inputs]:
         """The note's body as HTML, and what it read while it rendered."""
         links.deps = deps = Deps()
         try:
-            return renderer.render(path), deps
+            return renderer.render(path), deps.inputs(path)
         finally:
             links.deps = None
 
     def _still_holds(
-        self, deps: Deps, links: SiteLinks, changed: set[str], same_names: bool
+        self, owner: str, inputs: Inputs, links: SiteLinks, changed: set[str], same_names: bool
     ) -> bool:
-        """True when a body rendered with `deps` would render the same now: the notes it
+        """True when a body rendered with `inputs` would render the same now: the notes it
         shows have the same bytes, and its links (and site URLs) the same answers. With
         the same names in the vault, only a link into a changed note can answer anew."""
-        for path, sha in deps.notes.items():
+        for path, sha in inputs.notes.items():
             note = self.notes.get(path)
             if note is None or note.sha256 != sha:
                 return False
-        recorded = deps.links.items()
-        if same_names:
-            recorded = [(k, a) for k, a in recorded if a[1] in changed]
-        else:
-            for url, found in deps.site_urls.items():
-                if self.urls.is_site_url(url) != found:
-                    return False
-        for (source, path, subpath), was in recorded:
-            now = links.resolve(source, path, subpath)
-            if (now.url, now.path, now.anchor, now.problem) != was:
+        if same_names and not inputs.targets & changed:
+            return True
+        for url, found in inputs.site_urls.items():
+            if self.urls.is_site_url(url) != found:
                 return False
-        return True
+        answers = []
+        for source, path, subpath in inputs.keys:
+            now = links.resolve(source or owner, path, subpath)
+            answers.append((now.url, now.path, now.anchor, now.problem))
+        return digest(answers) == inputs.answers
 
     # -- inputs --------------------------------------------------------------
-
-    def _read_texts(self) -> None:
-        for path, note in self.notes.items():
-            try:
-                self.texts[path] = body_text(self.vault.root, note) if note.size else ""
-            except (OSError, ChangedOnDisk) as exc:
-                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                self.result.failed.append(f"{path}: {why}")
-                self.texts[path] = ""
 
     def _claim_folders(self) -> None:
         folders = {""}
@@ -630,19 +667,26 @@ def build_site(
     base_url: str = "/",
     today: dt.date | None = None,
     live: bool = False,
+    previous: BuildState | None = None,
+    save_state: bool = True,
 ) -> BuildResult:
     """Build the site of `vault` into `output`; raise `OutputError` for an unusable folder.
 
     The link findings of `check` (KB201 to KB207, with the vault's severities
-    and suppressions) come back in the result, for the caller to report.
+    and suppressions) come back in the result, for the caller to report. A
+    build into an earlier build's folder renders only what changed, from the
+    state that build left there, or from `previous` (its `result.state`) when
+    the caller kept it; `save_state=False` leaves none in the folder (then the
+    caller must pass it back).
     """
-    out = SiteOutput(output, vault.root)
+    out = SiteOutput(output, vault.root, previous)
     builder = _Builder(vault, out, base_url, today or dt.date.today(), live)
     try:
         result = builder.run()
     except BaseException:
         out.abandon()
         raise
-    out.finish(builder.state)
+    out.finish(builder.state, save_state=save_state)
+    result.state = builder.state
     result.findings = check(vault, select=list(LINK_CODES), today=today).diagnostics
     return result

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kbtool.gcpause import paused_gc
+
 STATE = ".kbtool-site-state.json"
 _VERSION = 1
 
@@ -50,54 +52,85 @@ def digest(*parts: object) -> str:
 
 @dataclass
 class Deps:
-    """What one note's body read while it rendered."""
+    """What one note's body read while it rendered (recorded by `SiteLinks` and
+    `NoteRenderer`)."""
 
     notes: dict[str, str] = field(default_factory=dict)  # path -> sha256
     links: dict[LinkKey, LinkAnswer] = field(default_factory=dict)
     site_urls: dict[str, bool] = field(default_factory=dict)  # URL -> is a file of the site
 
-    def to_json(self) -> dict[str, Any]:
+    def inputs(self, owner: str) -> Inputs:
+        """What a later build needs to check them: the links' answers as one digest."""
+        targets = {a[1] for a in self.links.values() if a[1] is not None}
+        answered = {a[0] for a in self.links.values()}  # the site's own URLs: implied
+        site_urls = {u: found for u, found in self.site_urls.items() if u not in answered}
+        return Inputs(
+            dict(self.notes),
+            [("" if k[0] == owner else k[0], k[1], k[2]) for k in self.links],
+            digest(list(self.links.values())),
+            targets,
+            site_urls,
+        )
+
+
+@dataclass
+class Inputs:
+    """A body's inputs as kept between builds."""
+
+    notes: dict[str, str]  # the notes it shows -> sha256
+    keys: list[LinkKey]  # the links it resolved ("" for a link of the note itself)
+    answers: str  # digest of their answers, in order
+    targets: set[str]  # the files they reached
+    site_urls: dict[str, bool]
+
+    def to_json(self, number: dict[str, int]) -> dict[str, Any]:
         return {
             "notes": self.notes,
-            "links": [[*key, *value] for key, value in self.links.items()],
+            "keys": self.keys,
+            "answers": self.answers,
+            "targets": sorted(number[t] for t in self.targets if t in number),
+            "others": sorted(t for t in self.targets if t not in number),
             "site": self.site_urls,
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> Deps:
-        links = {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in data["links"]}
-        return cls(dict(data["notes"]), links, dict(data["site"]))
-
-    def targets(self) -> set[str]:
-        """The files its links reached."""
-        return {a[1] for a in self.links.values() if a[1] is not None}
+    def from_json(cls, data: Any, paths: list[str]) -> Inputs:
+        keys = [(k[0], k[1], k[2]) for k in data["keys"]]
+        targets = {paths[i] for i in data["targets"]} | set(data["others"])
+        return cls(dict(data["notes"]), keys, data["answers"], targets, dict(data["site"]))
 
 
 @dataclass
 class NoteState:
     """One note's body, as far as a rebuild needs it: its inputs, digest and search entry."""
 
-    deps: Deps
+    inputs: Inputs
     body: str  # digest of the body's HTML
     index_key: str  # digest of what its search entry was made of
     doc: list[str]  # [url, title, folder, excerpt]
     postings: dict[str, int]  # word -> score
+    links_to: set[str]  # the notes it links to (their backlinks show it)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, number: dict[str, int]) -> dict[str, Any]:
         return {
-            "deps": self.deps.to_json(),
+            "inputs": self.inputs.to_json(number),
+            "to": sorted(number[t] for t in self.links_to if t in number),
             "body": self.body,
             "index": self.index_key,
             "doc": self.doc,
-            "postings": self.postings,
+            "words": " ".join(self.postings),
+            "scores": list(self.postings.values()),
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> NoteState:
-        doc, postings = data["doc"], data["postings"]
-        if not isinstance(doc, list) or not isinstance(postings, dict):
+    def from_json(cls, data: Any, paths: list[str]) -> NoteState:
+        doc, words, scores = data["doc"], data["words"].split(), data["scores"]
+        if not isinstance(doc, list) or len(words) != len(scores):
             raise TypeError
-        return cls(Deps.from_json(data["deps"]), data["body"], data["index"], doc, postings)
+        postings = dict(zip(words, scores, strict=True))
+        inputs = Inputs.from_json(data["inputs"], paths)
+        links_to = {paths[i] for i in data["to"]}
+        return cls(inputs, data["body"], data["index"], doc, postings, links_to)
 
 
 @dataclass
@@ -112,30 +145,37 @@ class BuildState:
     files: dict[str, str] = field(default_factory=dict)  # output file -> digest of its bytes
 
     def to_bytes(self) -> bytes:
+        number = {path: i for i, path in enumerate(self.shas)}  # notes by number, to save room
         data = {
             "kbtool-site-state": _VERSION,
             "key": self.key,
             "universe": self.universe,
             "shas": self.shas,
-            "notes": {p: s.to_json() for p, s in self.notes.items()},
+            "notes": {p: s.to_json(number) for p, s in self.notes.items()},
             "pages": self.pages,
             "files": self.files,
         }
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        with paused_gc():
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:
         """The state the last build left in `folder`; an empty one when there is none or
         it cannot be read (a full build follows)."""
         try:
-            data = json.loads((folder / STATE).read_bytes())
-            if data.get("kbtool-site-state") != _VERSION:
-                return cls()
-            notes = {p: NoteState.from_json(s) for p, s in data["notes"].items()}
-            state = cls(data["key"], data["universe"], data["shas"], notes)
-            state.pages, state.files = data["pages"], data["files"]
-            if not all(isinstance(v, dict) for v in (state.shas, state.pages, state.files)):
-                return cls()
-            return state
+            with paused_gc():  # many small objects, no cycles: collecting would only rescan
+                return cls._from_json(json.loads((folder / STATE).read_bytes()))
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
+
+    @classmethod
+    def _from_json(cls, data: Any) -> BuildState:
+        if data.get("kbtool-site-state") != _VERSION:
+            return cls()
+        paths = list(data["shas"])
+        notes = {p: NoteState.from_json(s, paths) for p, s in data["notes"].items()}
+        state = cls(data["key"], data["universe"], data["shas"], notes)
+        state.pages, state.files = data["pages"], data["files"]
+        if not all(isinstance(v, dict) for v in (state.shas, state.pages, state.files)):
+            return cls()
+        return state

@@ -41,11 +41,15 @@ class OutputError(Exception):
 class SiteOutput:
     """A checked output folder and the files written to it in this build."""
 
-    def __init__(self, folder: Path, vault_root: Path) -> None:
+    def __init__(self, folder: Path, vault_root: Path, state: BuildState | None = None) -> None:
+        """`state`: the last build's, when the caller kept it (else it is read from the
+        folder)."""
         self.folder = folder.absolute()
         self.previous = _check_folder(self.folder, vault_root)
         self.written: set[str] = set()
-        self.state = BuildState.load(self.folder) if self.previous else BuildState()
+        if not self.previous:
+            state = BuildState()
+        self.state = state if state is not None else BuildState.load(self.folder)
         self.digests: dict[str, str] = {}  # this build's files -> digest of their bytes
 
     def write(self, rel: str, data: bytes) -> bool:
@@ -98,15 +102,20 @@ class SiteOutput:
             raise
         self.written.add(rel)
 
-    def finish(self, state: BuildState) -> None:
+    def finish(self, state: BuildState, *, save_state: bool = True) -> None:
         """Remove what the last build wrote and this one did not; record the new manifest
-        and the state of this build (with the digest of every file)."""
+        and the state of this build (with the digest of every file), in the folder unless
+        the caller keeps it."""
         for rel in sorted(self.previous - self.written):
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / rel).unlink()
         state.files = dict(sorted(self.digests.items()))
         self._save(self.written)
-        self._save_file(STATE, state.to_bytes())
+        if save_state:
+            self._save_file(STATE, state.to_bytes())
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / STATE).unlink()
         _remove_empty_folders(self.folder)
 
     def abandon(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,7 +112,7 @@ def snippet(line: str) -> str:
 
 
 def backlinks(
-    note: Note, links: SiteLinks, urls: UrlMap, texts: dict[str, str], notes: dict[str, Note]
+    note: Note, links: SiteLinks, urls: UrlMap, texts: Mapping[str, str], notes: dict[str, Note]
 ) -> list[Backlink]:
     """The notes that link here (the resolver's backlinks), each with the lines that link."""
     by_source: dict[str, list[str]] = defaultdict(list)

@@ -18,6 +18,7 @@ import html
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -73,20 +74,28 @@ class SearchIndex:
         for word, score in postings.items():
             self.postings[word][number] = score
 
-    def files(self) -> dict[str, str]:
-        """Output path -> JSON text of every shard, and the manifest the script reads first."""
+    def files(self, unchanged: Callable[[str], bool] = lambda _rel: False) -> dict[str, str]:
+        """Output path -> JSON text of every shard, and the manifest the script reads first;
+        a shard that `unchanged` says the last build wrote as it is now is left out."""
         out: dict[str, str] = {}
-        shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-        for word in sorted(self.postings):
-            flat: list[int] = []
-            for doc, score in sorted(self.postings[word].items()):
-                flat += [doc, score]
-            shards[shard_key(word)][word] = flat
-        for key, content in shards.items():
-            out[f"search/w/{key}.json"] = _json(content)
+        shards: dict[str, list[str]] = defaultdict(list)
+        for word in self.postings:
+            shards[shard_key(word)].append(word)
+        for key, shard_words in shards.items():
+            rel = f"search/w/{key}.json"
+            if unchanged(rel):
+                continue
+            content: dict[str, list[int]] = {}
+            for word in sorted(shard_words):
+                flat: list[int] = []
+                for doc, score in sorted(self.postings[word].items()):
+                    flat += [doc, score]
+                content[word] = flat
+            out[rel] = _json(content)
         for start in range(0, len(self.docs), DOCS_PER_SHARD):
-            chunk = self.docs[start : start + DOCS_PER_SHARD]
-            out[f"search/d/{start // DOCS_PER_SHARD}.json"] = _json(chunk)
+            rel = f"search/d/{start // DOCS_PER_SHARD}.json"
+            if not unchanged(rel):
+                out[rel] = _json(self.docs[start : start + DOCS_PER_SHARD])
         meta = {"docsPerShard": DOCS_PER_SHARD, "docs": len(self.docs), "shards": sorted(shards)}
         out["search/meta.json"] = _json(meta)
         return out

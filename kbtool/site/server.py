@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from kbtool.config import ConfigError
 from kbtool.site.builder import BuildResult, build_site
+from kbtool.site.incremental import BuildState
 from kbtool.site.output import OutputError
 from kbtool.vault import VaultError, load_vault
 
@@ -61,6 +62,7 @@ class LiveSite:
         self.out = out
         self.generation = 0  # good builds so far
         self.problem = ""  # why the last build failed, "" when it did not
+        self.state: BuildState | None = None  # the last good build's, for the next one
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self.server = _Server(("127.0.0.1", port), _Handler)
@@ -71,10 +73,12 @@ class LiveSite:
         """Build the site again; on failure keep the last good one and tell open pages."""
         try:
             vault = load_vault(self.vault_root, cache=True)
-            result = build_site(vault, self.out, live=True)
+            result = build_site(vault, self.out, live=True, previous=self.state, save_state=False)
         except (OSError, ConfigError, VaultError, OutputError) as exc:
+            self.state = None  # what the folder holds is no longer known: start afresh
             self._announce(problem=f"build failed, showing the last good site: {exc}")
             return None
+        self.state = result.state
         errors = [f"{d.path}:{d.line}: {d.code} {d.message}" for d in result.findings]
         problem = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
         self._announce(problem=problem, built=True)

@@ -9,6 +9,7 @@ still matches), and splits it exactly as the parser did.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from kbtool.model import Note
@@ -17,6 +18,37 @@ from kbtool.scan.api import scan_regions
 
 class ChangedOnDisk(Exception):
     """The note's bytes differ from those the vault parsed: its positions are stale."""
+
+
+class NoteTexts(Mapping[str, str]):
+    """Every note's body text, each read when first asked for: a rebuild reads only the
+    notes it renders or quotes. A note that cannot be read is empty, and listed in
+    `failed` with why."""
+
+    def __init__(self, root: Path, notes: Mapping[str, Note]) -> None:
+        self.root = root
+        self.notes = notes
+        self.failed: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+
+    def __getitem__(self, path: str) -> str:
+        text = self._texts.get(path)
+        if text is None:
+            note = self.notes[path]
+            try:
+                text = body_text(self.root, note) if note.size else ""
+            except (OSError, ChangedOnDisk) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.failed[path] = why
+                text = ""
+            self._texts[path] = text
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.notes)
+
+    def __len__(self) -> int:
+        return len(self.notes)
 
 
 def body_text(root: Path, note: Note) -> str:
