@@ -40,6 +40,7 @@ from kbtool.site.pages import (
     TagNode,
     backlinks,
     breadcrumbs,
+    outgoing,
     property_values,
     tag_page_path,
     tag_tree,
@@ -433,6 +434,7 @@ class _Builder:
             "toc": toc,
             "backlinks": found[:MAX_BACKLINKS],
             "backlinks_more": max(0, len(found) - MAX_BACKLINKS),
+            "outgoing": outgoing(note, links, self.urls)[:MAX_BACKLINKS],
             "review": item.due.isoformat() if item else "",
             "review_status": item.status() if item else "",
         }
@@ -656,7 +658,7 @@ class _Builder:
         if own.is_file() and _inside(self.vault.root, own):
             css += "\n/* the vault's .kbtool/site.css */\n" + own.read_text("utf-8", "replace")
         self.out.write_text("assets/style.css", css)
-        for name in ("site.js", "theme.js", "graph.js", "favicon.svg"):
+        for name in ("site.js", "theme.js", "graph.js", "neighbourhood.js", "favicon.svg"):
             self.out.write("assets/" + name, _asset(name))
 
 

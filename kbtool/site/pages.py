@@ -16,6 +16,7 @@ from typing import Any
 from kbtool.linktext import split_wikilink
 from kbtool.model import Note
 from kbtool.noteprops import note_tags
+from kbtool.resolve import is_note
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import link_label
 from kbtool.site.urls import UrlMap, slug
@@ -137,6 +138,20 @@ def backlinks(
         if url is not None:
             result.append(Backlink(notes[path].title, url, tuple(by_source[path][:3])))
     return result
+
+
+def outgoing(note: Note, links: SiteLinks, urls: UrlMap) -> list[dict[str, str]]:
+    """The notes this note links to (body and properties), each once, in the order first
+    linked: the page lists them, and its neighbourhood graph is drawn from them."""
+    seen: dict[str, dict[str, str]] = {}
+    for item in links.resolver.links_from(note.path):
+        target = item.target
+        if target is None or target == note.path or target in seen or not is_note(target):
+            continue
+        url = urls.url_of(target)
+        if url is not None:
+            seen[target] = {"title": links.resolver.note(target).title, "url": url}
+    return list(seen.values())
 
 
 def tag_tree(notes: dict[str, Note]) -> TagNode:
