@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -66,6 +69,7 @@ RECENT = 15
 OVERRIDES = ".kbtool"  # in the vault: templates/ and site.css that replace or extend ours
 MAX_BACKLINKS = 100  # on a note page (a hub with 500 backlinks would make a 140 KB page)
 PAGE_SIZE = 250  # entries of a listing per page: about 40 KB of HTML
+PARALLEL_NOTES = 1000  # notes to render from which worker processes share the work
 
 
 @dataclass
@@ -77,6 +81,7 @@ class BuildResult:
     attachments: int = 0
     rendered: list[str] = field(default_factory=list)  # the pages rendered by this build
     state: BuildState = field(default_factory=BuildState)  # for the next build
+    workers: int = 1  # processes that rendered the notes
     findings: list[Diagnostic] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "path: why"
 
@@ -140,10 +145,67 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
+def worker_count(wanted: int | None, to_render: int) -> int:
+    """How many processes render the notes: `wanted`, or (None) every core this process may
+    use once there are `PARALLEL_NOTES` notes to render (below that, starting workers
+    costs more than they save)."""
+    if wanted is not None:
+        return max(1, wanted)
+    if to_render < PARALLEL_NOTES:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+@dataclass
+class _Job:
+    """What every note's rendering shares (and a forked worker inherits)."""
+
+    renderer: NoteRenderer
+    links: SiteLinks
+    policy: ReviewPolicy
+    changed: set[str]
+    same_names: bool
+    unsettled: set[str] | None
+    links_to: dict[str, set[str]]
+
+
+@dataclass
+class _Part:
+    """What a worker process rendered and wrote, for the parent to merge."""
+
+    entries: list[tuple[list[str], dict[str, int]]]
+    notes: dict[str, NoteState]
+    pages: dict[str, str]
+    digests: dict[str, str]
+    written: set[str]
+    rendered: list[str]
+    count: int
+    touched: set[str] | None
+    failed: dict[str, str]
+    excerpts: dict[str, str]
+
+
+_FORKED: _Builder | None = None  # the builder a forked worker renders for
+
+
+def _render_chunk(numbered: list[tuple[int, str]]) -> _Part:
+    """In a worker: render the notes `numbered` and report what was done."""
+    assert _FORKED is not None
+    _FORKED._collect()
+    return _FORKED._part(_FORKED._render_notes(numbered))
+
+
 class _Builder:
     def __init__(
-        self, vault: Vault, out: SiteOutput, base_url: str, today: dt.date, live: bool
+        self,
+        vault: Vault,
+        out: SiteOutput,
+        base_url: str,
+        today: dt.date,
+        live: bool,
+        workers: int | None = None,
     ) -> None:
+        self.workers = workers
         self.vault = vault
         self.out = out
         self.today = today
@@ -230,7 +292,8 @@ class _Builder:
     ) -> None:
         """Every note's page and search entry. A body is rendered only when its inputs
         changed since the last build (or its page must be rendered again); what a page
-        shows besides its body is looked at only when a note it shows changed."""
+        shows besides its body is looked at only when a note it shows changed. Many notes
+        to render are shared among worker processes (`workers`)."""
         prev = self.prev
         aliases = [note_aliases(n) for n in self.notes.values()]
         universe = digest(tuple(self.notes), self.vault.attachments, aliases, self.urls.claimed())
@@ -243,53 +306,140 @@ class _Builder:
             path: {i.target for i in links.resolver.links_from(path) if i.target in self.notes}
             for path in self.notes
         }
-        unsettled = self._unsettled(changed, links_to) if same_names else None
         if list(prev.shas) == list(self.state.shas):  # same notes, same numbers: patch shards
             self.touched_shards = set()
-        for path, note in self.notes.items():
-            old = prev.notes.get(path)
-            rel = self.urls.output_path(path) or ""
-            body: str | None = None
-            if old is not None and self._still_holds(path, old.inputs, links, changed, same_names):
-                inputs, body_key = old.inputs, old.body
-            else:
-                body, inputs = self._body(renderer, links, path)
-                body_key = digest(body)
-            kept = prev.pages.get(rel)
-            context: dict[str, Any] | None = None
-            if body is None and unsettled is not None and path not in unsettled and kept:
-                key = kept  # neither the note nor a note it links or is linked by changed
-            else:
-                context = self._note_context(note, links, policy)
-                key = digest(self.key, "note.html", rel, body_key, context)
-            if not self._keep_page(rel, key):
-                if body is None:
-                    body, inputs = self._body(renderer, links, path)
-                if context is None:
-                    context = self._note_context(note, links, policy)
-                page = dict(context, body=Markup(body))  # sanitised by the renderer (nh3)
-                self._render_page("note.html", rel, key, {"page": page})
-            url = self.urls.url_of(path) or ""
-            fields = {
-                "title": [note.title],
-                "alias": note_aliases(note),
-                "tag": note_tags(note),
-                "heading": [h.text for h in note.headings],
-            }
-            index_key = digest(url, note.title, note.folder, fields, body_key)
-            if old is not None and old.index_key == index_key:
-                doc, postings = old.doc, old.postings
-            else:
-                if body is None:
-                    body, inputs = self._body(renderer, links, path)
-                doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
-                self._reindexed(len(index.docs), old, postings)
+        self.job = _Job(
+            renderer,
+            links,
+            policy,
+            changed,
+            same_names,
+            self._unsettled(changed, links_to) if same_names else None,
+            links_to,
+        )
+        numbered = list(enumerate(self.notes))
+        to_render = sum(1 for path in self.notes if path not in prev.notes)
+        workers = worker_count(self.workers, to_render)
+        if workers > 1:
+            entries = self._in_workers(numbered, workers)
+        else:
+            entries = self._render_notes(numbered)
+        self.result.workers = workers
+        for doc, postings in entries:
             index.add(doc, postings)
-            self.excerpts[path] = doc[3]
-            if path not in self.texts.failed:
-                self.state.notes[path] = NoteState(
-                    inputs, body_key, index_key, doc, postings, links_to[path]
-                )
+
+    def _in_workers(
+        self, numbered: list[tuple[int, str]], workers: int
+    ) -> list[tuple[list[str], dict[str, int]]]:
+        """`_render_notes` in `workers` forked processes, over consecutive runs of notes;
+        what each did is merged in note order, so the site is the one a single process
+        writes."""
+        global _FORKED
+        size = -(-len(numbered) // (workers * 4))
+        chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
+        _FORKED = self
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                parts = list(pool.map(_render_chunk, chunks))
+        finally:
+            _FORKED = None
+        entries: list[tuple[list[str], dict[str, int]]] = []
+        for part in parts:
+            self._merge(part)
+            entries += part.entries
+        return entries
+
+    def _render_notes(
+        self, numbered: list[tuple[int, str]]
+    ) -> list[tuple[list[str], dict[str, int]]]:
+        """The pages and search entries of the notes `numbered` (their numbers in the vault)."""
+        return [self._render_note(number, path) for number, path in numbered]
+
+    def _render_note(self, number: int, path: str) -> tuple[list[str], dict[str, int]]:
+        job, prev, note = self.job, self.prev, self.notes[path]
+        renderer, links, policy = job.renderer, job.links, job.policy
+        old = prev.notes.get(path)
+        rel = self.urls.output_path(path) or ""
+        body: str | None = None
+        if old is not None and self._still_holds(
+            path, old.inputs, links, job.changed, job.same_names
+        ):
+            inputs, body_key = old.inputs, old.body
+        else:
+            body, inputs = self._body(renderer, links, path)
+            body_key = digest(body)
+        kept = prev.pages.get(rel)
+        context: dict[str, Any] | None = None
+        if body is None and job.unsettled is not None and path not in job.unsettled and kept:
+            key = kept  # neither the note nor a note it links or is linked by changed
+        else:
+            context = self._note_context(note, links, policy)
+            key = digest(self.key, "note.html", rel, body_key, context)
+        if not self._keep_page(rel, key):
+            if body is None:
+                body, inputs = self._body(renderer, links, path)
+            if context is None:
+                context = self._note_context(note, links, policy)
+            page = dict(context, body=Markup(body))  # sanitised by the renderer (nh3)
+            self._render_page("note.html", rel, key, {"page": page})
+        url = self.urls.url_of(path) or ""
+        fields = {
+            "title": [note.title],
+            "alias": note_aliases(note),
+            "tag": note_tags(note),
+            "heading": [h.text for h in note.headings],
+        }
+        index_key = digest(url, note.title, note.folder, fields, body_key)
+        if old is not None and old.index_key == index_key:
+            doc, postings = old.doc, old.postings
+        else:
+            if body is None:
+                body, inputs = self._body(renderer, links, path)
+            doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
+            self._reindexed(number, old, postings)
+        self.excerpts[path] = doc[3]
+        if path not in self.texts.failed:
+            self.state.notes[path] = NoteState(
+                inputs, body_key, index_key, doc, postings, job.links_to[path]
+            )
+        return doc, postings
+
+    def _collect(self) -> None:
+        """In a worker: start recording afresh what this process renders and writes."""
+        self.state.pages, self.state.notes = {}, {}
+        self.out.digests, self.out.written = {}, set()
+        self.result.rendered, self.result.pages = [], 0
+        self.texts.failed, self.excerpts = {}, {}
+        if self.touched_shards is not None:
+            self.touched_shards = set()
+
+    def _part(self, entries: list[tuple[list[str], dict[str, int]]]) -> _Part:
+        return _Part(
+            entries,
+            self.state.notes,
+            self.state.pages,
+            self.out.digests,
+            self.out.written,
+            self.result.rendered,
+            self.result.pages,
+            self.touched_shards,
+            self.texts.failed,
+            self.excerpts,
+        )
+
+    def _merge(self, part: _Part) -> None:
+        """Take in what a worker rendered and wrote, as if this process had."""
+        self.state.notes.update(part.notes)
+        self.state.pages.update(part.pages)
+        self.out.digests.update(part.digests)
+        self.out.written |= part.written
+        self.result.rendered += part.rendered
+        self.result.pages += part.count
+        if self.touched_shards is not None and part.touched is not None:
+            self.touched_shards |= part.touched
+        self.texts.failed.update(part.failed)
+        self.excerpts.update(part.excerpts)
 
     def _reindexed(self, number: int, old: NoteState | None, postings: dict[str, int]) -> None:
         """Note the search shards that a new entry for note `number` changes."""
@@ -671,6 +821,7 @@ def build_site(
     live: bool = False,
     previous: BuildState | None = None,
     save_state: bool = True,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the site of `vault` into `output`; raise `OutputError` for an unusable folder.
 
@@ -679,10 +830,11 @@ def build_site(
     build into an earlier build's folder renders only what changed, from the
     state that build left there, or from `previous` (its `result.state`) when
     the caller kept it; `save_state=False` leaves none in the folder (then the
-    caller must pass it back).
+    caller must pass it back). `workers`: processes rendering the notes (None:
+    all cores for a large build; they are forked, so a threaded caller passes 1).
     """
     out = SiteOutput(output, vault.root, previous)
-    builder = _Builder(vault, out, base_url, today or dt.date.today(), live)
+    builder = _Builder(vault, out, base_url, today or dt.date.today(), live, workers)
     try:
         result = builder.run()
     except BaseException:

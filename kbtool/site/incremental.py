@@ -45,7 +45,12 @@ def digest(*parts: object) -> str:
     """A short stable digest of `parts` (their reprs: dicts, tuples, dataclasses, strings)."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
-        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        if isinstance(part, bytes):
+            h.update(b"b" + part)
+        elif isinstance(part, str):  # a page's body: no repr (a copy with escapes)
+            h.update(b"s" + part.encode("utf-8", "surrogatepass"))
+        else:
+            h.update(b"r" + repr(part).encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
 

@@ -51,6 +51,7 @@ class SiteOutput:
             state = BuildState()
         self.state = state if state is not None else BuildState.load(self.folder)
         self.digests: dict[str, str] = {}  # this build's files -> digest of their bytes
+        self._folders: set[Path] = set()  # made (or found) in this build
 
     def write(self, rel: str, data: bytes) -> bool:
         """Write `rel` (a `/` path inside the folder) atomically: a temporary file, a rename.
@@ -143,7 +144,9 @@ class SiteOutput:
         if rel in _OWN:
             raise ValueError("the marker and state files are kbtool's")
         target = self.folder.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
 

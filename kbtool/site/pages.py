@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kbtool.linktext import split_wikilink
@@ -19,6 +19,7 @@ from kbtool.noteprops import note_tags
 from kbtool.resolve import is_note
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import link_label
+from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap, slug
 
 _WIKILINK = re.compile(r"^\s*\[\[([^\]]+)\]\]\s*$")
@@ -104,6 +105,7 @@ def breadcrumbs(folder: str, urls: UrlMap, folder_pages: dict[str, str]) -> list
     return crumbs
 
 
+@lru_cache(maxsize=4096)  # a line that links three notes is quoted on three pages
 def snippet(line: str) -> str:
     """A backlink's context: the line that links, list markers dropped, links as their text."""
     text = _MARKERS.sub("", line)
@@ -113,7 +115,7 @@ def snippet(line: str) -> str:
 
 
 def backlinks(
-    note: Note, links: SiteLinks, urls: UrlMap, texts: Mapping[str, str], notes: dict[str, Note]
+    note: Note, links: SiteLinks, urls: UrlMap, texts: NoteTexts, notes: dict[str, Note]
 ) -> list[Backlink]:
     """The notes that link here (the resolver's backlinks), each with the lines that link."""
     by_source: dict[str, list[str]] = defaultdict(list)
@@ -124,7 +126,7 @@ def backlinks(
         if item.link.property_key is not None:
             text = f"{item.link.property_key}: {item.link.raw}"
         else:
-            lines = texts.get(source.path, "").split("\n")
+            lines = texts.lines(source.path)
             index = item.link.line - source.body_line
             text = lines[index] if 0 <= index < len(lines) else ""
         found = snippet(text)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,16 +49,12 @@ def entry(
 ) -> tuple[list[str], dict[str, int]]:
     """One note's search entry: its document ([url, title, folder, excerpt]) and the score
     of each of its words, from its title, aliases, tags, headings (`fields`) and text."""
-    counts: dict[str, int] = defaultdict(int)
     scored: dict[str, int] = defaultdict(int)
     for name, values in (*fields.items(), ("text", [text])):
         weight = WEIGHTS[name]
-        for value in values:
-            for word in words(value):
-                key = f"{name}\0{word}"
-                if counts[key] < MAX_COUNT:
-                    counts[key] += 1
-                    scored[word] += weight
+        counts = Counter(w for value in values for w in words(value))
+        for word, count in counts.items():
+            scored[word] += weight * min(count, MAX_COUNT)
     return [url, title, folder, text[:EXCERPT_CHARS]], dict(scored)
 
 

@@ -30,6 +30,14 @@ class NoteTexts(Mapping[str, str]):
         self.notes = notes
         self.failed: dict[str, str] = {}
         self._texts: dict[str, str] = {}
+        self._lines: dict[str, list[str]] = {}
+
+    def lines(self, path: str) -> list[str]:
+        """The body's lines (split once: every backlink to a note quotes a line of it)."""
+        found = self._lines.get(path)
+        if found is None:
+            found = self._lines[path] = self[path].split("\n")
+        return found
 
     def __getitem__(self, path: str) -> str:
         text = self._texts.get(path)

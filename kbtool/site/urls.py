@@ -68,6 +68,7 @@ class UrlMap:
         self.base_url = normalise_base_url(base_url)
         self._claimed: set[str] = {r.lower() for r in RESERVED}
         self._by_source: dict[str, str] = {}
+        self._urls: dict[tuple[str, str], str] = {}  # quoting is a tenth of a page's cost
 
     def claim(self, wanted: str) -> str:
         """`wanted` (an output path), or `stem-2.ext`, `stem-3.ext`, ... if it is taken.
@@ -123,8 +124,13 @@ class UrlMap:
 
     def url(self, output_path: str, fragment: str = "") -> str:
         """The URL of an output path under the base URL, percent-encoded."""
-        anchor = "#" + quote(fragment, safe="^-_.~!$&'()*+,;=:@/?") if fragment else ""
-        return self.base_url + quote(output_path) + anchor
+        found = self._urls.get((output_path, fragment))
+        if found is None:
+            anchor = "#" + quote(fragment, safe="^-_.~!$&'()*+,;=:@/?") if fragment else ""
+            found = self._urls[(output_path, fragment)] = (
+                self.base_url + quote(output_path) + anchor
+            )
+        return found
 
     def is_site_url(self, url: str) -> bool:
         """True when `url` (as `url()` writes it, any `#fragment`) names a file of the site."""
