@@ -167,6 +167,7 @@ class _Job:
     same_names: bool
     unsettled: set[str] | None
     links_to: dict[str, set[str]]
+    aliases: dict[str, list[str]]
 
 
 @dataclass
@@ -295,7 +296,7 @@ class _Builder:
         shows besides its body is looked at only when a note it shows changed. Many notes
         to render are shared among worker processes (`workers`)."""
         prev = self.prev
-        aliases = [note_aliases(n) for n in self.notes.values()]
+        aliases = {p: note_aliases(n) for p, n in self.notes.items()}
         universe = digest(tuple(self.notes), self.vault.attachments, aliases, self.urls.claimed())
         same_names = prev.universe == universe
         self.state.universe = universe
@@ -316,6 +317,7 @@ class _Builder:
             same_names,
             self._unsettled(changed, links_to) if same_names else None,
             links_to,
+            aliases,
         )
         numbered = list(enumerate(self.notes))
         to_render = sum(1 for path in self.notes if path not in prev.notes)
@@ -383,21 +385,25 @@ class _Builder:
                 context = self._note_context(note, links, policy)
             page = dict(context, body=Markup(body))  # sanitised by the renderer (nh3)
             self._render_page("note.html", rel, key, {"page": page})
-        url = self.urls.url_of(path) or ""
-        fields = {
-            "title": [note.title],
-            "alias": note_aliases(note),
-            "tag": note_tags(note),
-            "heading": [h.text for h in note.headings],
-        }
-        index_key = digest(url, note.title, note.folder, fields, body_key)
-        if old is not None and old.index_key == index_key:
-            doc, postings = old.doc, old.postings
+        if old is not None and body is None and job.same_names and path not in job.changed:
+            # its entry is made of the note and its URL alone: both unchanged
+            index_key, doc, postings = old.index_key, old.doc, old.postings
         else:
-            if body is None:
-                body, inputs = self._body(renderer, links, path)
-            doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
-            self._reindexed(number, old, postings)
+            url = self.urls.url_of(path) or ""
+            fields = {
+                "title": [note.title],
+                "alias": job.aliases[path],
+                "tag": note_tags(note),
+                "heading": [h.text for h in note.headings],
+            }
+            index_key = digest(url, note.title, note.folder, fields, body_key)
+            if old is not None and old.index_key == index_key:
+                doc, postings = old.doc, old.postings
+            else:
+                if body is None:
+                    body, inputs = self._body(renderer, links, path)
+                doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
+                self._reindexed(number, old, postings)
         self.excerpts[path] = doc[3]
         if path not in self.texts.failed:
             self.state.notes[path] = NoteState(
