@@ -307,3 +307,34 @@ def test_graph_page_draws_every_note(page: Watched, site: str) -> None:
     page.page.locator("#graph svg a").first.click()
     page.check()
     assert page.page.locator("h1.note-title").count() == 1
+
+
+def test_a_note_page_draws_its_neighbourhood(page: Watched, site: str) -> None:
+    page.goto(site + "networking/kube-proxy-implements-services-using-iptables-or-ipvs.html")
+    nodes = page.page.locator("#neighbourhood svg a")
+    nodes.first.wait_for()
+    drawn = nodes.evaluate_all(
+        "as => as.map(a => [a.querySelector('title').textContent, a.getAttribute('class')])"
+    )
+    both = [
+        "kube-proxy nftables mode scales better than iptables mode",
+        "Kubernetes provides NodePort and LoadBalancer for external service access",
+        "kube-proxy IPVS mode balances Services with kernel virtual servers",
+    ]
+    assert drawn == [
+        *[[t, "node-both"] for t in both],
+        ["EndpointSlices list the ready backends of a Service", "node-out"],
+        ["Pods communicate across cluster using CNI-provided networking", "node-both"],
+        ["MOC - Kubernetes Networking", "node-both"],
+        ["ClusterIP gives a Service a stable virtual IP inside the cluster", "node-in"],
+        ["Connection tracking keeps established flows on the same backend", "node-in"],
+        ["eBPF dataplanes can replace kube-proxy", "node-in"],
+        ["Links", "node-in"],  # added by this test module
+        ["Session affinity pins a client to one backend Pod", "node-in"],
+    ]
+    assert page.page.locator("#neighbourhood svg text").count() == 11  # few: labelled
+    page.page.locator("#neighbourhood svg a.node-out circle").click()
+    page.check()
+    assert (
+        page.page.url == site + "services/endpointslices-list-the-ready-backends-of-a-service.html"
+    )

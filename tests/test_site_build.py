@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from kbtool.cli import main
 from kbtool.site.builder import build_site
+from kbtool.site.output import MARKER, OutputError
 from kbtool.vault.load import load_vault
-from kbtool.write.output import MARKER, OutputError
 from tests.site_crawl import dead_links, inline_code
 from tests.site_vault import write_vault
 

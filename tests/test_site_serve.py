@@ -92,7 +92,10 @@ def test_rebuild_shows_a_change_and_a_failed_build_keeps_the_last_good_site(
 ) -> None:
     note = live.vault_root / "Target Note.md"
     note.write_text(note.read_text().replace("Beta under alpha.", "Changed text."))
-    assert live.rebuild() is not None and live.generation == 2
+    result = live.rebuild()
+    assert result is not None and live.generation == 2
+    # incremental: the note, the note that embeds its section, the home page's recent list
+    assert sorted(result.rendered) == ["folder/linker.html", "index.html", "target-note.html"]
     assert b"Changed text." in _get(live, "/target-note.html")[1]
     (live.vault_root / "kbtool.toml").write_text("this is = not [valid toml\n")
     assert live.rebuild() is None

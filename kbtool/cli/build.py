@@ -49,7 +49,9 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
     missing note is plain text on the page, and every link finding is printed
     on stderr as PATH:LINE:COLUMN: CODE message. Only attachments that notes
     link or embed are copied. Raw HTML in notes is sanitised. A later build into
-    the same folder replaces it and removes only files the earlier build wrote.
+    the same folder is incremental: it renders only the pages whose inputs
+    changed (a note, the notes that embed or link it, its backlinks, listings),
+    and removes only files the earlier build wrote.
 
     \b
     Examples:
@@ -61,7 +63,7 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
     from kbtool.config import ConfigError
     from kbtool.lint.formats import display_path
     from kbtool.site.builder import build_site
-    from kbtool.write.output import OutputError
+    from kbtool.site.output import OutputError
 
     loaded = open_vault(vault)
     target = output if output is not None else default_output(loaded.root)
@@ -77,9 +79,9 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
     for problem in result.failed:
         click.echo(f"kbtool: not rendered: {problem}", err=True)
     click.echo(
-        f"Built {_count(result.pages, 'page')} and {_count(result.attachments, 'attachment')}"
-        f" into {target} "
-        f"({result.errors} link errors).",
+        f"Built {_count(result.pages, 'page')} ({len(result.rendered)} rendered, "
+        f"{result.reused} unchanged) and {_count(result.attachments, 'attachment')}"
+        f" into {target} ({result.errors} link errors).",
         err=True,
     )
     failed = bool(result.failed) or (strict and result.errors > 0)

@@ -46,7 +46,7 @@ def command(vault: Path | None, fmt: str, output: Path | None, today: dt.date, r
       kbtool index vault --format json --recent 20
     """
     from kbtool.index import build_index, render_json, render_markdown
-    from kbtool.write.output import path_in_vault
+    from kbtool.write.guard import path_in_vault
 
     loaded = open_vault(vault)
     index_path = path_in_vault(output, loaded.root) if output is not None else None

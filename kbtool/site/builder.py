@@ -5,13 +5,21 @@ embeds (nothing else of the vault is copied); read each note's text once;
 render each note; then the tag, folder, home, search and 404 pages, the
 search index, the assets; finally the manifest, and the removal of what
 the last build wrote and this one did not.
+
+A build into the folder of an earlier one renders only the pages whose
+inputs changed (`incremental`): a note's body is rendered again when a note
+it shows or a link it resolves changed, and any page when what it shows
+changed; everything else is kept as the last build wrote it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,11 +35,14 @@ from kbtool.model import Diagnostic, Note
 from kbtool.notes.properties import note_tags
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
+from kbtool.site.incremental import BuildState, Deps, Inputs, NoteState, digest
+from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
     TagNode,
     backlinks,
     breadcrumbs,
+    outgoing,
     property_values,
     tag_page_path,
     tag_tree,
@@ -40,12 +51,11 @@ from kbtool.site.render.code import pygments_css
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import NoteRenderer
 from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_counts
-from kbtool.site.search import EXCERPT_CHARS, SearchIndex, html_text
-from kbtool.site.source import ChangedOnDisk, body_text
+from kbtool.site.search import DOCS_PER_SHARD, SearchIndex, entry, html_text, shard_key
+from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap
 from kbtool.vault.load import Vault
 from kbtool.vault.resolve import is_note, note_aliases
-from kbtool.write.output import SiteOutput
 
 #: Every page's policy: nothing inline, nothing from elsewhere.
 CSP = (
@@ -59,6 +69,7 @@ RECENT = 15
 OVERRIDES = ".kbtool"  # in the vault: templates/ and site.css that replace or extend ours
 MAX_BACKLINKS = 100  # on a note page (a hub with 500 backlinks would make a 140 KB page)
 PAGE_SIZE = 250  # entries of a listing per page: about 40 KB of HTML
+PARALLEL_NOTES = 1000  # notes to render from which worker processes share the work
 
 
 @dataclass
@@ -66,14 +77,22 @@ class BuildResult:
     """What a build did: pages and files written, link findings, notes it could not read."""
 
     output: Path
-    pages: int = 0
+    pages: int = 0  # every page of the site: rendered now or kept from the last build
     attachments: int = 0
+    rendered: list[str] = field(default_factory=list)  # the pages rendered by this build
+    state: BuildState = field(default_factory=BuildState)  # for the next build
+    workers: int = 1  # processes that rendered the notes
     findings: list[Diagnostic] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "path: why"
 
     @property
     def errors(self) -> int:
         return sum(1 for d in self.findings if d.severity == "error")
+
+    @property
+    def reused(self) -> int:
+        """Pages kept as the last build wrote them (their inputs did not change)."""
+        return self.pages - len(self.rendered)
 
 
 def _environment(overrides: Path | None = None) -> jinja2.Environment:
@@ -89,6 +108,19 @@ def _environment(overrides: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _templates_digest(overrides: Path) -> str:
+    """The bytes of every template, built-in and the vault's: another template, another
+    site (a full build)."""
+    parts: list[object] = []
+    for item in sorted(resources.files("kbtool.site").joinpath("templates").iterdir(), key=str):
+        parts += [item.name, item.read_bytes()]
+    if overrides.is_dir():
+        for path in sorted(overrides.rglob("*")):
+            if path.is_file():
+                parts += [path.relative_to(overrides).as_posix(), path.read_bytes()]
+    return digest(*parts)
 
 
 def _asset(name: str) -> bytes:
@@ -113,16 +145,75 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
+def worker_count(wanted: int | None, to_render: int) -> int:
+    """How many processes render the notes: `wanted`, or (None) every core this process may
+    use once there are `PARALLEL_NOTES` notes to render (below that, starting workers
+    costs more than they save)."""
+    if wanted is not None:
+        return max(1, wanted)
+    if to_render < PARALLEL_NOTES:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+@dataclass
+class _Job:
+    """What every note's rendering shares (and a forked worker inherits)."""
+
+    renderer: NoteRenderer
+    links: SiteLinks
+    policy: ReviewPolicy
+    changed: set[str]
+    same_names: bool
+    unsettled: set[str] | None
+    links_to: dict[str, set[str]]
+    aliases: dict[str, list[str]]
+
+
+@dataclass
+class _Part:
+    """What a worker process rendered and wrote, for the parent to merge."""
+
+    entries: list[tuple[list[str], dict[str, int]]]
+    notes: dict[str, NoteState]
+    pages: dict[str, str]
+    digests: dict[str, str]
+    written: set[str]
+    rendered: list[str]
+    count: int
+    touched: set[str] | None
+    failed: dict[str, str]
+    excerpts: dict[str, str]
+
+
+_FORKED: _Builder | None = None  # the builder a forked worker renders for
+
+
+def _render_chunk(numbered: list[tuple[int, str]]) -> _Part:
+    """In a worker: render the notes `numbered` and report what was done."""
+    assert _FORKED is not None
+    _FORKED._collect()
+    return _FORKED._part(_FORKED._render_notes(numbered))
+
+
 class _Builder:
     def __init__(
-        self, vault: Vault, out: SiteOutput, base_url: str, today: dt.date, live: bool
+        self,
+        vault: Vault,
+        out: SiteOutput,
+        base_url: str,
+        today: dt.date,
+        live: bool,
+        workers: int | None = None,
     ) -> None:
+        self.workers = workers
         self.vault = vault
         self.out = out
         self.today = today
         self.urls = UrlMap(base_url)
         self.notes = vault.notes
-        self.env = _environment(vault.root / OVERRIDES / "templates")
+        templates = vault.root / OVERRIDES / "templates"
+        self.env = _environment(templates)
         self.xml = _environment()  # the same escaping is right for XML text and attributes
         title = vault.config.settings.site.get("title")
         self.site = {
@@ -133,11 +224,26 @@ class _Builder:
             "version": __version__,
             "live": live,  # under `kbtool serve`: pages load the live-reload script
         }
+        self.raw_html = vault.config.settings.site.get("raw_html", "sanitise") != "escape"
+        self.key = digest(
+            __version__,
+            self.site,
+            self.raw_html,
+            today,
+            vault.config.settings,
+            vault.config.obsidian,
+            _templates_digest(templates),
+            MAX_BACKLINKS,
+            PAGE_SIZE,
+        )
+        self.state = BuildState(self.key)
+        self.prev = out.state if out.state.key == self.key else BuildState()
         self.result = BuildResult(out.folder)
-        self.texts: dict[str, str] = {}
+        self.texts = NoteTexts(vault.root, vault.notes)  # read when first needed
         self.excerpts: dict[str, str] = {}  # the start of each note's text, for the feed
         self.folder_pages: dict[str, str] = {}  # vault folder -> its page
         self.tag_paths: dict[str, str] = {}  # lower-cased tag -> its page
+        self.touched_shards: set[str] | None = None  # None: every search shard is written
 
     def run(self) -> BuildResult:
         for path in self.notes:
@@ -150,10 +256,8 @@ class _Builder:
         for path in attachments:
             self.urls.add_attachment(path)
         self._claim_folders()
-        self._read_texts()
         links = SiteLinks(self.vault, self.urls)
-        raw = self.vault.config.settings.site.get("raw_html", "sanitise") != "escape"
-        renderer = NoteRenderer(self.texts, self.notes, links, raw_html=raw)
+        renderer = NoteRenderer(self.texts, self.notes, links, raw_html=self.raw_html)
         renderer.keep_parsed = {
             item.target
             for item in self.vault.resolver.resolved_links()
@@ -163,10 +267,7 @@ class _Builder:
         self._tag_urls(tags)
         policy = ReviewPolicy.from_config(self.vault.config)
         index = SearchIndex()
-        for path, note in self.notes.items():
-            body = renderer.render(path)
-            self._note_page(note, body, links, policy)
-            self._index(index, note, body)
+        self._note_pages(renderer, links, policy, index)
         self._tag_pages(tags)
         self._folder_pages()
         self._home(tags)
@@ -176,24 +277,236 @@ class _Builder:
         self._sitemap()
         self._page("search.html", "search.html", page={})
         self._page("404.html", "404.html", page={})
-        for rel, text in index.files().items():
+        for rel, text in index.files(self._unchanged_shard).items():
             self.out.write_text(rel, text)
         self._assets()
         for path in attachments:
             self.out.copy(self.urls.output_path(path) or path, self.vault.root / path)
             self.result.attachments += 1
+        self.result.failed = [f"{p}: {why}" for p, why in self.texts.failed.items()]
         return self.result
 
-    # -- inputs --------------------------------------------------------------
+    # -- notes ---------------------------------------------------------------
 
-    def _read_texts(self) -> None:
-        for path, note in self.notes.items():
-            try:
-                self.texts[path] = body_text(self.vault.root, note) if note.size else ""
-            except (OSError, ChangedOnDisk) as exc:
-                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                self.result.failed.append(f"{path}: {why}")
-                self.texts[path] = ""
+    def _note_pages(
+        self, renderer: NoteRenderer, links: SiteLinks, policy: ReviewPolicy, index: SearchIndex
+    ) -> None:
+        """Every note's page and search entry. A body is rendered only when its inputs
+        changed since the last build (or its page must be rendered again); what a page
+        shows besides its body is looked at only when a note it shows changed. Many notes
+        to render are shared among worker processes (`workers`)."""
+        prev = self.prev
+        aliases = {p: note_aliases(n) for p, n in self.notes.items()}
+        universe = digest(tuple(self.notes), self.vault.attachments, aliases, self.urls.claimed())
+        same_names = prev.universe == universe
+        self.state.universe = universe
+        self.state.shas = {p: n.sha256 for p, n in self.notes.items()}
+        changed = {p for p, sha in self.state.shas.items() if prev.shas.get(p) != sha}
+        changed |= prev.shas.keys() - self.state.shas.keys()
+        links_to = {
+            path: {i.target for i in links.resolver.links_from(path) if i.target in self.notes}
+            for path in self.notes
+        }
+        if list(prev.shas) == list(self.state.shas):  # same notes, same numbers: patch shards
+            self.touched_shards = set()
+        self.job = _Job(
+            renderer,
+            links,
+            policy,
+            changed,
+            same_names,
+            self._unsettled(changed, links_to) if same_names else None,
+            links_to,
+            aliases,
+        )
+        numbered = list(enumerate(self.notes))
+        to_render = sum(1 for path in self.notes if path not in prev.notes)
+        workers = worker_count(self.workers, to_render)
+        if workers > 1:
+            entries = self._in_workers(numbered, workers)
+        else:
+            entries = self._render_notes(numbered)
+        self.result.workers = workers
+        for doc, postings in entries:
+            index.add(doc, postings)
+
+    def _in_workers(
+        self, numbered: list[tuple[int, str]], workers: int
+    ) -> list[tuple[list[str], dict[str, int]]]:
+        """`_render_notes` in `workers` forked processes, over consecutive runs of notes;
+        what each did is merged in note order, so the site is the one a single process
+        writes."""
+        global _FORKED
+        size = -(-len(numbered) // (workers * 4))
+        chunks = [numbered[i : i + size] for i in range(0, len(numbered), size)]
+        _FORKED = self
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                parts = list(pool.map(_render_chunk, chunks))
+        finally:
+            _FORKED = None
+        entries: list[tuple[list[str], dict[str, int]]] = []
+        for part in parts:
+            self._merge(part)
+            entries += part.entries
+        return entries
+
+    def _render_notes(
+        self, numbered: list[tuple[int, str]]
+    ) -> list[tuple[list[str], dict[str, int]]]:
+        """The pages and search entries of the notes `numbered` (their numbers in the vault)."""
+        return [self._render_note(number, path) for number, path in numbered]
+
+    def _render_note(self, number: int, path: str) -> tuple[list[str], dict[str, int]]:
+        job, prev, note = self.job, self.prev, self.notes[path]
+        renderer, links, policy = job.renderer, job.links, job.policy
+        old = prev.notes.get(path)
+        rel = self.urls.output_path(path) or ""
+        body: str | None = None
+        if old is not None and self._still_holds(
+            path, old.inputs, links, job.changed, job.same_names
+        ):
+            inputs, body_key = old.inputs, old.body
+        else:
+            body, inputs = self._body(renderer, links, path)
+            body_key = digest(body)
+        kept = prev.pages.get(rel)
+        context: dict[str, Any] | None = None
+        if body is None and job.unsettled is not None and path not in job.unsettled and kept:
+            key = kept  # neither the note nor a note it links or is linked by changed
+        else:
+            context = self._note_context(note, links, policy)
+            key = digest(self.key, "note.html", rel, body_key, context)
+        if not self._keep_page(rel, key):
+            if body is None:
+                body, inputs = self._body(renderer, links, path)
+            if context is None:
+                context = self._note_context(note, links, policy)
+            page = dict(context, body=Markup(body))  # sanitised by the renderer (nh3)
+            self._render_page("note.html", rel, key, {"page": page})
+        if old is not None and body is None and job.same_names and path not in job.changed:
+            # its entry is made of the note and its URL alone: both unchanged
+            index_key, doc, postings = old.index_key, old.doc, old.postings
+        else:
+            url = self.urls.url_of(path) or ""
+            fields = {
+                "title": [note.title],
+                "alias": job.aliases[path],
+                "tag": note_tags(note),
+                "heading": [h.text for h in note.headings],
+            }
+            index_key = digest(url, note.title, note.folder, fields, body_key)
+            if old is not None and old.index_key == index_key:
+                doc, postings = old.doc, old.postings
+            else:
+                if body is None:
+                    body, inputs = self._body(renderer, links, path)
+                doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
+                self._reindexed(number, old, postings)
+        self.excerpts[path] = doc[3]
+        if path not in self.texts.failed:
+            self.state.notes[path] = NoteState(
+                inputs, body_key, index_key, doc, postings, job.links_to[path]
+            )
+        return doc, postings
+
+    def _collect(self) -> None:
+        """In a worker: start recording afresh what this process renders and writes."""
+        self.state.pages, self.state.notes = {}, {}
+        self.out.digests, self.out.written = {}, set()
+        self.result.rendered, self.result.pages = [], 0
+        self.texts.failed, self.excerpts = {}, {}
+        if self.touched_shards is not None:
+            self.touched_shards = set()
+
+    def _part(self, entries: list[tuple[list[str], dict[str, int]]]) -> _Part:
+        return _Part(
+            entries,
+            self.state.notes,
+            self.state.pages,
+            self.out.digests,
+            self.out.written,
+            self.result.rendered,
+            self.result.pages,
+            self.touched_shards,
+            self.texts.failed,
+            self.excerpts,
+        )
+
+    def _merge(self, part: _Part) -> None:
+        """Take in what a worker rendered and wrote, as if this process had."""
+        self.state.notes.update(part.notes)
+        self.state.pages.update(part.pages)
+        self.out.digests.update(part.digests)
+        self.out.written |= part.written
+        self.result.rendered += part.rendered
+        self.result.pages += part.count
+        if self.touched_shards is not None and part.touched is not None:
+            self.touched_shards |= part.touched
+        self.texts.failed.update(part.failed)
+        self.excerpts.update(part.excerpts)
+
+    def _reindexed(self, number: int, old: NoteState | None, postings: dict[str, int]) -> None:
+        """Note the search shards that a new entry for note `number` changes."""
+        if self.touched_shards is None:
+            return
+        words = set(postings) | (set(old.postings) if old is not None else set())
+        self.touched_shards |= {f"search/w/{shard_key(w)}.json" for w in words}
+        self.touched_shards.add(f"search/d/{number // DOCS_PER_SHARD}.json")
+
+    def _unchanged_shard(self, rel: str) -> bool:
+        """True (and the file kept) when no note's entry in the shard `rel` changed."""
+        if self.touched_shards is None or rel in self.touched_shards:
+            return False
+        if not self.out.can_keep(rel):
+            return False
+        self.out.keep(rel)
+        return True
+
+    def _unsettled(self, changed: set[str], links_to: dict[str, set[str]]) -> set[str]:
+        """The notes whose page may show something new when only `changed` notes changed
+        (and no name did): those, the notes they link to or linked to (backlinks), and the
+        notes that link to them (a property's link may land elsewhere)."""
+        found = set(changed)
+        for path in changed:
+            found |= links_to.get(path, set())
+            old = self.prev.notes.get(path)
+            if old is not None:
+                found |= old.links_to
+        found |= {path for path, targets in links_to.items() if targets & changed}
+        return found
+
+    def _body(self, renderer: NoteRenderer, links: SiteLinks, path: str) -> tuple[str, Inputs]:
+        """The note's body as HTML, and what it read while it rendered."""
+        links.deps = deps = Deps()
+        try:
+            return renderer.render(path), deps.inputs(path)
+        finally:
+            links.deps = None
+
+    def _still_holds(
+        self, owner: str, inputs: Inputs, links: SiteLinks, changed: set[str], same_names: bool
+    ) -> bool:
+        """True when a body rendered with `inputs` would render the same now: the notes it
+        shows have the same bytes, and its links (and site URLs) the same answers. With
+        the same names in the vault, only a link into a changed note can answer anew."""
+        for path, sha in inputs.notes.items():
+            note = self.notes.get(path)
+            if note is None or note.sha256 != sha:
+                return False
+        if same_names and not inputs.targets & changed:
+            return True
+        for url, found in inputs.site_urls.items():
+            if self.urls.is_site_url(url) != found:
+                return False
+        answers = []
+        for source, path, subpath in inputs.keys:
+            now = links.resolve(source or owner, path, subpath)
+            answers.append((now.url, now.path, now.anchor, now.problem))
+        return digest(answers) == inputs.answers
+
+    # -- inputs --------------------------------------------------------------
 
     def _claim_folders(self) -> None:
         folders = {""}
@@ -214,9 +527,26 @@ class _Builder:
     # -- pages ---------------------------------------------------------------
 
     def _page(self, template: str, rel: str, **context: Any) -> None:
+        """A page of the site, rendered unless the last build wrote it from the same data."""
+        key = digest(self.key, template, rel, context)
+        if not self._keep_page(rel, key):
+            self._render_page(template, rel, key, context)
+
+    def _keep_page(self, rel: str, key: str) -> bool:
+        """Keep the page at `rel` when the last build rendered it with the same `key`."""
+        self.state.pages[rel] = key
+        if self.prev.pages.get(rel) != key or not self.out.can_keep(rel):
+            return False
+        self.out.keep(rel)
+        self.result.pages += 1
+        return True
+
+    def _render_page(self, template: str, rel: str, key: str, context: dict[str, Any]) -> None:
         html = self.env.get_template(template).render(site=self.site, **context)
         self.out.write_text(rel, html)
+        self.state.pages[rel] = key
         self.result.pages += 1
+        self.result.rendered.append(rel)
 
     def _list_page(self, rel: str, page: dict[str, Any]) -> None:
         """A listing in pages of at most `PAGE_SIZE` entries per section (`rel`, then
@@ -237,7 +567,8 @@ class _Builder:
             }
             self._page("list.html", path, page=dict(page, sections=chunk, pager=pager))
 
-    def _note_page(self, note: Note, body: str, links: SiteLinks, policy: ReviewPolicy) -> None:
+    def _note_context(self, note: Note, links: SiteLinks, policy: ReviewPolicy) -> dict[str, Any]:
+        """What a note's page shows besides its body."""
         ids = links.heading_ids(note.path)
         toc = [
             {"level": h.level, "text": h.text, "id": ids[h.line]}
@@ -256,29 +587,18 @@ class _Builder:
             "crumbs": breadcrumbs(note.folder, self.urls, self.folder_pages),
             "tags": [{"text": t, "url": self._tag_url(t)} for t in note_tags(note)],
             "properties": [(k, v) for k, v in properties if v],
-            "body": Markup(body),  # sanitised by the renderer (nh3)
             "toc": toc,
             "backlinks": found[:MAX_BACKLINKS],
             "backlinks_more": max(0, len(found) - MAX_BACKLINKS),
+            "outgoing": outgoing(note, links, self.urls)[:MAX_BACKLINKS],
             "review": item.due.isoformat() if item else "",
             "review_status": item.status() if item else "",
         }
-        self._page("note.html", self.urls.output_path(note.path) or "", page=page)
+        return page
 
     def _tag_url(self, tag: str) -> str:
         rel = self.tag_paths.get(tag.lower().strip("/"))
         return self.urls.url(rel) if rel else ""
-
-    def _index(self, index: SearchIndex, note: Note, body: str) -> None:
-        fields = {
-            "title": [note.title],
-            "alias": note_aliases(note),
-            "tag": note_tags(note),
-            "heading": [h.text for h in note.headings],
-        }
-        text = html_text(body)
-        self.excerpts[note.path] = text[:EXCERPT_CHARS]
-        index.add(self.urls.url_of(note.path) or "", note.title, note.folder, fields, text)
 
     def _note_items(self, paths: set[str] | list[str]) -> list[dict[str, Any]]:
         ordered = sorted(paths, key=lambda p: (self.notes[p].title.lower(), p))
@@ -494,7 +814,7 @@ class _Builder:
         if own.is_file() and _inside(self.vault.root, own):
             css += "\n/* the vault's .kbtool/site.css */\n" + own.read_text("utf-8", "replace")
         self.out.write_text("assets/style.css", css)
-        for name in ("site.js", "theme.js", "graph.js", "favicon.svg"):
+        for name in ("site.js", "theme.js", "graph.js", "neighbourhood.js", "favicon.svg"):
             self.out.write("assets/" + name, _asset(name))
 
 
@@ -505,19 +825,28 @@ def build_site(
     base_url: str = "/",
     today: dt.date | None = None,
     live: bool = False,
+    previous: BuildState | None = None,
+    save_state: bool = True,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the site of `vault` into `output`; raise `OutputError` for an unusable folder.
 
     The link findings of `check` (KB201 to KB207, with the vault's severities
-    and suppressions) come back in the result, for the caller to report.
+    and suppressions) come back in the result, for the caller to report. A
+    build into an earlier build's folder renders only what changed, from the
+    state that build left there, or from `previous` (its `result.state`) when
+    the caller kept it; `save_state=False` leaves none in the folder (then the
+    caller must pass it back). `workers`: processes rendering the notes (None:
+    all cores for a large build; they are forked, so a threaded caller passes 1).
     """
-    out = SiteOutput(output, vault.root)
-    builder = _Builder(vault, out, base_url, today or dt.date.today(), live)
+    out = SiteOutput(output, vault.root, previous)
+    builder = _Builder(vault, out, base_url, today or dt.date.today(), live, workers)
     try:
         result = builder.run()
     except BaseException:
         out.abandon()
         raise
-    out.finish()
+    out.finish(builder.state, save_state=save_state)
+    result.state = builder.state
     result.findings = check(vault, select=list(LINK_CODES), today=today).diagnostics
     return result

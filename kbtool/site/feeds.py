@@ -31,8 +31,12 @@ def is_absolute(base_url: str) -> bool:
 
 def recent_notes(notes: dict[str, Note], limit: int) -> list[tuple[str, dt.datetime]]:
     """(path, when) of the `limit` most recently modified notes, newest first."""
-    when = {p: found[0] for p, n in notes.items() if (found := modified_at(n)) is not None}
-    return [(path, when[path]) for path in most_recent(when.items(), limit)]
+    when: dict[str, dt.datetime | None] = {}
+    for path, note in notes.items():
+        found = modified_at(note)
+        when[path] = found[0] if found is not None else None
+    newest = most_recent(when.items(), limit)  # leaves out a note without a time
+    return [(path, instant) for path in newest if (instant := when[path]) is not None]
 
 
 def rfc3339(instant: dt.datetime) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kbtool.model import Note
@@ -17,7 +18,9 @@ from kbtool.notes.linktext import split_wikilink
 from kbtool.notes.properties import note_tags
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import link_label
+from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap, slug
+from kbtool.vault.resolve import is_note
 
 _WIKILINK = re.compile(r"^\s*\[\[([^\]]+)\]\]\s*$")
 _INLINE_LINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
@@ -102,6 +105,7 @@ def breadcrumbs(folder: str, urls: UrlMap, folder_pages: dict[str, str]) -> list
     return crumbs
 
 
+@lru_cache(maxsize=4096)  # a line that links three notes is quoted on three pages
 def snippet(line: str) -> str:
     """A backlink's context: the line that links, list markers dropped, links as their text."""
     text = _MARKERS.sub("", line)
@@ -111,7 +115,7 @@ def snippet(line: str) -> str:
 
 
 def backlinks(
-    note: Note, links: SiteLinks, urls: UrlMap, texts: dict[str, str], notes: dict[str, Note]
+    note: Note, links: SiteLinks, urls: UrlMap, texts: NoteTexts, notes: dict[str, Note]
 ) -> list[Backlink]:
     """The notes that link here (the resolver's backlinks), each with the lines that link."""
     by_source: dict[str, list[str]] = defaultdict(list)
@@ -122,7 +126,7 @@ def backlinks(
         if item.link.property_key is not None:
             text = f"{item.link.property_key}: {item.link.raw}"
         else:
-            lines = texts.get(source.path, "").split("\n")
+            lines = texts.lines(source.path)
             index = item.link.line - source.body_line
             text = lines[index] if 0 <= index < len(lines) else ""
         found = snippet(text)
@@ -136,6 +140,20 @@ def backlinks(
         if url is not None:
             result.append(Backlink(notes[path].title, url, tuple(by_source[path][:3])))
     return result
+
+
+def outgoing(note: Note, links: SiteLinks, urls: UrlMap) -> list[dict[str, str]]:
+    """The notes this note links to (body and properties), each once, in the order first
+    linked: the page lists them, and its neighbourhood graph is drawn from them."""
+    seen: dict[str, dict[str, str]] = {}
+    for item in links.resolver.links_from(note.path):
+        target = item.target
+        if target is None or target == note.path or target in seen or not is_note(target):
+            continue
+        url = urls.url_of(target)
+        if url is not None:
+            seen[target] = {"title": links.resolver.note(target).title, "url": url}
+    return list(seen.values())
 
 
 def tag_tree(notes: dict[str, Note]) -> TagNode:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -43,49 +44,54 @@ def html_text(body_html: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", body_html)).split())
 
 
+def entry(
+    url: str, title: str, folder: str, fields: dict[str, list[str]], text: str
+) -> tuple[list[str], dict[str, int]]:
+    """One note's search entry: its document ([url, title, folder, excerpt]) and the score
+    of each of its words, from its title, aliases, tags, headings (`fields`) and text."""
+    scored: dict[str, int] = defaultdict(int)
+    for name, values in (*fields.items(), ("text", [text])):
+        weight = WEIGHTS[name]
+        counts = Counter(w for value in values for w in words(value))
+        for word, count in counts.items():
+            scored[word] += weight * min(count, MAX_COUNT)
+    return [url, title, folder, text[:EXCERPT_CHARS]], dict(scored)
+
+
 @dataclass
 class SearchIndex:
     docs: list[list[str]] = field(default_factory=list)  # [url, title, folder, excerpt]
     postings: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
 
-    def add(
-        self,
-        url: str,
-        title: str,
-        folder: str,
-        fields: dict[str, list[str]],
-        text: str,
-    ) -> None:
-        """Index one note: its title, aliases, tags, headings (`fields`) and body text."""
-        doc = len(self.docs)
-        self.docs.append([url, title, folder, text[:EXCERPT_CHARS]])
-        counts: dict[str, int] = defaultdict(int)
-        scored: dict[str, int] = defaultdict(int)
-        for name, values in (*fields.items(), ("text", [text])):
-            weight = WEIGHTS[name]
-            for value in values:
-                for word in words(value):
-                    key = f"{name}\0{word}"
-                    if counts[key] < MAX_COUNT:
-                        counts[key] += 1
-                        scored[word] += weight
-        for word, score in scored.items():
-            self.postings[word][doc] = score
+    def add(self, doc: list[str], postings: dict[str, int]) -> None:
+        """Add one note's entry (from `entry`, or kept from the last build)."""
+        number = len(self.docs)
+        self.docs.append(doc)
+        for word, score in postings.items():
+            self.postings[word][number] = score
 
-    def files(self) -> dict[str, str]:
-        """Output path -> JSON text of every shard, and the manifest the script reads first."""
+    def files(self, unchanged: Callable[[str], bool] = lambda _rel: False) -> dict[str, str]:
+        """Output path -> JSON text of every shard, and the manifest the script reads first;
+        a shard that `unchanged` says the last build wrote as it is now is left out."""
         out: dict[str, str] = {}
-        shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-        for word in sorted(self.postings):
-            flat: list[int] = []
-            for doc, score in sorted(self.postings[word].items()):
-                flat += [doc, score]
-            shards[shard_key(word)][word] = flat
-        for key, content in shards.items():
-            out[f"search/w/{key}.json"] = _json(content)
+        shards: dict[str, list[str]] = defaultdict(list)
+        for word in self.postings:
+            shards[shard_key(word)].append(word)
+        for key, shard_words in shards.items():
+            rel = f"search/w/{key}.json"
+            if unchanged(rel):
+                continue
+            content: dict[str, list[int]] = {}
+            for word in sorted(shard_words):
+                flat: list[int] = []
+                for doc, score in sorted(self.postings[word].items()):
+                    flat += [doc, score]
+                content[word] = flat
+            out[rel] = _json(content)
         for start in range(0, len(self.docs), DOCS_PER_SHARD):
-            chunk = self.docs[start : start + DOCS_PER_SHARD]
-            out[f"search/d/{start // DOCS_PER_SHARD}.json"] = _json(chunk)
+            rel = f"search/d/{start // DOCS_PER_SHARD}.json"
+            if not unchanged(rel):
+                out[rel] = _json(self.docs[start : start + DOCS_PER_SHARD])
         meta = {"docsPerShard": DOCS_PER_SHARD, "docs": len(self.docs), "shards": sorted(shards)}
         out["search/meta.json"] = _json(meta)
         return out

@@ -10,7 +10,7 @@ slow or malformed client) does not stop the others.
 Open pages hold a server-sent-events stream (`/_kbtool/events`, from a script
 file, CSP-clean); after each good build they reload. A build that fails keeps
 the last good site online and sends the reason to open pages as a banner.
-The whole site is rebuilt on a change (incremental rebuilds are for later).
+Each rebuild is incremental: only the pages whose inputs changed are rendered.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from urllib.parse import unquote, urlsplit
 
 from kbtool.config import ConfigError
 from kbtool.site.builder import BuildResult, build_site
+from kbtool.site.incremental import BuildState
+from kbtool.site.output import OutputError
 from kbtool.vault.load import VaultError, load_vault
-from kbtool.write.output import OutputError
 
 EVENTS = "/_kbtool/events"
 LIVE_SCRIPT = "/_kbtool/live.js"
@@ -61,6 +62,7 @@ class LiveSite:
         self.out = out
         self.generation = 0  # good builds so far
         self.problem = ""  # why the last build failed, "" when it did not
+        self.state: BuildState | None = None  # the last good build's, for the next one
         self.changed = threading.Condition()
         self.stopping = threading.Event()
         self.server = _Server(("127.0.0.1", port), _Handler)
@@ -71,10 +73,12 @@ class LiveSite:
         """Build the site again; on failure keep the last good one and tell open pages."""
         try:
             vault = load_vault(self.vault_root, cache=True)
-            result = build_site(vault, self.out, live=True)
+            result = build_site(vault, self.out, live=True, previous=self.state, save_state=False)
         except (OSError, ConfigError, VaultError, OutputError) as exc:
+            self.state = None  # what the folder holds is no longer known: start afresh
             self._announce(problem=f"build failed, showing the last good site: {exc}")
             return None
+        self.state = result.state
         errors = [f"{d.path}:{d.line}: {d.code} {d.message}" for d in result.findings]
         problem = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
         self._announce(problem=problem, built=True)

@@ -7,6 +7,7 @@ still matches) and splits them exactly as the parser did.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from kbtool.model import Note
@@ -14,6 +15,45 @@ from kbtool.notes.scan.api import scan_regions
 from kbtool.vault.text import NoteChanged, note_lines
 
 ChangedOnDisk = NoteChanged  # the name the builder catches
+
+
+class NoteTexts(Mapping[str, str]):
+    """Every note's body text, each read when first asked for: a rebuild reads only the
+    notes it renders or quotes. A note that cannot be read is empty, and listed in
+    `failed` with why."""
+
+    def __init__(self, root: Path, notes: Mapping[str, Note]) -> None:
+        self.root = root
+        self.notes = notes
+        self.failed: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+        self._lines: dict[str, list[str]] = {}
+
+    def lines(self, path: str) -> list[str]:
+        """The body's lines (split once: every backlink to a note quotes a line of it)."""
+        found = self._lines.get(path)
+        if found is None:
+            found = self._lines[path] = self[path].split("\n")
+        return found
+
+    def __getitem__(self, path: str) -> str:
+        text = self._texts.get(path)
+        if text is None:
+            note = self.notes[path]
+            try:
+                text = body_text(self.root, note) if note.size else ""
+            except (OSError, ChangedOnDisk) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.failed[path] = why
+                text = ""
+            self._texts[path] = text
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.notes)
+
+    def __len__(self) -> int:
+        return len(self.notes)
 
 
 def body_text(root: Path, note: Note) -> str:

@@ -69,6 +69,7 @@ class UrlMap:
         self.base_url = normalise_base_url(base_url)
         self._claimed: set[str] = {r.lower() for r in RESERVED}
         self._by_source: dict[str, str] = {}
+        self._urls: dict[tuple[str, str], str] = {}  # quoting is a tenth of a page's cost
 
     def claim(self, wanted: str) -> str:
         """`wanted` (an output path), or `stem-2.ext`, `stem-3.ext`, ... if it is taken.
@@ -84,6 +85,10 @@ class UrlMap:
             candidate = f"{stem}-{n}{dot}{ext}"
         self._claimed.add(candidate.lower())
         return candidate
+
+    def claimed(self) -> list[str]:
+        """Every output path claimed so far (lower-cased), sorted."""
+        return sorted(self._claimed)
 
     def add_note(self, path: str) -> str:
         """Give the note at vault path `path` its page path (call in vault order)."""
@@ -120,8 +125,13 @@ class UrlMap:
 
     def url(self, output_path: str, fragment: str = "") -> str:
         """The URL of an output path under the base URL, percent-encoded."""
-        anchor = "#" + quote(fragment, safe="^-_.~!$&'()*+,;=:@/?") if fragment else ""
-        return self.base_url + quote(output_path) + anchor
+        found = self._urls.get((output_path, fragment))
+        if found is None:
+            anchor = "#" + quote(fragment, safe="^-_.~!$&'()*+,;=:@/?") if fragment else ""
+            found = self._urls[(output_path, fragment)] = (
+                self.base_url + quote(output_path) + anchor
+            )
+        return found
 
     def is_site_url(self, url: str) -> bool:
         """True when `url` (as `url()` writes it, any `#fragment`) names a file of the site."""

@@ -10,11 +10,15 @@ and blocks (`urls.heading_id`, `urls.block_anchor`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kbtool.site.urls import UrlMap, block_anchor, unique_ids
 from kbtool.vault.load import Vault
 from kbtool.vault.resolve import is_note
 from kbtool.vault.subpaths import subpath_kind
+
+if TYPE_CHECKING:
+    from kbtool.site.incremental import Deps
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,14 @@ class SiteLinks:
         self.resolver = vault.resolver
         self.urls = urls
         self._heading_ids: dict[str, dict[int, str]] = {}
+        self.deps: Deps | None = None  # while a body renders: what it resolves, recorded
+
+    def is_site_url(self, url: str) -> bool:
+        """`UrlMap.is_site_url`, recorded while a body renders."""
+        found = self.urls.is_site_url(url)
+        if self.deps is not None:
+            self.deps.site_urls[url] = found
+        return found
 
     def heading_ids(self, path: str) -> dict[int, str]:
         """The anchor of each heading of a note, by its file line."""
@@ -49,6 +61,17 @@ class SiteLinks:
 
     def resolve(self, source: str, path: str, subpath: str) -> Target:
         """The target of a link with `path` and `subpath` written in the note `source`."""
+        target = self._target(source, path, subpath)
+        if self.deps is not None:
+            self.deps.links[(source, path, subpath)] = (
+                target.url,
+                target.path,
+                target.anchor,
+                target.problem,
+            )
+        return target
+
+    def _target(self, source: str, path: str, subpath: str) -> Target:
         found = self.resolver.resolve(path, source)
         if found.target is None:
             return Target(None, None, "", f"no note or file named '{path}' in the vault")

@@ -102,6 +102,7 @@ class NoteRenderer:
 
     def parse(self, path: str) -> Parsed:
         """Tokens of a note (kept when other notes embed it)."""
+        self._use(path)
         cached = self._cache.get(path)
         if cached is not None:
             return cached
@@ -112,6 +113,11 @@ class NoteRenderer:
         if path in self.keep_parsed:
             self._cache[path] = parsed
         return parsed
+
+    def _use(self, path: str) -> None:
+        """Record that the body being rendered shows the text or title of `path`."""
+        if self.links.deps is not None:
+            self.links.deps.notes[path] = self.notes[path].sha256
 
     def render(self, path: str) -> str:
         """The body of the note at `path` as sanitised HTML."""
@@ -125,7 +131,7 @@ class NoteRenderer:
         """A URL without a scheme in the rendered body: kept when it is the site's own or an
         id on this page, else resolved like a Markdown link (raw HTML's `<img src="pic.png">`,
         `<a href="#Some heading">`), else dropped: a page never points where nothing is."""
-        if self.links.urls.is_site_url(url) or (url.startswith("#") and url[1:] in ids):
+        if self.links.is_site_url(url) or (url.startswith("#") and url[1:] in ids):
             return url
         path, _, fragment = unquote(url).partition("#")
         target = self.links.resolve(source, path, "#" + fragment if fragment else "")
@@ -216,6 +222,7 @@ class NoteRenderer:
             return _anchor_html(target, display.strip() if display else label, "embed-link")
         key = (target.path, target.anchor)
         stack: tuple[tuple[str, str], ...] = env["kb_stack"]
+        self._use(target.path)
         title = self.notes[target.path].title
         head = f'<div class="embed-title">{_anchor_html(target, title)}</div>'
         if key in stack or len(stack) > MAX_EMBED_DEPTH:

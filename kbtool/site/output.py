@@ -9,6 +9,11 @@ file that the manifest does not list, or any symlink, means somebody else's
 data is there, and the build refuses to touch the folder. After a build,
 files that the old manifest lists and the new build did not write are
 removed; nothing else ever is.
+
+Beside the marker, a build leaves its state (`incremental.STATE`: what
+every page depended on and a digest of every file written). A file whose
+bytes are those the last build wrote there is not written again; a failed
+build removes the state, so the next one starts afresh.
 """
 
 from __future__ import annotations
@@ -18,44 +23,71 @@ import json
 import os
 import shutil
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from kbtool.errors import KbtoolError
+from kbtool.site.incremental import STATE, BuildState, digest
 
 MARKER = ".kbtool-site.json"
+_OWN = frozenset({MARKER, STATE})
 _TMP_PREFIX = ".kbtool-tmp-"
 
 
-class OutputError(KbtoolError):
+class OutputError(Exception):
     """The output folder cannot be used; nothing was written."""
 
 
 class SiteOutput:
     """A checked output folder and the files written to it in this build."""
 
-    def __init__(self, folder: Path, vault_root: Path) -> None:
+    def __init__(self, folder: Path, vault_root: Path, state: BuildState | None = None) -> None:
+        """`state`: the last build's, when the caller kept it (else it is read from the
+        folder)."""
         self.folder = folder.absolute()
         self.previous = _check_folder(self.folder, vault_root)
         self.written: set[str] = set()
+        if not self.previous:
+            state = BuildState()
+        self.state = state if state is not None else BuildState.load(self.folder)
+        self.digests: dict[str, str] = {}  # this build's files -> digest of their bytes
+        self._folders: set[Path] = set()  # made (or found) in this build
 
-    def write(self, rel: str, data: bytes) -> None:
-        """Write `rel` (a `/` path inside the folder) atomically: a temporary file, a rename."""
-        self._replace(rel, lambda handle: handle.write(data))
+    def write(self, rel: str, data: bytes) -> bool:
+        """Write `rel` (a `/` path inside the folder) atomically: a temporary file, a rename.
+        False when the file already holds these bytes (the last build wrote them)."""
+        return self._write(rel, digest(data), lambda handle: handle.write(data))
 
     def write_text(self, rel: str, text: str) -> None:
         self.write(rel, text.encode("utf-8"))
 
-    def copy(self, rel: str, source: Path) -> None:
-        """Copy a vault file (an attachment that a note links or embeds) atomically."""
+    def copy(self, rel: str, source: Path) -> bool:
+        """Copy a vault file (an attachment that a note links or embeds) atomically; not
+        again while its size and modification time are those of the last copy."""
 
         def fill(handle: BinaryIO) -> None:
             with open(source, "rb") as src:
                 shutil.copyfileobj(src, handle)
 
+        status = source.stat()
+        return self._write(rel, f"stat:{status.st_size}:{status.st_mtime_ns}", fill)
+
+    def can_keep(self, rel: str) -> bool:
+        """True when the last build wrote `rel` and it is still there."""
+        return rel in self.state.files and (self.folder / rel).is_file()
+
+    def keep(self, rel: str) -> None:
+        """Keep the file the last build wrote at `rel` as part of this build."""
+        self.digests[rel] = self.state.files[rel]
+        self.written.add(rel)
+
+    def _write(self, rel: str, key: str, fill: Callable[[BinaryIO], object]) -> bool:
+        if self.state.files.get(rel) == key and (self.folder / rel).is_file():
+            self.keep(rel)
+            return False
         self._replace(rel, fill)
+        self.digests[rel] = key
+        return True
 
     def _replace(self, rel: str, fill: Callable[[BinaryIO], object]) -> None:
         target = self._target(rel)
@@ -71,36 +103,50 @@ class SiteOutput:
             raise
         self.written.add(rel)
 
-    def finish(self) -> None:
-        """Remove what the last build wrote and this one did not; record the new manifest."""
+    def finish(self, state: BuildState, *, save_state: bool = True) -> None:
+        """Remove what the last build wrote and this one did not; record the new manifest
+        and the state of this build (with the digest of every file), in the folder unless
+        the caller keeps it."""
         for rel in sorted(self.previous - self.written):
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / rel).unlink()
+        state.files = dict(sorted(self.digests.items()))
         self._save(self.written)
+        if save_state:
+            self._save_file(STATE, state.to_bytes())
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / STATE).unlink()
         _remove_empty_folders(self.folder)
 
     def abandon(self) -> None:
         """After a failed build: keep listing every file written, so the next build may
-        replace them (nothing is deleted)."""
+        replace them (nothing is deleted), and forget the state: the next build is full."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / STATE).unlink()
         self._save(self.previous | self.written)
 
     def _save(self, files: set[str]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"kbtool-site": 1, "files": sorted(files)}, indent=0).encode()
-        marker = self.folder / MARKER
+        self._save_file(MARKER, data)
+
+    def _save_file(self, name: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self.folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, marker)
+        os.replace(tmp, self.folder / name)
 
     def _target(self, rel: str) -> Path:
         if not _clean(rel):
             raise ValueError(f"not a path inside the output folder: {rel!r}")
         parts = PurePosixPath(rel).parts
-        if rel == MARKER:
-            raise ValueError("the marker file is kbtool's")
+        if rel in _OWN:
+            raise ValueError("the marker and state files are kbtool's")
         target = self.folder.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
 
@@ -132,7 +178,7 @@ def _check_folder(folder: Path, vault_root: Path) -> set[str]:
     manifest = _read_manifest(folder)
     for rel in sorted(entries):
         if (
-            rel != MARKER
+            rel not in _OWN
             and rel not in manifest
             and not rel.rsplit("/", 1)[-1].startswith(_TMP_PREFIX)
         ):
@@ -180,13 +226,3 @@ def _remove_empty_folders(folder: Path) -> None:
         if path != folder:
             with contextlib.suppress(OSError):
                 path.rmdir()  # only succeeds when empty
-
-
-def path_in_vault(output: Path, root: Path) -> str | None:
-    """The vault-relative path (NFC) of an output file written into the vault, else None:
-    `index -o VAULT/Index.md` leaves that note out of its own index."""
-    try:
-        rel = output.resolve().relative_to(root.resolve())
-    except ValueError:
-        return None
-    return unicodedata.normalize("NFC", rel.as_posix())

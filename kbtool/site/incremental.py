@@ -1,0 +1,186 @@
+"""What each page of the last build depended on, so that a rebuild renders only what changed.
+
+A note's body is the costly part of a build (markdown-it, the renderers, nh3).
+While it renders, `Deps` records everything it read besides the template:
+the notes whose text or title went into it (the note, the notes it embeds,
+at any depth) with their sha256, every link it resolved with the answer
+(URL, file, anchor, problem), and every URL it asked the URL map about. A
+later build reuses the body when all of those are still the same, which it
+checks cheaply: when the vault's names (every path, alias and claimed URL)
+are unchanged, only links to a note whose bytes changed can answer
+differently, so only those are resolved again; otherwise every recorded
+link is.
+
+Every page (notes, listings, site pages) has a key: a digest of the build's
+settings, the template, the output path and everything the page shows (for
+a note, its body's digest in place of the body). A page whose key is the
+one the last build recorded, and whose file is still there, is not rendered
+again. Pages are plain functions of their keys, so a rebuilt site is byte
+for byte the site a cold build writes.
+
+The state is JSON beside the manifest in the output folder (data, never
+code, so a planted file cannot run anything); one that cannot be read means
+a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kbtool.base.gcpause import paused_gc
+
+STATE = ".kbtool-site-state.json"
+_VERSION = 1
+
+#: A recorded link resolution: (source note, path, subpath) -> (url, file, anchor, problem).
+LinkKey = tuple[str, str, str]
+LinkAnswer = tuple[str | None, str | None, str, str]
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of `parts` (their reprs: dicts, tuples, dataclasses, strings)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, bytes):
+            h.update(b"b" + part)
+        elif isinstance(part, str):  # a page's body: no repr (a copy with escapes)
+            h.update(b"s" + part.encode("utf-8", "surrogatepass"))
+        else:
+            h.update(b"r" + repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class Deps:
+    """What one note's body read while it rendered (recorded by `SiteLinks` and
+    `NoteRenderer`)."""
+
+    notes: dict[str, str] = field(default_factory=dict)  # path -> sha256
+    links: dict[LinkKey, LinkAnswer] = field(default_factory=dict)
+    site_urls: dict[str, bool] = field(default_factory=dict)  # URL -> is a file of the site
+
+    def inputs(self, owner: str) -> Inputs:
+        """What a later build needs to check them: the links' answers as one digest."""
+        targets = {a[1] for a in self.links.values() if a[1] is not None}
+        answered = {a[0] for a in self.links.values()}  # the site's own URLs: implied
+        site_urls = {u: found for u, found in self.site_urls.items() if u not in answered}
+        return Inputs(
+            dict(self.notes),
+            [("" if k[0] == owner else k[0], k[1], k[2]) for k in self.links],
+            digest(list(self.links.values())),
+            targets,
+            site_urls,
+        )
+
+
+@dataclass
+class Inputs:
+    """A body's inputs as kept between builds."""
+
+    notes: dict[str, str]  # the notes it shows -> sha256
+    keys: list[LinkKey]  # the links it resolved ("" for a link of the note itself)
+    answers: str  # digest of their answers, in order
+    targets: set[str]  # the files they reached
+    site_urls: dict[str, bool]
+
+    def to_json(self, number: dict[str, int]) -> dict[str, Any]:
+        return {
+            "notes": self.notes,
+            "keys": self.keys,
+            "answers": self.answers,
+            "targets": sorted(number[t] for t in self.targets if t in number),
+            "others": sorted(t for t in self.targets if t not in number),
+            "site": self.site_urls,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, paths: list[str]) -> Inputs:
+        keys = [(k[0], k[1], k[2]) for k in data["keys"]]
+        targets = {paths[i] for i in data["targets"]} | set(data["others"])
+        return cls(dict(data["notes"]), keys, data["answers"], targets, dict(data["site"]))
+
+
+@dataclass
+class NoteState:
+    """One note's body, as far as a rebuild needs it: its inputs, digest and search entry."""
+
+    inputs: Inputs
+    body: str  # digest of the body's HTML
+    index_key: str  # digest of what its search entry was made of
+    doc: list[str]  # [url, title, folder, excerpt]
+    postings: dict[str, int]  # word -> score
+    links_to: set[str]  # the notes it links to (their backlinks show it)
+
+    def to_json(self, number: dict[str, int]) -> dict[str, Any]:
+        return {
+            "inputs": self.inputs.to_json(number),
+            "to": sorted(number[t] for t in self.links_to if t in number),
+            "body": self.body,
+            "index": self.index_key,
+            "doc": self.doc,
+            "words": " ".join(self.postings),
+            "scores": list(self.postings.values()),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, paths: list[str]) -> NoteState:
+        doc, words, scores = data["doc"], data["words"].split(), data["scores"]
+        if not isinstance(doc, list) or len(words) != len(scores):
+            raise TypeError
+        postings = dict(zip(words, scores, strict=True))
+        inputs = Inputs.from_json(data["inputs"], paths)
+        links_to = {paths[i] for i in data["to"]}
+        return cls(inputs, data["body"], data["index"], doc, postings, links_to)
+
+
+@dataclass
+class BuildState:
+    """Everything a build leaves for the next one."""
+
+    key: str = ""  # the build's settings: another key means a full build
+    universe: str = ""  # the vault's names and the site's claimed URLs
+    shas: dict[str, str] = field(default_factory=dict)  # every note's sha256
+    notes: dict[str, NoteState] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # page -> key
+    files: dict[str, str] = field(default_factory=dict)  # output file -> digest of its bytes
+
+    def to_bytes(self) -> bytes:
+        number = {path: i for i, path in enumerate(self.shas)}  # notes by number, to save room
+        data = {
+            "kbtool-site-state": _VERSION,
+            "key": self.key,
+            "universe": self.universe,
+            "shas": self.shas,
+            "notes": {p: s.to_json(number) for p, s in self.notes.items()},
+            "pages": self.pages,
+            "files": self.files,
+        }
+        with paused_gc():
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> BuildState:
+        """The state the last build left in `folder`; an empty one when there is none or
+        it cannot be read (a full build follows)."""
+        try:
+            with paused_gc():  # many small objects, no cycles: collecting would only rescan
+                return cls._from_json(json.loads((folder / STATE).read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return cls()
+
+    @classmethod
+    def _from_json(cls, data: Any) -> BuildState:
+        if data.get("kbtool-site-state") != _VERSION:
+            return cls()
+        paths = list(data["shas"])
+        notes = {p: NoteState.from_json(s, paths) for p, s in data["notes"].items()}
+        state = cls(data["key"], data["universe"], data["shas"], notes)
+        state.pages, state.files = data["pages"], data["files"]
+        if not all(isinstance(v, dict) for v in (state.shas, state.pages, state.files)):
+            return cls()
+        return state

@@ -1,0 +1,249 @@
+"""Incremental rebuilds: only the pages whose inputs changed are rendered, and the result is
+byte for byte what a cold build writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kbtool.cli import main
+from kbtool.site.builder import BuildResult, build_site
+from kbtool.site.incremental import STATE
+from kbtool.vault.load import load_vault
+
+TODAY = dt.date(2026, 3, 1)
+NOTES = {
+    "A.md": "---\nmodified: 2026-01-01\ntags: [t]\n---\nA links [[B]].\n\nSecond paragraph of A.\n",
+    "B.md": "---\nmodified: 2026-01-02\n---\n# B\n\n## Part\n\nB text.\n",
+    "C.md": "---\nmodified: 2026-01-03\n---\nC embeds:\n\n![[B#Part]]\n",
+    "D.md": "---\nmodified: 2026-01-04\n---\nD alone, links [[B#Part]].\n",
+    "Sub/E.md": "---\nmodified: 2026-01-05\ntags: [t]\n---\nE links [[A]].\n",
+}
+EVERY_PAGE = {
+    "404.html",
+    "a.html",
+    "b.html",
+    "c.html",
+    "d.html",
+    "graph.html",
+    "index.html",
+    "review.html",
+    "search.html",
+    "sub/e.html",
+    "sub/index.html",
+    "tags/index.html",
+    "tags/t.html",
+}
+
+
+def _write(root: Path, notes: dict[str, str]) -> Path:
+    for rel, text in notes.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def _build(vault: Path, out: Path) -> BuildResult:
+    return build_site(load_vault(vault, cache=False), out, today=TODAY)
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    """Every file of a built site (the build state aside: it is not part of the site)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != STATE
+    }
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    vault, out = _write(tmp_path / "vault", NOTES), tmp_path / "site"
+    first = _build(vault, out)
+    assert set(first.rendered) == EVERY_PAGE and first.reused == 0
+    return vault, out
+
+
+def _same_as_cold(vault: Path, out: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    _build(vault, cold)
+    assert _tree(out) == _tree(cold)
+
+
+def test_an_unchanged_vault_renders_nothing(built: tuple[Path, Path]) -> None:
+    vault, out = built
+    again = _build(vault, out)
+    assert again.rendered == [] and again.pages == len(EVERY_PAGE) == again.reused
+
+
+def test_a_text_change_renders_the_note_and_the_notes_that_embed_it(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    result = _build(vault, out)
+    assert sorted(result.rendered) == ["b.html", "c.html"]  # D only links to B#Part
+    assert "B changed." in (out / "c.html").read_text()
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_a_new_link_updates_the_targets_backlinks(built: tuple[Path, Path], tmp_path: Path) -> None:
+    vault, out = built
+    assert "No note links here." in (out / "d.html").read_text()
+    _edit(vault / "A.md", "Second paragraph of A.\n", "Second paragraph of A.\n\nAlso [[D]].\n")
+    result = _build(vault, out)
+    assert sorted(result.rendered) == ["a.html", "d.html", "graph.html"]  # graph: link count
+    page = (out / "d.html").read_text()
+    assert '<a class="backlink" href="/a.html">A</a><p class="snippet">Also D.</p>' in page
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_a_deleted_note_leaves_inert_text_where_it_was_linked(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    (vault / "B.md").unlink()
+    result = _build(vault, out)
+    # its linkers, the home page (it listed B) and the graph page (its counts)
+    assert sorted(result.rendered) == ["a.html", "c.html", "d.html", "graph.html", "index.html"]
+    assert not (out / "b.html").exists()
+    assert (
+        '<span class="broken-link" title="no note or file named \'B\' in the vault">B<'
+        in (out / "a.html").read_text()
+    )
+    assert "/b.html" not in "".join(p.read_text() for p in out.rglob("*.html"))
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_a_renamed_note_moves_its_page_and_its_linkers_follow(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    (vault / "Sub/E.md").rename(vault / "Sub/Eve.md")
+    _edit(vault / "A.md", "Second paragraph of A.", "Second paragraph of A, see [[Eve]].")
+    result = _build(vault, out)
+    assert not (out / "sub/e.html").exists() and (out / "sub/eve.html").exists()
+    assert {"sub/eve.html", "a.html", "sub/index.html", "tags/t.html"} <= set(result.rendered)
+    assert 'href="/sub/eve.html">Eve</a>' in (out / "a.html").read_text()
+    _same_as_cold(vault, out, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("kbtool.toml", '[site]\ntitle = "Renamed"\n'),
+        (
+            ".kbtool/templates/404.html",
+            '{% extends "base.html" %}{% block content %}x{% endblock %}',
+        ),
+    ],
+)
+def test_a_config_or_template_change_renders_everything(
+    built: tuple[Path, Path], tmp_path: Path, change: tuple[str, str]
+) -> None:
+    vault, out = built
+    _write(vault, dict([change]))
+    result = _build(vault, out)
+    assert set(result.rendered) == EVERY_PAGE and result.reused == 0
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_the_summary_line_counts_rendered_and_unchanged_pages(built: tuple[Path, Path]) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    args = ["build", str(vault), "-o", str(out), "--today", TODAY.isoformat()]
+    result = CliRunner().invoke(main, args)
+    assert f"Built 13 pages (2 rendered, 11 unchanged) and 0 attachments into {out} " in (
+        result.stderr
+    )
+
+
+def test_a_damaged_state_means_a_full_build(built: tuple[Path, Path]) -> None:
+    vault, out = built
+    (out / STATE).write_text("{not json")
+    assert set(_build(vault, out).rendered) == EVERY_PAGE
+
+
+# -- any sequence of edits -------------------------------------------------------------
+
+NAMES = ["A", "B", "C", "Sub/D"]
+START = {
+    "A.md": "# A\n\n## Part\n\nText of A, see [[B#Part]].\n",
+    "B.md": "# B\n\n## Part\n\nText of B.\n\n![[C#Part]]\n",
+    "C.md": "---\ntags: [c]\n---\n# C\n\n## Part\n\nText of C, see [[D]].\n",
+    "Sub/D.md": "# D\n\n## Part\n\nText of D, back to [[A]].\n",
+}
+EDITS = st.tuples(
+    st.sampled_from(["text", "link", "embed", "unlink", "title", "tag", "delete", "create"]),
+    st.sampled_from(NAMES),
+    st.sampled_from(NAMES),
+)
+
+
+def _apply(vault: Path, edit: tuple[str, str, str]) -> None:
+    kind, name, other = edit
+    path = vault / f"{name}.md"
+    if kind == "create" or not path.exists():
+        _write(vault, {f"{name}.md": f"# {name}\n\n## Part\n\nText of {name}.\n"})
+        if kind == "create":
+            return
+    text = path.read_text()
+    target = other.rsplit("/", 1)[-1]
+    changed = {
+        "text": text + "\nMore words here.\n",
+        "link": text + f"\nSee [[{target}#Part]] and [[{target}]].\n",
+        "embed": text + f"\n![[{target}#Part]]\n",
+        "unlink": "".join(ln for ln in text.splitlines(keepends=True) if "[[" not in ln),
+        "title": f"---\ntitle: Named {name}\n---\n" + text.split("---\n")[-1],
+        "tag": text + "\n#topic/x\n",
+        "delete": None,
+    }[kind]
+    if changed is None:
+        path.unlink()
+    else:
+        path.write_text(changed)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(EDITS, min_size=1, max_size=4))
+def test_any_sequence_of_edits_rebuilds_to_the_cold_build(
+    edits: list[tuple[str, str, str]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        vault = _write(root / "vault", START)
+        out = root / "site"
+        _build(vault, out)
+        for k, edit in enumerate(edits):
+            _apply(vault, edit)
+            assert "404.html" not in _build(vault, out).rendered  # it shows no note
+            cold = root / f"cold{k}"
+            _build(vault, cold)
+            assert _tree(out) == _tree(cold), edit
+
+
+def test_only_the_search_shards_of_changed_words_are_written(built: tuple[Path, Path]) -> None:
+    vault, out = built
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("search/**/*")}
+    _edit(vault / "B.md", "B text.", "B zebra.")
+    _build(vault, out)
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("search/**/*")}
+    rewritten = sorted(rel for rel in after if before.get(rel) != after[rel])
+    # the shard of "zebra" (new), B's document shard, the manifest (its list of shards)
+    assert rewritten == ["search/d/0.json", "search/meta.json", "search/w/7a65.json"]
+    assert "search/w/7465.json" in before and "search/w/7465.json" not in after  # only "text"
+    assert (out / "search/w/7365.json").is_file()  # "second", only in A: kept
