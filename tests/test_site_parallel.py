@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+
+import pytest
 
 from kbtool.site.builder import PARALLEL_NOTES, build_site, worker_count
 from kbtool.vault.load import load_vault
@@ -35,7 +38,11 @@ def test_two_workers_write_the_site_one_process_writes(tmp_path: Path) -> None:
     assert again.rendered == []
 
 
-def test_workers_start_only_for_a_large_build() -> None:
-    assert worker_count(None, PARALLEL_NOTES - 1) == 1
-    assert worker_count(None, PARALLEL_NOTES) >= 1
+def test_workers_start_only_for_a_large_build_on_idle_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert worker_count(None, PARALLEL_NOTES - 1, load=0.0) == 1
+    assert worker_count(None, PARALLEL_NOTES, load=0.9) == 2
+    assert worker_count(None, PARALLEL_NOTES, load=1.5) == 1  # the other core is busy
     assert worker_count(3, 10) == 3 and worker_count(0, 10**6) == 1

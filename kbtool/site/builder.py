@@ -145,15 +145,19 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
-def worker_count(wanted: int | None, to_render: int) -> int:
+def worker_count(wanted: int | None, to_render: int, load: float | None = None) -> int:
     """How many processes render the notes: `wanted`, or (None) every core this process may
     use once there are `PARALLEL_NOTES` notes to render (below that, starting workers
-    costs more than they save)."""
+    costs more than they save) and a core is idle (`load`: the 1-minute load average;
+    on a busy machine a second process only waits for a core, and the build takes longer)."""
     if wanted is not None:
         return max(1, wanted)
     if to_render < PARALLEL_NOTES:
         return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if load is None:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return cores if cores > 1 and load <= cores - 1 else 1
 
 
 @dataclass
