@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from kbtool.vault.load import Vault
+    from kbtool.vault.load import Vault, VaultFiles
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -151,6 +151,29 @@ def existing_file(arg: str) -> Path | None:
     return path if names_file(path) else None
 
 
+def list_vault(
+    path: Path | None, *, note_path: Path | None = None, stat_notes: bool = True
+) -> VaultFiles:
+    """Find the vault (`kbtool.vault.discover`: `path` when given, else from `note_path` or
+    the current folder), read its configuration and list its files, exiting 2 with one
+    line on a missing vault or bad kbtool.toml. Verbose output names the root chosen and
+    why, then what the configuration read from `.obsidian/` or left out (the templates
+    folder)."""
+    from kbtool.config import ConfigError
+    from kbtool.vault.discover import discover_vault
+    from kbtool.vault.load import VaultError, scan_vault
+
+    root = discover_vault(path, note=note_path)
+    note(f"vault: {root}")
+    try:
+        files = scan_vault(root.path, stat_notes=stat_notes)
+    except (VaultError, ConfigError) as exc:
+        fail(str(exc))
+    for notice in files.config.notices:  # what .obsidian/ said, what was left out
+        note(notice)
+    return files
+
+
 def open_vault(
     path: Path | None,
     *,
@@ -158,34 +181,27 @@ def open_vault(
     show_progress: bool = True,
     cache: bool = True,
 ) -> Vault:
-    """Find the vault (`kbtool.vault.discover`: `path` when given, else from `note_path` or the
-    current folder) and load it, exiting 2 with one line on a missing vault or bad
-    kbtool.toml. Verbose output names the root chosen and why, then what the
-    configuration read from `.obsidian/` or left out (the templates folder).
+    """Find, list and load the vault (see `list_vault`).
 
     On a terminal, a progress bar appears for large vaults (on stderr, so
     that piped output stays clean). Commands use the parse cache unless told not
     to (`check --no-cache`).
     """
-    from kbtool.config import ConfigError
-    from kbtool.vault.discover import discover_vault
-    from kbtool.vault.load import VaultError, load_vault
+    from kbtool.vault.load import load_files
 
-    root = discover_vault(path, note=note_path)
-    note(f"vault: {root}")
-    progress = None
-    if show_progress and sys.stderr.isatty():
-        progress = _progress_bar()
+    files = list_vault(path, note_path=note_path, stat_notes=cache)
+    progress = load_progress() if show_progress else None
     try:
-        vault = load_vault(root.path, progress=progress, cache=cache)
-    except (VaultError, ConfigError) as exc:
-        fail(str(exc))
+        return load_files(files, progress=progress, cache=cache)
     finally:
         if progress is not None:
             progress(-1, -1)
-    for notice in vault.config.notices:  # what .obsidian/ said, what was left out
-        note(notice)
-    return vault
+
+
+def load_progress() -> Callable[[int, int], None] | None:
+    """A progress bar for loading, on stderr when it is a terminal (None otherwise); call
+    it with (-1, -1) when done."""
+    return _progress_bar() if sys.stderr.isatty() else None
 
 
 def _progress_bar() -> Callable[[int, int], None]:
