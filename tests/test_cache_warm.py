@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from kbtool.cli import main
 from kbtool.lint.engine import check
 from kbtool.lint.warm import cached_check
 from kbtool.vault import load
+from kbtool.vault.cache import FileStamp
 from kbtool.vault.load import load_vault, scan_vault
 
 TODAY = dt.date(2026, 11, 26)
@@ -125,16 +127,24 @@ def test_random_edits_give_the_cold_findings(tmp_path: Path, seed: int) -> None:
         assert (load.counts.hashed, load.counts.parsed) == (0, 0)
 
 
-def test_a_change_is_never_missed_when_files_are_racily_clean(tmp_path: Path) -> None:
-    """Files written just now (mtime in the current second) are never trusted by stamp."""
+def test_racily_clean_files_are_hashed_and_a_change_never_missed(tmp_path: Path) -> None:
+    """Files written just now (mtime in the current second) are never trusted by their stamp:
+    they are hashed, and the findings are reused only for the bytes that were checked."""
     root = tmp_path / "vault"
     root.mkdir()
-    (root / "A.md").write_text("[[B]]\n", "utf-8")
-    (root / "B.md").write_text("text\n", "utf-8")
+    soon = time.time_ns() + 3600 * 10**9  # not older than any run's start: racily clean
+    for name, text in (("A.md", "[[B]]\n"), ("B.md", "text\n")):
+        (root / name).write_text(text, "utf-8")
+        os.utime(root / name, ns=(soon, soon))
     assert _warm(root) == (_cold(root), False)
+    load.counts.reset()
+    assert _warm(root) == (_cold(root), True)  # reused once their bytes proved the same
+    assert load.counts.hashed == 2
     stamp = (root / "A.md").stat()
-    (root / "A.md").write_text("[[C]]\n", "utf-8")  # same size, maybe the same mtime
+    with (root / "A.md").open("r+b") as handle:  # same size, same inode
+        handle.write(b"[[C]]\n")
     os.utime(root / "A.md", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert FileStamp.of((root / "A.md").stat()) == FileStamp.of(stamp)
     warm, reused = _warm(root)
     assert not reused
     assert warm == _cold(root)

@@ -118,7 +118,6 @@ def command(
     """
     from kbtool.cli.terminal import use_colour
     from kbtool.lint.engine import SelectionError, check
-    from kbtool.lint.fix import apply_fixes
     from kbtool.lint.formats import ReportOptions, display_path, renderer
     from kbtool.lint.warm import cached_check
     from kbtool.vault.discover import TargetError, split_targets
@@ -159,6 +158,8 @@ def command(
     }
     result, loaded = run(listed, reuse=not no_cache and not fix)
     if fix and loaded is not None:
+        from kbtool.lint.fix import apply_fixes  # the scanner: only when fixing
+
         fixes = apply_fixes(loaded, result.diagnostics)
         for diag, why in fixes.failed:
             where = display_path(loaded.root, diag.path)

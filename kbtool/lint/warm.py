@@ -8,9 +8,11 @@ date. The cache stores the whole result under a fingerprint of all of these, whe
 each note counts by its stamp (size, modification time in ns, inode), which the
 listing gives without opening a file. As in the parse cache, the stamp is trusted
 only for files modified before the second in which the stored check began
-(git's racily-clean rule); otherwise the notes are loaded (through the parse
-cache) and checked again. The result is stored for every note; FILE arguments
-(`only`) filter it afterwards, exactly as `check()` does.
+(git's racily-clean rule); a racily clean note (just saved) is read and hashed,
+and the result is reused only if its bytes are those that were checked. Otherwise
+the notes are loaded (through the parse cache) and checked again. The result is
+stored for every note; FILE arguments (`only`) filter it afterwards, exactly as
+`check()` does.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from kbtool.base.fileread import MAX_NOTE_BYTES, read_regular
 from kbtool.lint.engine import CheckResult, check, severities_for
 from kbtool.model import Diagnostic
+from kbtool.vault import load
 from kbtool.vault.cache import FORMAT, cache_path, racily_clean, read_result, write_result
 from kbtool.vault.load import Vault, VaultFiles, load_files
 
@@ -63,8 +68,26 @@ def _options_key(severities: dict[str, str], today: dt.date) -> str:
     return hashlib.sha256(f"{chosen};{today.isoformat()}".encode()).hexdigest()[:16]
 
 
-def _newest_mtime(files: VaultFiles) -> int:
-    return max((s.st_mtime_ns for _r, _p, s in files.notes if s is not None), default=0)
+def _racily_clean(files: VaultFiles, checked_ns: int) -> list[tuple[str, str | Path]]:
+    """The notes whose stamp a check that began at `checked_ns` cannot vouch for."""
+    return [
+        (rel, path)
+        for rel, path, status in files.notes
+        if status is not None and racily_clean(status.st_mtime_ns, checked_ns)
+    ]
+
+
+def _sha256(path: str | Path) -> str | None:
+    load.counts.hashed += 1
+    try:
+        return hashlib.sha256(read_regular(Path(path), MAX_NOTE_BYTES)[0]).hexdigest()
+    except OSError:
+        return None
+
+
+def _same_bytes(racy: list[tuple[str, str | Path]], checked: dict[str, str]) -> bool:
+    """Whether each racily clean note still holds the bytes that were checked."""
+    return all(rel in checked and _sha256(path) == checked[rel] for rel, path in racy)
 
 
 def _unchanged_since_listed(files: VaultFiles, vault: Vault) -> bool:
@@ -85,18 +108,19 @@ def _only(result: CheckResult, only: Collection[str] | None) -> CheckResult:
     return CheckResult(kept, len(only), result.attachments, result.rules_run)
 
 
-def _stored(value: object) -> CheckResult | None:
-    """A stored result, checked for shape (a damaged or foreign row is a miss)."""
-    if not isinstance(value, tuple) or len(value) != 4:
+def _stored(value: object) -> tuple[CheckResult, dict[str, str]] | None:
+    """A stored result and the hashes of the notes that were racily clean when it was
+    made, checked for shape (a damaged or foreign row is a miss)."""
+    if not isinstance(value, tuple) or len(value) != 5:
         return None
-    diagnostics, notes, attachments, rules_run = value
+    diagnostics, notes, attachments, rules_run, checked = value
     if not isinstance(diagnostics, list) or not all(isinstance(d, Diagnostic) for d in diagnostics):
         return None
     if not isinstance(notes, int) or not isinstance(attachments, int):
         return None
-    if not isinstance(rules_run, tuple):
+    if not isinstance(rules_run, tuple) or not isinstance(checked, dict):
         return None
-    return CheckResult(diagnostics, notes, attachments, rules_run)
+    return CheckResult(diagnostics, notes, attachments, rules_run), checked
 
 
 def cached_check(
@@ -120,13 +144,16 @@ def cached_check(
         stored = read_result(path, kind)
         if stored is not None:
             key, checked_ns, value = stored
-            result = _stored(value)
-            fresh = not racily_clean(_newest_mtime(files), checked_ns)
-            if key == fingerprint and fresh and result is not None:
-                return WarmCheck(_only(result, only), True, None)
+            found = _stored(value)
+            if key == fingerprint and found is not None:
+                result, checked = found
+                if _same_bytes(_racily_clean(files, checked_ns), checked):
+                    return WarmCheck(_only(result, only), True, None)
     vault = load_files(files, progress=progress, cache=True)
     result = check(vault, select=select, ignore=ignore, today=today)
     if fingerprint is not None and _unchanged_since_listed(files, vault):
-        value = (result.diagnostics, result.notes, result.attachments, result.rules_run)
+        racy = _racily_clean(files, files.started_ns)
+        checked = {rel: vault.notes[rel].sha256 for rel, _path in racy}
+        value = (result.diagnostics, result.notes, result.attachments, result.rules_run, checked)
         write_result(path, kind, fingerprint, files.started_ns, value)
     return WarmCheck(_only(result, only), False, vault)

@@ -26,11 +26,10 @@ from kbtool.base.gcpause import paused_gc
 from kbtool.vault.cache import FileStamp, ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.model import Frontmatter, Note, Problem, Span
-from kbtool.notes.parse import parse_note
-from kbtool.vault.resolve import Resolver
 from kbtool.vault.text import note_lines
 
 if TYPE_CHECKING:
+    from kbtool.vault.resolve import Resolver
     import networkx as nx
 
 
@@ -60,6 +59,8 @@ class Vault:
     @cached_property
     def resolver(self) -> Resolver:
         """Built on first use from the notes, the attachments and the link settings."""
+        from kbtool.vault.resolve import Resolver  # not needed by a check whose result is reused
+
         settings = self.config
         return Resolver.build(
             self.notes, self.attachments, settings.settings.links, settings.new_link_format
@@ -202,16 +203,23 @@ def read_note(
         return _unread(rel, f"cannot read file: {exc.strerror}")
     mtime = status.st_mtime_ns
     if cache is None:
-        counts.parsed += 1
-        return parse_note(rel, data, mtime)
+        return _parse(rel, data, mtime)
     counts.hashed += 1
     stamp = FileStamp.of(status)
     note = cache.get(rel, hashlib.sha256(data).hexdigest(), stamp)
     if note is None:
-        counts.parsed += 1
-        note = parse_note(rel, data, mtime)
+        note = _parse(rel, data, mtime)
         cache.put(note, stamp)
     return note
+
+
+def _parse(rel: str, data: bytes, mtime_ns: int) -> Note:
+    """Parse one note, imported on first use: a warm check that reuses its findings never
+    pays for the parser's imports (YAML, the scanner's grammar)."""
+    from kbtool.notes.parse import parse_note
+
+    counts.parsed += 1
+    return parse_note(rel, data, mtime_ns)
 
 
 def _unread(rel: str, message: str) -> Note:
