@@ -125,3 +125,16 @@ def test_two_processes_at_once(tmp_path: Path) -> None:
         cold = subprocess.run([*command, "--no-cache"], env=env, capture_output=True, text=True)
     path = tmp_path / "cache" / cache_path(vault.absolute()).name
     assert _sound(path, 400)
+
+
+def test_a_cache_folder_that_cannot_be_made_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = _vault(tmp_path / "vault")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", "utf-8")
+    monkeypatch.setenv("KBTOOL_CACHE_DIR", str(blocker / "cache"))
+    cold = CliRunner().invoke(main, ["check", str(vault), "--today", TODAY, "--no-cache"])
+    for _ in range(2):
+        warm = CliRunner().invoke(main, ["check", str(vault), "--today", TODAY])
+        assert (warm.stdout, warm.stderr, warm.exit_code) == (cold.stdout, "", 1)

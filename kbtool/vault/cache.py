@@ -212,9 +212,10 @@ def loads(blob: object, crc: object) -> object | None:
     if not isinstance(blob, bytes) or zlib.crc32(blob) != crc:
         return None
     try:
-        return pickle.loads(blob)
+        value: object = pickle.loads(blob)
     except Exception:  # a damaged row is a miss, never a crash
         return None
+    return value
 
 
 class FileStamp(NamedTuple):
