@@ -13,8 +13,8 @@ from kbtool.cli.common import (
     EXIT_OK,
     fail,
     format_option,
+    list_vault,
     note,
-    open_vault,
     output_option,
     today_option,
     verbose_option,
@@ -24,19 +24,20 @@ from kbtool.cli.progress import progress
 from kbtool.lint.formats import FORMATS, OUTPUT_FORMATS
 
 if TYPE_CHECKING:
-    from kbtool.vault.load import Vault
+    from kbtool.lint.engine import CheckResult
+    from kbtool.vault.load import Vault, VaultFiles
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
-def _only(loaded: Vault, files: list[Path]) -> set[str] | None:
+def _only(listing: VaultFiles, files: list[Path]) -> set[str] | None:
     """The notes FILE arguments name (None: every note), saying in verbose output why."""
     from kbtool.vault.discover import TargetError, select_notes
 
     try:
-        selection = select_notes(loaded.root, loaded.notes.keys(), files)
+        selection = select_notes(listing.root, listing.note_paths, files)
     except TargetError as exc:
         fail(str(exc))
     if selection.notes is None:
@@ -117,9 +118,10 @@ def command(
     """
     from kbtool.cli.terminal import use_colour
     from kbtool.lint.engine import SelectionError, check
-    from kbtool.lint.fix import apply_fixes
     from kbtool.lint.formats import ReportOptions, display_path, renderer
+    from kbtool.lint.warm import cached_check
     from kbtool.vault.discover import TargetError, split_targets
+    from kbtool.vault.load import load_files
 
     if statistics and fmt != "text":
         fail("--statistics goes with --format text")
@@ -129,33 +131,43 @@ def command(
         fail(str(exc))
     start = files[0] if files else None
 
-    def load() -> Vault:
-        return open_vault(given, note_path=start, cache=not no_cache)
+    def listing() -> VaultFiles:
+        return list_vault(given, note_path=start, stat_notes=not no_cache)
 
-    loaded = load()
+    def run(listed: VaultFiles, reuse: bool) -> tuple[CheckResult, Vault | None]:
+        """Check, reusing the last findings when `reuse` and nothing changed."""
+        reading, checking = progress("Reading notes"), progress("Checking (rules)")
+        try:
+            if reuse:
+                warm = cached_check(listed, **chosen, progress=reading, checking=checking)  # type: ignore[arg-type]
+                return warm.result, warm.vault
+            vault = load_files(listed, progress=reading, cache=not no_cache)
+            return check(vault, **chosen, progress=checking), vault  # type: ignore[arg-type]
+        except SelectionError as exc:
+            fail(str(exc))
+
+    listed = listing()
     chosen = {
         "select": _codes(select) or None,
         "ignore": _codes(ignore),
         "today": today,
-        "only": _only(loaded, files) if files else None,
-        "progress": progress("Checking (rules)"),
+        "only": _only(listed, files) if files else None,
     }
-    try:
-        result = check(loaded, **chosen)  # type: ignore[arg-type]
-    except SelectionError as exc:
-        fail(str(exc))
-    if fix:
+    result, loaded = run(listed, reuse=not no_cache and not fix)
+    if fix and loaded is not None:
+        from kbtool.lint.fix import apply_fixes  # the scanner: only when fixing
+
         fixes = apply_fixes(loaded, result.diagnostics)
         for diag, why in fixes.failed:
             where = display_path(loaded.root, diag.path)
             click.echo(f"{where}:{diag.line}:{diag.column}: not fixed: {why}", err=True)
         if fixes.fixed:
             click.echo(f"Fixed {len(fixes.fixed)} finding(s) in {fixes.notes} note(s).", err=True)
-            loaded = load()
-            result = check(loaded, **chosen)  # type: ignore[arg-type]
+            listed = listing()
+            result, loaded = run(listed, reuse=False)
     colour = fmt == "text" and output is None and use_colour(sys.stdout)
     options = ReportOptions(
-        loaded.root,
+        listed.root,
         colour=colour,
         output_format=output_format,  # type: ignore[arg-type]
         statistics=statistics,

@@ -16,7 +16,7 @@ import click
 from kbtool.cli.progress import progress, set_quiet
 
 if TYPE_CHECKING:
-    from kbtool.vault.load import Vault
+    from kbtool.vault.load import Vault, VaultFiles
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -164,6 +164,29 @@ def existing_file(arg: str) -> Path | None:
     return path if names_file(path) else None
 
 
+def list_vault(
+    path: Path | None, *, note_path: Path | None = None, stat_notes: bool = True
+) -> VaultFiles:
+    """Find the vault (`kbtool.vault.discover`: `path` when given, else from `note_path` or
+    the current folder), read its configuration and list its files, exiting 2 with one
+    line on a missing vault or bad kbtool.toml. Verbose output names the root chosen and
+    why, then what the configuration read from `.obsidian/` or left out (the templates
+    folder)."""
+    from kbtool.config import ConfigError
+    from kbtool.vault.discover import discover_vault
+    from kbtool.vault.load import VaultError, scan_vault
+
+    root = discover_vault(path, note=note_path)
+    note(f"vault: {root}")
+    try:
+        files = scan_vault(root.path, stat_notes=stat_notes)
+    except (VaultError, ConfigError) as exc:
+        fail(str(exc))
+    for notice in files.config.notices:  # what .obsidian/ said, what was left out
+        note(notice)
+    return files
+
+
 def open_vault(
     path: Path | None,
     *,
@@ -171,32 +194,14 @@ def open_vault(
     show_progress: bool = True,
     cache: bool = True,
 ) -> Vault:
-    """Find the vault (`kbtool.vault.discover`: `path` when given, else from `note_path` or the
-    current folder) and load it, exiting 2 with one line on a missing vault or bad
-    kbtool.toml. Verbose output names the root chosen and why, then what the
-    configuration read from `.obsidian/` or left out (the templates folder).
+    """Find, list and load the vault (see `list_vault`).
 
     On a terminal, a progress bar appears when loading takes over a second (on
     stderr, so that piped output stays clean; none with `--quiet`). Commands use
     the parse cache unless told not to (`check --no-cache`).
     """
-    from kbtool.config import ConfigError
-    from kbtool.vault.discover import discover_vault
-    from kbtool.vault.load import VaultError, load_vault
+    from kbtool.vault.load import load_files
 
-    root = discover_vault(path, note=note_path)
-    note(f"vault: {root}")
+    files = list_vault(path, note_path=note_path, stat_notes=cache)
     reading = progress("Reading notes") if show_progress else None
-    try:
-        vault = load_vault(root.path, progress=reading, cache=cache)
-    except (VaultError, ConfigError) as exc:
-        fail(str(exc))
-    for notice in vault.config.notices:  # what .obsidian/ said, what was left out
-        note(notice)
-    return vault
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
+    return load_files(files, progress=reading, cache=cache)

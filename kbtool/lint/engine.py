@@ -11,10 +11,11 @@ import datetime as dt
 import fnmatch
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kbtool.base.gcpause import paused_gc
 from kbtool.codes import UNUSED_SUPPRESSION
-from kbtool.config import CONFIG_NAME
+from kbtool.config import CONFIG_NAME, Config
 from kbtool.errors import KbtoolError
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Rule, all_rules
@@ -68,11 +69,22 @@ def effective_severities(
     A rule that is off by default runs when its full code is selected or a
     severity is set for it in kbtool.toml.
     """
+    return severities_for(vault.root, vault.config, select, ignore)
+
+
+def severities_for(
+    root: Path,
+    config: Config,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+) -> dict[str, Severity]:
+    """`effective_severities` from the vault's root and configuration alone, before any
+    note is read (the cached check keys its results by them)."""
     rules = all_rules()
-    settings = vault.config.settings.rules
+    settings = config.settings.rules
     chosen_select = list(select) if select else list(settings.select)
     chosen_ignore = list(settings.ignore) + list(ignore)
-    config_file = vault.root / CONFIG_NAME
+    config_file = root / CONFIG_NAME
     _validate_codes(select or (), rules, "--select")
     _validate_codes(ignore, rules, "--ignore")
     _validate_codes(settings.select, rules, f"{config_file}: [rules] select")

@@ -1,13 +1,20 @@
-"""The parse cache: parsed notes kept in one SQLite file, so a second run parses only
-what changed.
+"""The cache: parsed notes (and, for the layers above, small results) in one SQLite file
+per vault, so that a second run parses only what changed.
 
-A note is reused when its file's bytes hash to the same SHA-256 as when it was
-parsed (reading and hashing a note costs a twentieth of parsing it); its
-modification time is refreshed from the file. The cache lives in the user's
-cache folder (`$KBTOOL_CACHE_DIR`, else `$XDG_CACHE_HOME/kbtool`, else
-`~/.cache/kbtool`), one file per vault, never inside the vault. It can never
-fail a command: any SQLite or pickle error means parsing as if there were no
-cache.
+A note is trusted without reading it when its file's size, modification time (ns)
+and inode are those recorded, as git trusts its index, with git's rule for racily
+clean files: a file modified in the same second as the run that recorded it began
+(or later) could have changed again unseen, so it is read and hashed again. A file
+read again is reused when its bytes hash to the same SHA-256.
+
+The cache lives in the user's cache folder (`$KBTOOL_CACHE_DIR`, else
+`$XDG_CACHE_HOME/kbtool`, else `~/.cache/kbtool`), one file per vault, never
+inside the vault. It is keyed by kbtool's version and code (`FORMAT`). It can
+never fail a command or give a wrong answer: a file that is not this kbtool's
+cache (garbage, truncated, another schema or format) is removed and rebuilt, a
+row whose checksum does not match is a miss, and an SQLite that is busy or
+cannot be written means running as if there were no cache. Two processes may
+use it at once (write-ahead log, busy timeout).
 """
 
 from __future__ import annotations
@@ -18,13 +25,57 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import time
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from kbtool.base.version import __version__
 from kbtool.model import Note
 
-#: Bump when the note model or the parser changes what a note holds.
-FORMAT = f"{__version__}/2"
+
+def _code_stamp() -> str:
+    """Size and modification time of every module of kbtool: a changed parser or rule
+    in a checkout invalidates the cache even when the version number did not move."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+        for name in sorted(f for f in files if f.endswith(".py")):
+            with contextlib.suppress(OSError):
+                status = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+#: Bump the number when the note model or the tables change.
+FORMAT = f"{__version__}/3/{_code_stamp()}"
+#: What a cache file of kbtool starts its name with (`kbtool cache clear --all` removes these).
+FILE_PREFIX = "kbtool-"
+SUFFIX = ".sqlite"
+
+_TABLES = {
+    "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+    "notes": (
+        "CREATE TABLE notes (path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+        "ino INTEGER, checked_ns INTEGER, sha256 TEXT, crc INTEGER, note BLOB)"
+    ),
+    "results": (
+        "CREATE TABLE results (kind TEXT PRIMARY KEY, key TEXT, checked_ns INTEGER, "
+        "crc INTEGER, data BLOB)"
+    ),
+}
+#: SQLite errors that say the cache is in use or cannot be written now, not that it is bad.
+_UNAVAILABLE = frozenset(
+    {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR"}
+    | {"SQLITE_FULL", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_PROTOCOL"}
+)
+_BUSY_MS = 10_000
+
+
+class CacheUnavailable(Exception):
+    """The cache cannot be used this run (busy, read-only, no space); nothing is wrong with it."""
 
 
 def cache_folder() -> Path:
@@ -38,7 +89,101 @@ def cache_folder() -> Path:
 def cache_path(vault_root: Path) -> Path:
     """The cache file of the vault at `vault_root` (absolute)."""
     key = hashlib.sha256(os.fsencode(vault_root)).hexdigest()[:20]
-    return cache_folder() / f"{key}.sqlite"
+    return cache_folder() / f"{FILE_PREFIX}{key}{SUFFIX}"
+
+
+def cache_files(path: Path) -> list[Path]:
+    """The cache file and the write-ahead log files SQLite keeps beside it."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def remove_cache_file(path: Path) -> bool:
+    """Delete a cache file with its log files; whether there was one."""
+    found = False
+    for part in cache_files(path):
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
+            found = True
+    return found
+
+
+def _is_bad_file(exc: sqlite3.Error) -> bool:
+    """An error that says the file is not a sound SQLite database (as opposed to busy)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name in _UNAVAILABLE:
+        return False
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
+def _check_schema(db: sqlite3.Connection) -> bool:
+    """Whether the database holds exactly this kbtool's tables and format; creates them in
+    an empty database."""
+    found = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    if not found:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if not db.execute("SELECT 1 FROM sqlite_master").fetchone():  # nobody came first
+                for sql in _TABLES.values():
+                    db.execute(sql)
+                db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+                db.execute("INSERT INTO meta VALUES ('created_ns', ?)", (str(time.time_ns()),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        found = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    if found != _TABLES:
+        return False
+    row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    return row is not None and row[0] == FORMAT
+
+
+def _connect_once(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        db.execute("PRAGMA journal_mode = WAL")
+        if not _check_schema(db):
+            raise sqlite3.DatabaseError("not this kbtool's cache (another schema or format)")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The cache database at `path`, created if absent and rebuilt if it is not this
+    kbtool's (garbage, truncated, another schema or version). `CacheUnavailable` when it
+    cannot be used now."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return _connect_once(path)
+        except sqlite3.Error as exc:
+            if not _is_bad_file(exc):
+                raise
+        remove_cache_file(path)
+        return _connect_once(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise CacheUnavailable(str(exc)) from exc
+
+
+@contextlib.contextmanager
+def session(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection for one job; an SQLite error inside that shows a damaged file removes
+    the file (the next run rebuilds it) and becomes `CacheUnavailable`, like any other."""
+    db = connect(path)
+    try:
+        yield db
+    except sqlite3.Error as exc:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
+        if _is_bad_file(exc):
+            remove_cache_file(path)
+        raise CacheUnavailable(str(exc)) from exc
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
 
 
 def _key(path: str) -> bytes:
@@ -56,82 +201,229 @@ def _path_from_key(key: object) -> str:
     return str(key)
 
 
+def dumps(value: object) -> tuple[bytes, int]:
+    """A value as stored, with the checksum that `loads` verifies."""
+    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return blob, zlib.crc32(blob)
+
+
+def loads(blob: object, crc: object) -> object | None:
+    """The value stored as `blob`, or None when it is damaged (checksum or pickle)."""
+    if not isinstance(blob, bytes) or zlib.crc32(blob) != crc:
+        return None
+    try:
+        value: object = pickle.loads(blob)
+    except Exception:  # a damaged row is a miss, never a crash
+        return None
+    return value
+
+
+class FileStamp(NamedTuple):
+    """What is compared to trust a file unread: its size, modification time and inode."""
+
+    size: int
+    mtime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> FileStamp:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def racily_clean(mtime_ns: int, checked_ns: int) -> bool:
+    """Whether a file may have changed unseen after a run that began at `checked_ns`
+    recorded it: modified in that second or later (git's rule, in whole seconds, since
+    some file systems keep coarse times)."""
+    return mtime_ns // 1_000_000_000 >= checked_ns // 1_000_000_000
+
+
+class _Row(NamedTuple):
+    stamp: FileStamp
+    checked_ns: int
+    sha256: str
+    crc: int
+    blob: bytes
+
+
 class ParseCache:
-    """Notes parsed in earlier runs, by vault-relative path."""
+    """Notes parsed in earlier runs, by vault-relative path.
 
-    def __init__(self, vault_root: Path) -> None:
+    `started_ns` is when this run began looking at files: entries it writes are
+    trusted by later runs only for files modified before that second.
+    """
+
+    def __init__(self, vault_root: Path, started_ns: int | None = None) -> None:
         self.path = cache_path(vault_root)
-        self.hits = 0
-        self.misses = 0
-        self._stored: dict[str, tuple[str, bytes]] = {}
-        self._fresh: dict[str, Note] = {}
+        self.started_ns = time.time_ns() if started_ns is None else started_ns
+        self.hits = 0  # notes taken from the cache (trusted or hashed the same)
+        self.misses = 0  # notes parsed
+        self.hashed = 0  # files read and hashed
+        self._stored: dict[str, _Row] = {}
+        self._seen: set[str] = set()
+        self._changed: dict[str, tuple[FileStamp, Note]] = {}  # parsed this run
+        self._refreshed: dict[str, FileStamp] = {}  # hashed the same: stamp and time updated
         self._ok = self._read()
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=5)
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, sha256 TEXT, note BLOB)"
-        )
-        return db
 
     def _read(self) -> bool:
         try:
-            with contextlib.closing(self._connect()) as db:
-                row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-                if row is None or row[0] != FORMAT:
-                    return True  # empty or from another version: start afresh
-                self._stored = {
-                    _path_from_key(key): (sha, blob)
-                    for key, sha, blob in db.execute("SELECT path, sha256, note FROM notes")
-                }
-        except (sqlite3.Error, OSError):
+            with session(self.path) as db:
+                for key, size, mtime, ino, checked, sha, crc, blob in db.execute(
+                    "SELECT path, size, mtime_ns, ino, checked_ns, sha256, crc, note FROM notes"
+                ):
+                    stamp = FileStamp(size, mtime, ino)
+                    self._stored[_path_from_key(key)] = _Row(stamp, checked, sha, crc, blob)
+        except CacheUnavailable:
+            self._stored = {}
             return False
         return True
 
-    def get(self, path: str, sha256: str, mtime_ns: int) -> Note | None:
-        """The note parsed from these exact bytes, or None."""
-        stored = self._stored.get(path)
-        if stored is None or stored[0] != sha256:
-            self.misses += 1
+    def _note(self, path: str, row: _Row) -> Note | None:
+        note = loads(row.blob, row.crc)
+        if not isinstance(note, Note) or note.path != path or note.sha256 != row.sha256:
             return None
-        try:
-            note = pickle.loads(stored[1])
-        except Exception:  # a damaged row is a miss, never a crash
-            self.misses += 1
+        return note
+
+    def trusted(self, path: str, stamp: FileStamp) -> Note | None:
+        """The note, without reading its file, when the file's stamp is the recorded one
+        and the file is not racily clean; None when it must be read."""
+        row = self._stored.get(path)
+        if row is None or row.stamp != stamp or racily_clean(stamp.mtime_ns, row.checked_ns):
             return None
-        if not isinstance(note, Note):
+        note = self._note(path, row)
+        if note is None:
+            return None
+        self.hits += 1
+        self._seen.add(path)
+        if note.mtime_ns != stamp.mtime_ns:  # the row's stamp was refreshed, not its note
+            note = dataclasses.replace(note, mtime_ns=stamp.mtime_ns)
+        return note
+
+    def get(self, path: str, sha256: str, stamp: FileStamp | None) -> Note | None:
+        """The note parsed from these exact bytes (read and hashed just now), or None."""
+        self.hashed += 1
+        row = self._stored.get(path)
+        note = self._note(path, row) if row is not None and row.sha256 == sha256 else None
+        if row is None or note is None:
             self.misses += 1
             return None
         self.hits += 1
-        self._fresh[path] = note
-        if note.mtime_ns != mtime_ns:
-            note = dataclasses.replace(note, mtime_ns=mtime_ns)
+        self._seen.add(path)
+        if stamp is not None:
+            self._refreshed[path] = stamp
+            if note.mtime_ns != stamp.mtime_ns:
+                note = dataclasses.replace(note, mtime_ns=stamp.mtime_ns)
         return note
 
-    def put(self, note: Note) -> None:
-        self._fresh[note.path] = note
+    def put(self, note: Note, stamp: FileStamp | None) -> None:
+        self._seen.add(note.path)
+        if stamp is not None:  # a note that could not be read is parsed again next time
+            self._changed[note.path] = (stamp, note)
 
     def save(self) -> None:
         """Store this run's notes and forget files that are gone, in one transaction."""
         if not self._ok:
             return
-        changed = [
-            (_key(path), note.sha256, pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL))
-            for path, note in self._fresh.items()
-            if self._stored.get(path, ("",))[0] != note.sha256
-        ]
-        gone = [(_key(path),) for path in self._stored if path not in self._fresh]
-        if not changed and not gone and self._stored:
+        started = self.started_ns
+        changed = []
+        for path, (stamp, note) in self._changed.items():
+            blob, crc = dumps(note)
+            changed.append((_key(path), *stamp, started, note.sha256, crc, blob))
+        refreshed = [(*stamp, started, _key(path)) for path, stamp in self._refreshed.items()]
+        gone = [(_key(path),) for path in self._stored if path not in self._seen]
+        if not changed and not refreshed and not gone:
             return
-        try:
-            with contextlib.closing(self._connect()) as db, db:
-                row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-                if row is None or row[0] != FORMAT:
-                    db.execute("DELETE FROM notes")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
-                db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?)", changed)
-                db.executemany("DELETE FROM notes WHERE path = ?", gone)
-        except (sqlite3.Error, OSError):
-            return
+        with contextlib.suppress(CacheUnavailable), session(self.path) as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", changed)
+            db.executemany(
+                "UPDATE notes SET size = ?, mtime_ns = ?, ino = ?, checked_ns = ? WHERE path = ?",
+                refreshed,
+            )
+            db.executemany("DELETE FROM notes WHERE path = ?", gone)
+            db.execute("COMMIT")
+
+
+def read_result(path: Path, kind: str) -> tuple[str, int, object] | None:
+    """The (key, checked_ns, value) stored for `kind` (one per kind), or None."""
+    try:
+        with session(path) as db:
+            row = db.execute(
+                "SELECT key, checked_ns, crc, data FROM results WHERE kind = ?", (kind,)
+            ).fetchone()
+    except CacheUnavailable:
+        return None
+    if row is None:
+        return None
+    value = loads(row[3], row[2])
+    return None if value is None else (row[0], row[1], value)
+
+
+def write_result(path: Path, kind: str, key: str, checked_ns: int, value: object) -> None:
+    """Store `value` for `kind` under `key`, replacing what was stored for that kind."""
+    blob, crc = dumps(value)
+    with contextlib.suppress(CacheUnavailable), session(path) as db:
+        db.execute(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+            (kind, key, checked_ns, crc, blob),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class CacheInfo:
+    """What `kbtool cache info` reports about one vault's cache file.
+
+    `state`: "absent", "current" (this kbtool's format), "stale" (another version or
+    build of kbtool: rebuilt on the next run) or "damaged" (not a cache kbtool can
+    read: rebuilt on the next run).
+    """
+
+    path: Path
+    state: str
+    size: int = 0  # bytes, with the write-ahead log files
+    notes: int = 0
+    format: str | None = None
+    written_ns: int | None = None  # when a run last changed it
+
+
+def describe(path: Path) -> CacheInfo:
+    """Look at the cache file at `path` without creating, changing or rebuilding it."""
+    if not path.is_file():
+        return CacheInfo(path, "absent")
+    sizes = []
+    for part in cache_files(path)[:2]:  # the file and its log; the -shm index says nothing
+        with contextlib.suppress(OSError):
+            sizes.append((part.stat().st_size, part.stat().st_mtime_ns))
+    size, written = sum(s for s, _ in sizes), max(m for _, m in sizes)
+    try:  # only SELECTs: a read-only connection would leave its -shm and -wal files behind
+        with contextlib.closing(sqlite3.connect(path, timeout=_BUSY_MS / 1000)) as db:
+            found = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+            if found != _TABLES:
+                return CacheInfo(path, "damaged", size, written_ns=written)
+            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            notes = db.execute("SELECT count(*) FROM notes").fetchone()[0]
+    except sqlite3.Error:
+        return CacheInfo(path, "damaged", size, written_ns=written)
+    form = row[0] if row else None
+    state = "current" if form == FORMAT else "stale"
+    return CacheInfo(path, state, size, int(notes), form, written)
+
+
+def kbtool_cache_files(folder: Path) -> list[Path]:
+    """The files of `folder` that are kbtool's caches (with their log files), and no
+    other: `kbtool-<key>.sqlite` and, from earlier versions, `<20 hex digits>.sqlite`."""
+    found = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        stem = entry.name
+        for ending in ("-wal", "-shm"):
+            stem = stem.removesuffix(ending)
+        if not stem.endswith(SUFFIX) or not entry.is_file():
+            continue
+        key = stem.removesuffix(SUFFIX)
+        legacy = len(key) == 20 and all(c in "0123456789abcdef" for c in key)
+        if key.startswith(FILE_PREFIX) or legacy:
+            found.append(entry)
+    return found

@@ -11,6 +11,7 @@ import fnmatch
 import hashlib
 import os
 import stat
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,14 +23,13 @@ from kbtool.errors import KbtoolError
 from kbtool import codes
 from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
 from kbtool.base.gcpause import paused_gc
-from kbtool.vault.cache import ParseCache
+from kbtool.vault.cache import FileStamp, ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
 from kbtool.model import Frontmatter, Note, Problem, Span
-from kbtool.notes.parse import parse_note
-from kbtool.vault.resolve import Resolver
 from kbtool.vault.text import note_lines
 
 if TYPE_CHECKING:
+    from kbtool.vault.resolve import Resolver
     import networkx as nx
 
 
@@ -54,10 +54,13 @@ class Vault:
     unreadable: list[Unreadable] = field(default_factory=list)  # skipped entries (KB001)
     cache_hits: int = 0  # notes taken from the parse cache
     cache_misses: int = 0  # notes parsed (with the cache on)
+    cache_hashed: int = 0  # notes read and hashed to see whether they changed
 
     @cached_property
     def resolver(self) -> Resolver:
         """Built on first use from the notes, the attachments and the link settings."""
+        from kbtool.vault.resolve import Resolver  # not needed by a check whose result is reused
+
         settings = self.config
         return Resolver.build(
             self.notes, self.attachments, settings.settings.links, settings.new_link_format
@@ -81,6 +84,21 @@ class Vault:
         return note_lines(self.root, self.notes[path])
 
 
+@dataclass
+class WorkCounts:
+    """Notes read and hashed, and notes parsed, since the last `reset` (for tests that
+    count work instead of timing it)."""
+
+    hashed: int = 0
+    parsed: int = 0
+
+    def reset(self) -> None:
+        self.hashed = self.parsed = 0
+
+
+counts = WorkCounts()
+
+
 def _excluded(rel: str, patterns: list[str]) -> bool:
     """A pattern is a folder or file path (and everything under it) or an fnmatch glob."""
     for pattern in patterns:
@@ -92,7 +110,7 @@ def _excluded(rel: str, patterns: list[str]) -> bool:
 
 def iter_vault_files(
     root: Path, exclude: list[str], skipped: list[str], unreadable: list[Unreadable] | None = None
-) -> Iterator[tuple[str, Path]]:
+) -> Iterator[tuple[str, str | Path]]:
     """Every visible regular file under `root` as (vault-relative NFC path, path to read).
 
     Hidden entries (`.obsidian`, `.git`, `.kbtool`, ...) and excluded paths are
@@ -121,11 +139,11 @@ def iter_vault_files(
             rel = unicodedata.normalize("NFC", prefix + entry.name)
             if _excluded(rel, exclude):
                 continue
-            path = Path(entry.path)
+            path: str | Path = entry.path  # a Path only when needed: listing is a hot path
             try:
                 mode = _entry_mode(entry)
                 if stat.S_ISLNK(mode):
-                    path = resolve_link(path, real_root)
+                    path = resolve_link(Path(entry.path), real_root)
                     mode = path.stat().st_mode
             except NotReadable as exc:
                 skipped.append(rel)
@@ -135,7 +153,7 @@ def iter_vault_files(
                 refused.append(Unreadable(rel, f"cannot read ({exc.strerror}); skipped"))
                 continue
             if stat.S_ISDIR(mode):
-                real = path.resolve()
+                real = Path(path).resolve()
                 if real in seen_dirs:
                     skipped.append(rel)
                     continue
@@ -159,27 +177,49 @@ def _entry_mode(entry: os.DirEntry[str]) -> int:
     return entry.stat(follow_symlinks=False).st_mode
 
 
-def read_note(rel: str, path: Path, cache: ParseCache | None = None) -> Note:
-    """Read and parse one note (or take it from the cache when its bytes are unchanged).
+def read_note(
+    rel: str,
+    path: str | os.PathLike[str],
+    cache: ParseCache | None = None,
+    status: os.stat_result | None = None,
+) -> Note:
+    """Read and parse one note, or take it from the cache: unread when its file's stamp
+    (`status`, from the listing) is the recorded one and not racily clean, else when
+    its bytes hash the same.
 
     The file is read only if it is a regular file, up to `MAX_NOTE_BYTES`
     (see `kbtool.base.fileread`); an I/O error, another kind of file or a note over the
     cap becomes a KB001 problem on the note.
     """
+    if cache is not None and status is not None:
+        note = cache.trusted(rel, FileStamp.of(status))
+        if note is not None:
+            return note
     try:
-        data, status = read_regular(path, MAX_NOTE_BYTES)
+        data, status = read_regular(Path(path), MAX_NOTE_BYTES)
     except NotReadable as exc:
         return _unread(rel, f"not read: {exc.reason}")
     except OSError as exc:
         return _unread(rel, f"cannot read file: {exc.strerror}")
     mtime = status.st_mtime_ns
     if cache is None:
-        return parse_note(rel, data, mtime)
-    note = cache.get(rel, hashlib.sha256(data).hexdigest(), mtime)
+        return _parse(rel, data, mtime)
+    counts.hashed += 1
+    stamp = FileStamp.of(status)
+    note = cache.get(rel, hashlib.sha256(data).hexdigest(), stamp)
     if note is None:
-        note = parse_note(rel, data, mtime)
-        cache.put(note)
+        note = _parse(rel, data, mtime)
+        cache.put(note, stamp)
     return note
+
+
+def _parse(rel: str, data: bytes, mtime_ns: int) -> Note:
+    """Parse one note, imported on first use: a warm check that reuses its findings never
+    pays for the parser's imports (YAML, the scanner's grammar)."""
+    from kbtool.notes.parse import parse_note
+
+    counts.parsed += 1
+    return parse_note(rel, data, mtime_ns)
 
 
 def _unread(rel: str, message: str) -> Note:
@@ -205,6 +245,85 @@ def _vault_root(root: str | os.PathLike[str]) -> Path:
     return root_path.absolute()
 
 
+@dataclass
+class VaultFiles:
+    """What a listing of the vault found, before any note is read: each note file with
+    its status (None when not taken or it failed), the attachments and what was
+    skipped. `started_ns` is when the listing began (the racily-clean rule)."""
+
+    root: Path
+    config: Config
+    notes: list[tuple[str, str | Path, os.stat_result | None]]
+    attachments: list[str]
+    skipped: list[str]
+    unreadable: list[Unreadable]
+    started_ns: int
+
+    @property
+    def note_paths(self) -> list[str]:
+        return [rel for rel, _path, _status in self.notes]
+
+
+def scan_vault(
+    root: str | os.PathLike[str], *, config: Config | None = None, stat_notes: bool = True
+) -> VaultFiles:
+    """List the vault's notes and attachments (and stat each note, with `stat_notes`)
+    without reading a note; raise `VaultError` or `ConfigError`."""
+    started = time.time_ns()
+    root_path = _vault_root(root)
+    config = config or load_config(root_path)
+    skipped: list[str] = []
+    unreadable: list[Unreadable] = []
+    note_files: list[tuple[str, str | Path]] = []
+    attachments: list[str] = []
+    templates = (config.templates_folder or "\0") + "/"  # its notes are templates, not notes
+    for rel, path in iter_vault_files(root_path, config.settings.exclude, skipped, unreadable):
+        if rel.lower().endswith(".md"):
+            if not rel.startswith(templates):
+                note_files.append((rel, path))
+        elif rel != CONFIG_NAME:
+            attachments.append(rel)
+    note_files.sort(key=lambda item: item[0])
+    notes = [(rel, path, _status(path) if stat_notes else None) for rel, path in note_files]
+    return VaultFiles(
+        root_path, config, notes, sorted(attachments), skipped, sorted(unreadable), started
+    )
+
+
+def _status(path: str | Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:  # read_note says why
+        return None
+
+
+def load_files(
+    files: VaultFiles,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cache: bool = False,
+) -> Vault:
+    """Read and parse the notes of a listing (`scan_vault`); with `cache`, through the
+    parse cache (`kbtool.vault.cache`)."""
+    notes: dict[str, Note] = {}
+    total = len(files.notes)
+    store = ParseCache(files.root, files.started_ns) if cache else None
+    with paused_gc():
+        for index, (rel, path, status) in enumerate(files.notes, 1):
+            notes[rel] = read_note(rel, path, store, status)
+            if progress is not None:
+                progress(index, total)
+        if store is not None:
+            store.save()
+    vault = Vault(
+        files.root, files.config, notes, files.attachments, files.skipped, files.unreadable
+    )
+    if store is not None:
+        vault.cache_hits, vault.cache_misses = store.hits, store.misses
+        vault.cache_hashed = store.hashed
+    return vault
+
+
 def load_vault(
     root: str | os.PathLike[str],
     *,
@@ -214,34 +333,9 @@ def load_vault(
 ) -> Vault:
     """Load and parse every note under `root`; raise `VaultError` or `ConfigError`.
 
-    With `cache`, notes whose bytes are unchanged since an earlier run come from
-    the parse cache (`kbtool.vault.cache`) instead of being parsed again.
+    With `cache`, a note whose file is unchanged since an earlier run (same size,
+    modification time and inode, and not racily clean; else the same bytes) comes
+    from the parse cache (`kbtool.vault.cache`) instead of being parsed again.
     """
-    root_path = _vault_root(root)
-    config = config or load_config(root_path)
-    skipped: list[str] = []
-    unreadable: list[Unreadable] = []
-    note_files: list[tuple[str, Path]] = []
-    attachments: list[str] = []
-    templates = (config.templates_folder or "\0") + "/"  # its notes are templates, not notes
-    for rel, path in iter_vault_files(root_path, config.settings.exclude, skipped, unreadable):
-        if rel.lower().endswith(".md"):
-            if not rel.startswith(templates):
-                note_files.append((rel, path))
-        elif rel != CONFIG_NAME:
-            attachments.append(rel)
-    note_files.sort()
-    notes: dict[str, Note] = {}
-    total = len(note_files)
-    store = ParseCache(root_path) if cache else None
-    with paused_gc():
-        for index, (rel, path) in enumerate(note_files, 1):
-            notes[rel] = read_note(rel, path, store)
-            if progress is not None:
-                progress(index, total)
-        if store is not None:
-            store.save()
-    vault = Vault(root_path, config, notes, sorted(attachments), skipped, sorted(unreadable))
-    if store is not None:
-        vault.cache_hits, vault.cache_misses = store.hits, store.misses
-    return vault
+    files = scan_vault(root, config=config, stat_notes=cache)
+    return load_files(files, progress=progress, cache=cache)
