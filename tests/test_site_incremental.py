@@ -4,6 +4,7 @@ byte for byte what a cold build writes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from kbtool.cli import main
 from kbtool.site.builder import BuildResult, build_site
-from kbtool.site.incremental import STATE
+from kbtool.site.incremental import STATE, state_path
 from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 3, 1)
@@ -172,7 +173,26 @@ def test_the_summary_line_counts_rendered_and_unchanged_pages(built: tuple[Path,
 
 def test_a_damaged_state_means_a_full_build(built: tuple[Path, Path]) -> None:
     vault, out = built
-    (out / STATE).write_text("{not json")
+    state_path(out).write_text("{not json")
+    assert set(_build(vault, out).rendered) == EVERY_PAGE
+
+
+def test_the_state_is_kept_out_of_the_site(built: tuple[Path, Path]) -> None:
+    """It is tens of megabytes for a large vault: not published with the pages."""
+    _vault, out = built
+    assert state_path(out).is_file()
+    assert not (out / STATE).exists()
+    assert all(".kbtool-site-state" not in p.name for p in out.rglob("*"))
+
+
+def test_a_folder_another_build_filled_is_not_trusted(built: tuple[Path, Path]) -> None:
+    """The marker and the state name the same build: copy a site over the folder (a
+    checkout, another machine) and the state of this machine's last build is ignored."""
+    vault, out = built
+    marker = out / ".kbtool-site.json"
+    document = json.loads(marker.read_text())
+    document["build"] = "0123456789abcdef"
+    marker.write_text(json.dumps(document))
     assert set(_build(vault, out).rendered) == EVERY_PAGE
 
 

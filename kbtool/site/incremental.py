@@ -27,13 +27,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kbtool.base.gcpause import paused_gc
+from kbtool.vault.cache import cache_folder
 
-STATE = ".kbtool-site-state.json"
+STATE = ".kbtool-site-state.json"  # where builds before 0.1 kept it: removed when found
+
+
+def state_path(output: Path) -> Path:
+    """Where the build state of the site in `output` is kept: in kbtool's cache folder,
+    not in the site (it is tens of megabytes a large vault would publish)."""
+    key = hashlib.sha256(os.fsencode(output.absolute())).hexdigest()[:20]
+    return cache_folder() / f"kbtool-site-{key}.json"
+
+
 _VERSION = 1
 
 #: A recorded link resolution: (source note, path, subpath) -> (url, file, anchor, problem).
@@ -148,6 +159,7 @@ class BuildState:
     notes: dict[str, NoteState] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # page -> key
     files: dict[str, str] = field(default_factory=dict)  # output file -> digest of its bytes
+    build: str = ""  # the build that wrote the folder (its marker names it too)
 
     def to_bytes(self) -> bytes:
         number = {path: i for i, path in enumerate(self.shas)}  # notes by number, to save room
@@ -159,19 +171,22 @@ class BuildState:
             "notes": {p: s.to_json(number) for p, s in self.notes.items()},
             "pages": self.pages,
             "files": self.files,
+            "build": self.build,
         }
         with paused_gc():
             return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> BuildState:
-        """The state the last build left in `folder`; an empty one when there is none or
-        it cannot be read (a full build follows)."""
+    def load(cls, folder: Path, build: str) -> BuildState:
+        """The state the last build of `folder` left, when that build (its marker says which)
+        is the one whose files are there; an empty one when there is none, it cannot be
+        read, or it belongs to another build (a full build follows)."""
         try:
             with paused_gc():  # many small objects, no cycles: collecting would only rescan
-                return cls._from_json(json.loads((folder / STATE).read_bytes()))
+                state = cls._from_json(json.loads(state_path(folder).read_bytes()))
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
+        return state if build and state.build == build else cls()
 
     @classmethod
     def _from_json(cls, data: Any) -> BuildState:
@@ -181,6 +196,7 @@ class BuildState:
         notes = {p: NoteState.from_json(s, paths) for p, s in data["notes"].items()}
         state = cls(data["key"], data["universe"], data["shas"], notes)
         state.pages, state.files = data["pages"], data["files"]
+        state.build = str(data.get("build", ""))
         if not all(isinstance(v, dict) for v in (state.shas, state.pages, state.files)):
             return cls()
         return state

@@ -10,10 +10,12 @@ data is there, and the build refuses to touch the folder. After a build,
 files that the old manifest lists and the new build did not write are
 removed; nothing else ever is.
 
-Beside the marker, a build leaves its state (`incremental.STATE`: what
-every page depended on and a digest of every file written). A file whose
-bytes are those the last build wrote there is not written again; a failed
-build removes the state, so the next one starts afresh.
+A build also leaves its state (what every page depended on and a digest of
+every file written) in kbtool's cache folder (`incremental.state_path`), not in
+the site, which would publish it; the marker and the state name the same build,
+so a folder filled by another build (or another machine) is never trusted. A
+file whose bytes are those the last build wrote there is not written again; a
+failed build removes the state, so the next one starts afresh.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from kbtool.site.incremental import STATE, BuildState, digest
+from kbtool.site.incremental import STATE, BuildState, digest, state_path
 
 MARKER = ".kbtool-site.json"
 _OWN = frozenset({MARKER, STATE})
@@ -45,11 +47,13 @@ class SiteOutput:
         """`state`: the last build's, when the caller kept it (else it is read from the
         folder)."""
         self.folder = folder.absolute()
-        self.previous = _check_folder(self.folder, vault_root)
+        self.previous, self.build = _check_folder(self.folder, vault_root)
         self.written: set[str] = set()
         if not self.previous:
             state = BuildState()
-        self.state = state if state is not None else BuildState.load(self.folder)
+        elif state is not None and state.build != self.build:
+            state = None  # kept in memory for another build of this folder: not this one
+        self.state = state if state is not None else BuildState.load(self.folder, self.build)
         self.digests: dict[str, str] = {}  # this build's files -> digest of their bytes
         self._folders: set[Path] = set()  # made (or found) in this build
 
@@ -111,23 +115,27 @@ class SiteOutput:
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / rel).unlink()
         state.files = dict(sorted(self.digests.items()))
+        # the id of what this build wrote: the same files give the same id (a site builds
+        # reproducibly), other files another, so the state is trusted only with its files
+        state.build = self.build = digest(*sorted(state.files.items()))[:16]
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / STATE).unlink()  # where older builds kept it
+        _forget_state(self.folder)
         self._save(self.written)
         if save_state:
-            self._save_file(STATE, state.to_bytes())
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                (self.folder / STATE).unlink()
+            _save_state(self.folder, state.to_bytes())
         _remove_empty_folders(self.folder)
 
     def abandon(self) -> None:
         """After a failed build: keep listing every file written, so the next build may
         replace them (nothing is deleted), and forget the state: the next build is full."""
-        with contextlib.suppress(FileNotFoundError):
-            (self.folder / STATE).unlink()
+        _forget_state(self.folder)
+        self.build = ""
         self._save(self.previous | self.written)
 
     def _save(self, files: set[str]) -> None:
-        data = json.dumps({"kbtool-site": 1, "files": sorted(files)}, indent=0).encode()
+        document = {"kbtool-site": 1, "build": self.build, "files": sorted(files)}
+        data = json.dumps(document, indent=0).encode()
         self._save_file(MARKER, data)
 
     def _save_file(self, name: str, data: bytes) -> None:
@@ -157,9 +165,29 @@ def _clean(rel: object) -> bool:
     return all(p not in ("..", ".", "") for p in rel.split("/"))
 
 
-def _check_folder(folder: Path, vault_root: Path) -> set[str]:
-    """The files an earlier build wrote there (its manifest); raise `OutputError` when the
-    folder is the vault, inside it, holds it, or holds anything the manifest does not list."""
+def _save_state(folder: Path, data: bytes) -> None:
+    """The build state into the cache folder, atomically; a cache that cannot be written
+    only means the next build is full."""
+    target = state_path(folder)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        return
+
+
+def _forget_state(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        state_path(folder).unlink()
+
+
+def _check_folder(folder: Path, vault_root: Path) -> tuple[set[str], str]:
+    """The files an earlier build wrote there (its manifest) and that build's id; raise
+    `OutputError` when the folder is the vault, inside it, holds it, or holds anything the
+    manifest does not list."""
     real = folder.resolve()
     vault = vault_root.resolve()
     if real == vault:
@@ -169,13 +197,13 @@ def _check_folder(folder: Path, vault_root: Path) -> set[str]:
     if vault.is_relative_to(real):
         raise OutputError(f"{folder}: the output folder contains the vault")
     if not folder.exists() and not folder.is_symlink():
-        return set()
+        return set(), ""
     if folder.is_symlink() or not folder.is_dir():
         raise OutputError(f"{folder}: the output path exists and is not a folder")
     entries = _files_under(folder)
     if not entries:
-        return set()
-    manifest = _read_manifest(folder)
+        return set(), ""
+    manifest, build = _read_manifest(folder)
     for rel in sorted(entries):
         if (
             rel not in _OWN
@@ -186,7 +214,7 @@ def _check_folder(folder: Path, vault_root: Path) -> set[str]:
                 f"{folder}: holds '{rel}', which kbtool did not write; refusing to build there "
                 "(use an empty or new folder)"
             )
-    return manifest
+    return manifest, build
 
 
 def _files_under(folder: Path) -> set[str]:
@@ -203,7 +231,7 @@ def _files_under(folder: Path) -> set[str]:
     return found
 
 
-def _read_manifest(folder: Path) -> set[str]:
+def _read_manifest(folder: Path) -> tuple[set[str], str]:
     marker = folder / MARKER
     if not marker.is_file():
         raise OutputError(
@@ -213,11 +241,12 @@ def _read_manifest(folder: Path) -> set[str]:
     try:
         data = json.loads(marker.read_text("utf-8"))
         files = data["files"]
+        build = data.get("build", "")
         if not isinstance(files, list) or not all(_clean(f) for f in files):
             raise TypeError
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise OutputError(f"{marker}: damaged build manifest; remove the folder by hand") from None
-    return set(files)
+    return set(files), build if isinstance(build, str) else ""
 
 
 def _remove_empty_folders(folder: Path) -> None:

@@ -410,7 +410,8 @@ def describe(path: Path) -> CacheInfo:
 
 def kbtool_cache_files(folder: Path) -> list[Path]:
     """The files of `folder` that are kbtool's caches (with their log files), and no
-    other: `kbtool-<key>.sqlite` and, from earlier versions, `<20 hex digits>.sqlite`."""
+    other: `kbtool-<key>.sqlite` (and `kbtool-<key>.summaries.sqlite`, the index's), the
+    site builds' `kbtool-site-<key>.json` and, from earlier versions, `<20 hex digits>.sqlite`."""
     found = []
     try:
         entries = sorted(folder.iterdir())
@@ -420,7 +421,12 @@ def kbtool_cache_files(folder: Path) -> list[Path]:
         stem = entry.name
         for ending in ("-wal", "-shm"):
             stem = stem.removesuffix(ending)
-        if not stem.endswith(SUFFIX) or not entry.is_file():
+        if not entry.is_file():
+            continue
+        if entry.name.startswith(FILE_PREFIX + "site-") and entry.name.endswith(".json"):
+            found.append(entry)
+            continue
+        if not stem.endswith(SUFFIX):
             continue
         key = stem.removesuffix(SUFFIX)
         legacy = len(key) == 20 and all(c in "0123456789abcdef" for c in key)
