@@ -480,16 +480,29 @@ def _by_command(results: list[dict[str, object]]) -> dict[str, list[dict[str, ob
     return out
 
 
-def growth(rows: list[dict[str, object]]) -> float | None:
-    """Per-note CPU time at the largest size over that at 10,000 notes (or the
-    smallest size above 1,000): 1.0 is linear, 2.0 at ten times the notes would
-    be quadratic."""
-    big = [r for r in rows if int(str(r["notes"])) >= 10000]
-    if len(big) < 2:
+def growth(rows: list[dict[str, object]], base: int = 10000) -> float | None:
+    """Per-note CPU time at the largest size over that at `base` notes: 1.0 is
+    linear, about 10 at ten times the notes is quadratic. None without both."""
+    at = {int(str(r["notes"])): float(str(r["cpu"])) for r in rows}
+    top = max(at, default=0)
+    if base not in at or top <= base:
         return None
-    lo, hi = big[0], big[-1]
-    per = [float(str(r["cpu"])) / int(str(r["notes"])) for r in (lo, hi)]
-    return per[1] / per[0]
+    return (at[top] / top) / (at[base] / base)
+
+
+def _growth_ratio(rows: list[dict[str, object]], hi: int, lo: int) -> float | None:
+    return growth([r for r in rows if int(str(r["notes"])) <= hi], lo)
+
+
+def _verdict(rows: list[dict[str, object]]) -> str:
+    """Linear when the per-note time stays within 30% from 10k up (or, with only
+    1k and 10k measured, from 1k to 10k, where start-up makes 1k's dearer)."""
+    g = growth(rows)
+    if g is None:
+        g = _growth_ratio(rows, 10000, 1000)
+    if g is None:
+        return "-"
+    return "linear" if g <= 1.3 else "GROWS FASTER"
 
 
 def scaling_tables(results: list[dict[str, object]]) -> str:
@@ -509,18 +522,19 @@ def scaling_tables(results: list[dict[str, object]]) -> str:
             )
     lines += [
         "",
-        "| command | sizes | per-note CPU, largest / 10k | linear? | peak RSS at largest MB "
-        "| memory target MB |",
-        "|---|---|---:|---|---:|---|",
+        "| command | sizes | per-note CPU, 10k / 1k | per-note CPU, largest / 10k | linear? "
+        "| peak RSS at largest MB | memory target MB |",
+        "|---|---|---:|---:|---|---:|---|",
     ]
     for command, rows in grouped.items():
         g = growth(rows)
-        verdict = "-" if g is None else ("linear" if g <= 1.3 else "GROWS FASTER")
+        small = _growth_ratio(rows, 10000, 1000)
+        verdict = _verdict(rows)
         target = MEMORY_TARGETS_MB.get(command)
         peak = float(str(rows[-1]["maxrss_mb"]))
         mem = "-" if target is None else f"< {target} ({'meets' if peak < target else 'MISSES'})"
         sizes = ", ".join(f"{int(str(r['notes'])):,}" for r in rows)
-        shown = "-" if g is None else f"{g:.2f}"
+        shown = " | ".join("-" if x is None else f"{x:.2f}" for x in (small, g))
         lines.append(
             f"| {SCALING_LABELS[command]} | {sizes} | {shown} | {verdict} | {peak:.0f} | {mem} |"
         )

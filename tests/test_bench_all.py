@@ -100,8 +100,10 @@ def test_growth_tells_linear_from_quadratic() -> None:
     assert ba.growth(quadratic) == pytest.approx(10.0)
     assert ba.growth(linear[:2]) is None  # one size from 10,000 up: nothing to compare
     table = ba.scaling_tables(linear + quadratic)
-    assert "| stats, warm | 1,000, 10,000, 50,000, 100,000 | 1.00 | linear |" in table
-    assert "| index, warm | 1,000, 10,000, 100,000 | 10.00 | GROWS FASTER |" in table
+    assert "| stats, warm | 1,000, 10,000, 50,000, 100,000 | 1.00 | 1.00 | linear |" in table
+    assert "| index, warm | 1,000, 10,000, 100,000 | 10.00 | 10.00 | GROWS FASTER |" in table
+    only_small = ba.scaling_tables(quadratic[:2])  # 1k and 10k: judged on those
+    assert "| index, warm | 1,000, 10,000 | 10.00 | - | GROWS FASTER |" in only_small
 
 
 def test_a_child_over_the_memory_cap_fails_instead_of_taking_the_machine() -> None:
