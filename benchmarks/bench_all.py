@@ -351,7 +351,8 @@ def figures(names: set[str], sizes: list[int], children: Children, seed: int) ->
             return
         vault = bc.cached_vault(OBSIDIANTOOLS_NOTES, seed)
         script = (
-            "import sys; from obsidiantools.api import Vault; Vault(sys.argv[1]).connect().gather()"
+            "import sys, pathlib; from obsidiantools.api import Vault; "
+            "Vault(pathlib.Path(sys.argv[1])).connect().gather()"
         )
         yield Figure(
             "obsidiantools",
