@@ -1,4 +1,5 @@
-"""pyproject.toml declares exactly what kbtool imports, and the test extra what the tests add.
+"""pyproject.toml declares exactly what kbtool imports, the test extra what the tests add,
+and the bench extra what the benchmark scripts add (the suite must not need it).
 
 A fresh virtual environment (`pip install -e .`) has only the declared
 packages: an import that is not declared fails there, and a declared package
@@ -27,11 +28,12 @@ def _requirement_name(requirement: str) -> str:
     return _canonical(match.group())
 
 
-def _declared() -> tuple[set[str], set[str]]:
+def _declared(extra: str = "test") -> tuple[set[str], set[str]]:
+    """The runtime dependencies and those of one extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     runtime = {_requirement_name(r) for r in project["dependencies"]}
-    test = {_requirement_name(r) for r in project["optional-dependencies"]["test"]}
-    return runtime, test
+    extras = {_requirement_name(r) for r in project["optional-dependencies"][extra]}
+    return runtime, extras
 
 
 def _imported_distributions(folder: Path) -> set[str]:
@@ -58,3 +60,16 @@ def test_runtime_dependencies_are_what_kbtool_imports() -> None:
 def test_tests_import_only_declared_packages() -> None:
     runtime, test = _declared()
     assert _imported_distributions(ROOT / "tests") - runtime <= test
+
+
+def test_benchmarks_import_only_declared_packages() -> None:
+    runtime, test = _declared()
+    _, bench = _declared("bench")
+    assert _imported_distributions(ROOT / "benchmarks") - runtime - test == bench
+
+
+def test_the_suite_does_not_need_the_bench_extra() -> None:
+    runtime, test = _declared()
+    _, bench = _declared("bench")
+    assert not (_imported_distributions(ROOT / "tests") - runtime - test) & bench
+    assert not bench & test
