@@ -7,8 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 from kbtool.index import build_index, render_json
-from kbtool.index.summaries import summaries_path
 from kbtool.vault import text
+from kbtool.vault.cache import cache_path, read_result
 from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 1, 1)
@@ -37,7 +37,7 @@ def test_a_warm_index_reads_no_note_and_says_the_same(tmp_path: Path) -> None:
     assert text.reads - before == 0
     assert cold == first == warm
     assert '"summary": "Note 3 says this."' in warm
-    assert summaries_path(root).is_file()
+    assert read_result(cache_path(root), "summaries/1") is not None
 
 
 def test_a_changed_note_is_read_again_and_only_it(tmp_path: Path) -> None:
@@ -54,5 +54,5 @@ def test_a_changed_note_is_read_again_and_only_it(tmp_path: Path) -> None:
 def test_a_damaged_summary_cache_is_ignored(tmp_path: Path) -> None:
     root = _vault(tmp_path)
     _index(root, cache=True)
-    summaries_path(root).write_bytes(b"not a database at all")
+    cache_path(root).write_bytes(b"not a database at all")
     assert _index(root, cache=True) == _index(root, cache=False)

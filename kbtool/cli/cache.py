@@ -133,9 +133,6 @@ def clear_command(vault: Path | None, everything: bool) -> None:
             click.echo(f"Removed {len(files)} cache file(s) from {folder}.")
             return
         path = _cache_file(vault)
-        summaries = path.with_suffix(".summaries.sqlite")  # the index's (kbtool.index.summaries)
-        if summaries.exists():
-            summaries.unlink()
         if remove_cache_file(path):
             click.echo(f"Removed {path}.")
         else:

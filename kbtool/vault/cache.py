@@ -410,8 +410,8 @@ def describe(path: Path) -> CacheInfo:
 
 def kbtool_cache_files(folder: Path) -> list[Path]:
     """The files of `folder` that are kbtool's caches (with their log files), and no
-    other: `kbtool-<key>.sqlite` (and `kbtool-<key>.summaries.sqlite`, the index's), the
-    site builds' `kbtool-site-<key>.json` and, from earlier versions, `<20 hex digits>.sqlite`."""
+    other: `kbtool-<key>.sqlite`, the site builds' `kbtool-site-<key>.json` and, from
+    earlier versions, `<20 hex digits>.sqlite`."""
     found = []
     try:
         entries = sorted(folder.iterdir())
