@@ -37,6 +37,13 @@ class CheckResult:
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
+    def restricted_to(self, only: Collection[str] | None) -> CheckResult:
+        """The result as a check of the notes `only` (vault paths) reports it; all when None."""
+        if only is None:
+            return self
+        kept = [d for d in self.diagnostics if d.path in only]
+        return CheckResult(kept, len(only), self.attachments, self.rules_run)
+
     @property
     def summary(self) -> dict[str, int]:
         return {
@@ -174,12 +181,9 @@ def check(
             )
     if UNUSED_SUPPRESSION in severities:
         diagnostics.extend(_unused(keep, severities, rules[UNUSED_SUPPRESSION]))
-    notes = len(vault.notes)
-    if only is not None:
-        diagnostics = [d for d in diagnostics if d.path in only]
-        notes = len(only)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return CheckResult(diagnostics, notes, len(vault.attachments), tuple(severities))
+    result = CheckResult(diagnostics, len(vault.notes), len(vault.attachments), tuple(severities))
+    return result.restricted_to(only)
 
 
 def _diagnostic(finding: Finding, rule_: Rule, severity: Severity) -> Diagnostic:

@@ -101,13 +101,6 @@ def _unchanged_since_listed(files: VaultFiles, vault: Vault) -> bool:
     return True
 
 
-def _only(result: CheckResult, only: Collection[str] | None) -> CheckResult:
-    if only is None:
-        return result
-    kept = [d for d in result.diagnostics if d.path in only]
-    return CheckResult(kept, len(only), result.attachments, result.rules_run)
-
-
 def _stored(value: object) -> tuple[CheckResult, dict[str, str]] | None:
     """A stored result and the hashes of the notes that were racily clean when it was
     made, checked for shape (a damaged or foreign row is a miss)."""
@@ -150,7 +143,7 @@ def cached_check(
             if key == fingerprint and found is not None:
                 result, checked = found
                 if _same_bytes(_racily_clean(files, checked_ns), checked):
-                    return WarmCheck(_only(result, only), True, None)
+                    return WarmCheck(result.restricted_to(only), True, None)
     vault = load_files(files, progress=progress, cache=True)
     result = check(vault, select=select, ignore=ignore, today=today, progress=checking)
     if fingerprint is not None and _unchanged_since_listed(files, vault):
@@ -158,4 +151,4 @@ def cached_check(
         checked = {rel: vault.notes[rel].sha256 for rel, _path in racy}
         value = (result.diagnostics, result.notes, result.attachments, result.rules_run, checked)
         write_result(path, kind, fingerprint, files.started_ns, value)
-    return WarmCheck(_only(result, only), False, vault)
+    return WarmCheck(result.restricted_to(only), False, vault)
