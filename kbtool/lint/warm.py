@@ -21,13 +21,16 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from kbtool.base.fileread import MAX_NOTE_BYTES, read_regular
 from kbtool.lint.engine import CheckResult, check, severities_for
 from kbtool.model import Diagnostic
-from kbtool.vault import load
-from kbtool.vault.cache import FORMAT, cache_path, racily_clean, read_result, write_result
+from kbtool.vault.cache import cache_path, read_result, write_result
+from kbtool.vault.fingerprint import (
+    racily_clean_notes,
+    same_bytes,
+    unchanged_since_listed,
+    vault_fingerprint,
+)
 from kbtool.vault.load import Vault, VaultFiles, load_files
 
 _KIND = "check"
@@ -42,63 +45,9 @@ class WarmCheck:
     vault: Vault | None
 
 
-def _encode(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
-
-
-def vault_fingerprint(files: VaultFiles) -> str | None:
-    """A digest of everything but the options that a check's findings depend on; None
-    when a note could not be stamped (then nothing is reused)."""
-    digest = hashlib.sha256(_encode(FORMAT))
-    config = files.config
-    settings = (config.settings.model_dump_json(), repr(config.obsidian), str(config.path))
-    digest.update(_encode(repr(settings)))
-    for rel, _path, status in files.notes:
-        if status is None:
-            return None
-        stamp = f"\n{rel}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
-        digest.update(_encode(stamp))
-    listing = (files.attachments, files.skipped, [tuple(u) for u in files.unreadable])
-    digest.update(_encode(repr(listing)))
-    return digest.hexdigest()
-
-
 def _options_key(severities: dict[str, str], today: dt.date) -> str:
     chosen = ",".join(f"{code}={level}" for code, level in sorted(severities.items()))
     return hashlib.sha256(f"{chosen};{today.isoformat()}".encode()).hexdigest()[:16]
-
-
-def _racily_clean(files: VaultFiles, checked_ns: int) -> list[tuple[str, str | Path]]:
-    """The notes whose stamp a check that began at `checked_ns` cannot vouch for."""
-    return [
-        (rel, path)
-        for rel, path, status in files.notes
-        if status is not None and racily_clean(status.st_mtime_ns, checked_ns)
-    ]
-
-
-def _sha256(path: str | Path) -> str | None:
-    load.counts.hashed += 1
-    try:
-        return hashlib.sha256(read_regular(Path(path), MAX_NOTE_BYTES)[0]).hexdigest()
-    except OSError:
-        return None
-
-
-def _same_bytes(racy: list[tuple[str, str | Path]], checked: dict[str, str]) -> bool:
-    """Whether each racily clean note still holds the bytes that were checked."""
-    return all(rel in checked and _sha256(path) == checked[rel] for rel, path in racy)
-
-
-def _unchanged_since_listed(files: VaultFiles, vault: Vault) -> bool:
-    """Whether every note was read as the listing stamped it (no file changed between)."""
-    for rel, _path, status in files.notes:
-        note = vault.notes.get(rel)
-        if status is None or note is None:
-            return False
-        if note.mtime_ns != status.st_mtime_ns or note.size != status.st_size:
-            return False
-    return True
 
 
 def _stored(value: object) -> tuple[CheckResult, dict[str, str]] | None:
@@ -142,12 +91,12 @@ def cached_check(
             found = _stored(value)
             if key == fingerprint and found is not None:
                 result, checked = found
-                if _same_bytes(_racily_clean(files, checked_ns), checked):
+                if same_bytes(racily_clean_notes(files, checked_ns), checked):
                     return WarmCheck(result.restricted_to(only), True, None)
     vault = load_files(files, progress=progress, cache=True)
     result = check(vault, select=select, ignore=ignore, today=today, progress=checking)
-    if fingerprint is not None and _unchanged_since_listed(files, vault):
-        racy = _racily_clean(files, files.started_ns)
+    if fingerprint is not None and unchanged_since_listed(files, vault):
+        racy = racily_clean_notes(files, files.started_ns)
         checked = {rel: vault.notes[rel].sha256 for rel, _path in racy}
         value = (result.diagnostics, result.notes, result.attachments, result.rules_run, checked)
         write_result(path, kind, fingerprint, files.started_ns, value)
