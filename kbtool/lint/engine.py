@@ -19,7 +19,7 @@ from kbtool.config import CONFIG_NAME, Config
 from kbtool.errors import KbtoolError
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Rule, all_rules
-from kbtool.model import Diagnostic, Finding, Severity
+from kbtool.model import Diagnostic, Finding, Note, Severity
 from kbtool.vault.load import Vault
 
 
@@ -152,6 +152,49 @@ class _Filter:
         return True
 
 
+#: A rule's findings, as (code, finding), grouped by the path they are in.
+Found = list[tuple[str, Finding]]
+
+
+def run_rules(
+    ctx: RuleContext,
+    severities: dict[str, Severity],
+    codes: Iterable[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Found]:
+    """The findings of the rules `codes` (in that order), before ignores and
+    suppressions, by the path they are in."""
+    rules = all_rules()
+    chosen = list(codes)
+    found: dict[str, Found] = {}
+    with paused_gc():
+        for done, code in enumerate(chosen):
+            if progress is not None:
+                progress(done, len(chosen))
+            for finding in rules[code].check(ctx):
+                found.setdefault(finding.path, []).append((code, finding))
+    return found
+
+
+def report(
+    vault: Vault, path: str, found: Found, severities: dict[str, Severity]
+) -> list[Diagnostic]:
+    """What a check reports at `path` from its rules' findings there (in rule order):
+    per-path ignores and inline suppressions applied, then the note's suppressions that
+    silenced nothing (KB901). A path's report depends on nothing outside the path."""
+    rules = all_rules()
+    keep = _Filter(vault)
+    reported = [
+        _diagnostic(finding, rules[code], severities[code])
+        for code, finding in found
+        if keep.keep(finding, code)
+    ]
+    note = vault.notes.get(path) if UNUSED_SUPPRESSION in severities else None
+    if note is not None and note.suppressions:
+        reported.extend(_unused(keep, note, severities, rules[UNUSED_SUPPRESSION]))
+    return reported
+
+
 def check(
     vault: Vault,
     *,
@@ -167,23 +210,19 @@ def check(
     vault-wide rules still see every note. `progress(done, total)` hears of each rule run.
     """
     severities = effective_severities(vault, select, ignore)
-    rules = all_rules()
     ctx = RuleContext(vault, today or dt.date.today())
-    keep = _Filter(vault)
+    found = run_rules(ctx, severities, severities, progress)
+    return collect(vault, found, severities).restricted_to(only)
+
+
+def collect(vault: Vault, found: dict[str, Found], severities: dict[str, Severity]) -> CheckResult:
+    """The result of a check whose rules found `found`."""
+    paths = found.keys() | {n.path for n in vault.notes.values() if n.suppressions}
     diagnostics: list[Diagnostic] = []
-    with paused_gc():
-        for done, (code, severity) in enumerate(severities.items()):
-            if progress is not None:
-                progress(done, len(severities))
-            rule_ = rules[code]
-            diagnostics.extend(
-                _diagnostic(f, rule_, severity) for f in rule_.check(ctx) if keep.keep(f, code)
-            )
-    if UNUSED_SUPPRESSION in severities:
-        diagnostics.extend(_unused(keep, severities, rules[UNUSED_SUPPRESSION]))
+    for path in sorted(paths):
+        diagnostics.extend(report(vault, path, found.get(path, []), severities))
     diagnostics.sort(key=Diagnostic.sort_key)
-    result = CheckResult(diagnostics, len(vault.notes), len(vault.attachments), tuple(severities))
-    return result.restricted_to(only)
+    return CheckResult(diagnostics, len(vault.notes), len(vault.attachments), tuple(severities))
 
 
 def _diagnostic(finding: Finding, rule_: Rule, severity: Severity) -> Diagnostic:
@@ -201,18 +240,19 @@ def _diagnostic(finding: Finding, rule_: Rule, severity: Severity) -> Diagnostic
     )
 
 
-def _unused(keep: _Filter, severities: dict[str, Severity], rule_: Rule) -> Iterable[Diagnostic]:
-    """Suppressions that silenced nothing, among those whose codes all ran."""
-    for note in keep.vault.notes.values():
-        for s in note.suppressions:
-            if (note.path, s.line, s.column) in keep.used:
-                continue
-            if s.codes and not all(c in severities for c in s.codes):
-                continue
-            codes = " ".join(s.codes) if s.codes else "all codes"
-            finding = Finding(
-                note.path, s.line, s.column, f"suppression of {codes} silenced nothing; remove it"
-            )
-            if keep.ignored(note.path, UNUSED_SUPPRESSION):
-                continue
-            yield _diagnostic(finding, rule_, severities[UNUSED_SUPPRESSION])
+def _unused(
+    keep: _Filter, note: Note, severities: dict[str, Severity], rule_: Rule
+) -> Iterable[Diagnostic]:
+    """The note's suppressions that silenced nothing, among those whose codes all ran."""
+    for s in note.suppressions:
+        if (note.path, s.line, s.column) in keep.used:
+            continue
+        if s.codes and not all(c in severities for c in s.codes):
+            continue
+        codes = " ".join(s.codes) if s.codes else "all codes"
+        finding = Finding(
+            note.path, s.line, s.column, f"suppression of {codes} silenced nothing; remove it"
+        )
+        if keep.ignored(note.path, UNUSED_SUPPRESSION):
+            continue
+        yield _diagnostic(finding, rule_, severities[UNUSED_SUPPRESSION])

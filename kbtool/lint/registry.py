@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -21,12 +21,17 @@ from kbtool.model import Finding
 
 if TYPE_CHECKING:
     from kbtool.lint.context import RuleContext
+    from kbtool.model import Note
+    from kbtool.vault.resolve import ResolvedLink
 
 Default = Literal["error", "warning", "info", "off"]
 
 
 RuleFunc = Callable[["RuleContext"], Iterable[Finding]]
 Fixability = Literal["none", "sometimes", "always"]
+#: What of one note a vault-wide rule reads (given the note's resolved links): when
+#: no note's input changed, neither did the rule's findings.
+VaultInput = Callable[["RuleContext", "Note", "Sequence[ResolvedLink]"], Hashable]
 
 #: The README's rule tables, by the hundreds digit of the code.
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -61,6 +66,10 @@ class Rule:
     example: Example
     fix: Fixability
     check: RuleFunc
+    #: None for a rule of one note: its findings in a note depend on that note and on
+    #: the names, headings and blocks its links reach, and it reads only `ctx.notes`
+    #: and `ctx.links`. Else the rule reads the whole vault, through this input alone.
+    vault_input: VaultInput | None = None
 
     @property
     def fixable(self) -> bool:
@@ -99,11 +108,13 @@ def rule(
     example: Example,
     what: str | None = None,
     fix: Fixability = "none",
+    vault_input: VaultInput | None = None,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register the decorated function as rule `code`.
 
     `what` (the function's docstring unless given), `why`, `example` and `fix` are
-    the rule's doc, printed by `kbtool rules CODE`. A code that the layers below
+    the rule's doc, printed by `kbtool rules CODE`. `vault_input` marks a rule whose
+    findings depend on every note (see `Rule.vault_input`). A code that the layers below
     the checker emit must be the one `kbtool.codes` gives the name.
     """
     expected = codes.BY_NAME.get(name)
@@ -116,7 +127,7 @@ def rule(
             raise RuntimeError(f"rule {code} registered twice")
         found = _paragraph(what if what is not None else func.__doc__ or summary)
         _RULES[code] = Rule(
-            code, name, default, summary, found, _paragraph(why), example, fix, func
+            code, name, default, summary, found, _paragraph(why), example, fix, func, vault_input
         )
         return func
 

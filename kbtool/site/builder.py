@@ -308,7 +308,11 @@ class _Builder:
         changed = {p for p, sha in self.state.shas.items() if prev.shas.get(p) != sha}
         changed |= prev.shas.keys() - self.state.shas.keys()
         links_to = {
-            path: {i.target for i in links.resolver.links_from(path) if i.target in self.notes}
+            path: {
+                i.target
+                for i in links.resolver.links_from(path)
+                if i.target is not None and i.target in self.notes
+            }
             for path in self.notes
         }
         if list(prev.shas) == list(self.state.shas):  # same notes, same numbers: patch shards

@@ -9,6 +9,7 @@ protocol requires absolute URLs).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kbtool.index.recent import modified_at, most_recent
@@ -29,7 +30,7 @@ def is_absolute(base_url: str) -> bool:
     return "://" in base_url
 
 
-def recent_notes(notes: dict[str, Note], limit: int) -> list[tuple[str, dt.datetime]]:
+def recent_notes(notes: Mapping[str, Note], limit: int) -> list[tuple[str, dt.datetime]]:
     """(path, when) of the `limit` most recently modified notes, newest first."""
     when: dict[str, dt.datetime | None] = {}
     for path, note in notes.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -115,7 +116,7 @@ def snippet(line: str) -> str:
 
 
 def backlinks(
-    note: Note, links: SiteLinks, urls: UrlMap, texts: NoteTexts, notes: dict[str, Note]
+    note: Note, links: SiteLinks, urls: UrlMap, texts: NoteTexts, notes: Mapping[str, Note]
 ) -> list[Backlink]:
     """The notes that link here (the resolver's backlinks), each with the lines that link."""
     by_source: dict[str, list[str]] = defaultdict(list)
@@ -156,7 +157,7 @@ def outgoing(note: Note, links: SiteLinks, urls: UrlMap) -> list[dict[str, str]]
     return list(seen.values())
 
 
-def tag_tree(notes: dict[str, Note]) -> TagNode:
+def tag_tree(notes: Mapping[str, Note]) -> TagNode:
     """Every tag of the vault as a tree (case-insensitive, as Obsidian compares tags)."""
     root = TagNode("")
     for note in notes.values():

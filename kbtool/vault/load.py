@@ -13,7 +13,7 @@ import os
 import stat
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,7 +48,7 @@ class Unreadable(NamedTuple):
 class Vault:
     root: Path
     config: Config
-    notes: dict[str, Note]  # by vault-relative path, sorted
+    notes: Mapping[str, Note]  # by vault-relative path, sorted (see `kbtool.vault.lazy`)
     attachments: list[str] = field(default_factory=list)
     skipped_links: list[str] = field(default_factory=list)  # symlinks not followed
     unreadable: list[Unreadable] = field(default_factory=list)  # skipped entries (KB001)

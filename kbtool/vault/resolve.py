@@ -152,7 +152,7 @@ class Resolver:
     _keys: dict[str, str] = field(default_factory=dict)  # path as written -> normalised
     _anywhere: dict[str, Resolution] = field(default_factory=dict)  # same from every folder
     _memo: dict[tuple[str, str], Resolution] = field(default_factory=dict)  # by source folder
-    _notes: dict[str, Note] = field(default_factory=dict)
+    _notes: Mapping[str, Note] = field(default_factory=dict)
     _resolved: list[ResolvedLink] | None = None
     _by_source: dict[str, list[ResolvedLink]] = field(default_factory=dict)
     _by_target: dict[str, list[ResolvedLink]] = field(default_factory=dict)
@@ -171,11 +171,16 @@ class Resolver:
         attachments: Sequence[str],
         links: LinksConfig,
         link_format: LinkFormat = "shortest",
+        aliases: Mapping[str, Sequence[str]] | None = None,
     ) -> Resolver:
-        """A resolver over these notes and attachments (vault paths), with these conventions."""
+        """A resolver over these notes and attachments (vault paths), with these conventions.
+
+        `aliases` (each note's `note_aliases`, when known without the notes) spares
+        reading every note: `notes` may then be a mapping that loads a note when asked,
+        and only the notes whose headings or blocks a link needs are loaded."""
         files = tuple(notes) + tuple(attachments)
         resolver = cls(files, links, link_format)
-        resolver._notes = dict(notes)
+        resolver._notes = notes
         resolver._extensions = frozenset(
             a.rsplit(".", 1)[1].lower() for a in attachments if "." in a.rsplit("/", 1)[-1]
         )
@@ -183,9 +188,11 @@ class Resolver:
             exact = without_md(path)
             resolver._exact.setdefault(exact, path)
             resolver._by_name[_last_component(_lower_key(path))].append(path)
-        for note in notes.values():
-            for alias in note_aliases(note):
-                resolver._aliases[alias.lower()].append(note.path)
+        if aliases is None:
+            aliases = {note.path: note_aliases(note) for note in notes.values()}
+        for path in notes:
+            for alias in aliases.get(path, ()):
+                resolver._aliases[alias.lower()].append(path)
         return resolver
 
     # -- resolution ------------------------------------------------------
@@ -302,6 +309,16 @@ class Resolver:
                 if item.target is not None:
                     self._by_target.setdefault(item.target, []).append(item)
         return self._resolved
+
+    def links_of(self, note: Note) -> list[ResolvedLink]:
+        """The internal links written in `note`, resolved, in file order: what
+        `links_from` gives, without resolving every other note's links."""
+        resolve = self.resolve
+        return [
+            ResolvedLink(note, link, resolve(link.path, note.path))
+            for link in note.links
+            if not is_external(link)
+        ]
 
     def subpath_links(self, kind: SubpathKind | None = None) -> list[ResolvedLink]:
         """The resolved links to a note that carry a `#heading` or `#^block` subpath

@@ -15,7 +15,7 @@ Source = Literal["parse", "schema"]
 
 def parse_problems(ctx: RuleContext, code: str) -> Iterator[Finding]:
     """The problems the parser recorded with `code` (KB001 to KB004, KB006, KB102)."""
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         for problem in note.problems:
             if problem.code == code:
                 s = problem.span

@@ -31,8 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     with the shortest path, else the first alphabetically, without a word; kbtool picks
     the same file and says so, so that the author can write the path out and make the
     link mean one thing wherever the note moves."""
-    resolver = ctx.vault.resolver
-    for item in resolver.resolved_links():
+    for item in ctx.links:
         resolution = item.resolution
         if not resolution.ambiguous or item.target is None:
             continue

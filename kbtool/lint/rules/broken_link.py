@@ -85,7 +85,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     publisher (Quartz) makes, which no file matches; with `allow_unresolved`, a link
     to a note not yet written is KB208 (info) instead."""
     resolver = ctx.vault.resolver
-    for item in resolver.resolved_links():
+    for item in ctx.links:
         if item.target is not None or item.resolution.generated:
             continue
         if resolver.is_missing_attachment(item) or resolver.is_placeholder(item):

@@ -27,7 +27,7 @@ from kbtool.notes.dates import DATE_FIELDS, as_date
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A created, modified, updated or last_reviewed date later than today (the run's
     date, set with --today)."""
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         for key in DATE_FIELDS:
             value = as_date(note.meta.get(key))
             if value is not None and value > ctx.today:

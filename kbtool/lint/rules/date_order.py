@@ -24,7 +24,7 @@ from kbtool.notes.dates import as_date
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A note whose modified, updated or last_reviewed date is earlier than its created
     date. Compared by calendar date."""
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         meta = note.meta
         created = as_date(meta.get("created"))
         if created is None:

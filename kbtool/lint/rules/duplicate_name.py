@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
-from kbtool.model import Finding
+from kbtool.model import Finding, Note
+from kbtool.vault.resolve import ResolvedLink
+
+
+def _name(ctx: RuleContext, note: Note, links: Sequence[ResolvedLink]) -> str:
+    """Only the note's name counts (its path, which the listing gives)."""
+    return note.name
 
 
 @rule(
@@ -19,6 +25,7 @@ from kbtool.model import Finding
         bad="a/Note.md: One.\nb/note.md: Two.",
         good="a/Note.md: One.\nb/Other note.md: Two.",
     ),
+    vault_input=_name,
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Notes whose file names are equal ignoring case (`a/Note.md`, `b/note.md`). A bare

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import graphlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
 from kbtool.base import work
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
-from kbtool.model import Finding
+from kbtool.model import Finding, Note
 from kbtool.vault.resolve import ResolvedLink, Resolver, is_note
 from kbtool.vault.subpaths import section_lines, subpath_kind
 
@@ -108,6 +108,20 @@ def _has_cycle(edges: Iterable[tuple[str, str | None]]) -> bool:
     return False
 
 
+def _embeds(ctx: RuleContext, note: Note, links: Sequence[ResolvedLink]) -> tuple[object, ...]:
+    """The note's embeds of notes, where they stand, and the headings and blocks that
+    bound the parts of it that others embed; nothing for a note that embeds no note
+    (no loop can pass through it)."""
+    embeds = tuple(
+        (item.link.line, item.link.column, item.link.path, item.link.subpath, item.target)
+        for item in links
+        if item.link.kind == "embed" and is_note(item.target)
+    )
+    if not embeds:
+        return ()
+    return (embeds, note.headings, note.block_ids)
+
+
 @rule(
     "KB207",
     "embed-cycle",
@@ -118,6 +132,7 @@ def _has_cycle(edges: Iterable[tuple[str, str | None]]) -> bool:
         bad="A.md: ![[B]]\nB.md: ![[A]]",
         good="A.md: ![[B]]\nB.md: [[A]]",
     ),
+    vault_input=_embeds,
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Notes that transclude each other in a loop (`A` embeds `![[B]]`, `B` embeds

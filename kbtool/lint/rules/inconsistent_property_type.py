@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
-from kbtool.model import Finding
+from kbtool.model import Finding, Note
 from kbtool.notes.properties import property_type
+from kbtool.vault.resolve import ResolvedLink
+
+
+def _property_types(
+    ctx: RuleContext, note: Note, links: Sequence[ResolvedLink]
+) -> tuple[tuple[str, str, int, int], ...]:
+    """Each typed property of the note, with where a finding about it would stand."""
+    fixed = _fixed(ctx)
+    found = []
+    for key, value in note.meta.items():
+        if key in fixed or key in note.frontmatter.broken:
+            continue
+        kind = property_type(value)
+        if kind is not None:
+            at = Finding.at_key(note, key, "", value=True)
+            found.append((key, kind, at.line, at.column))
+    return tuple(found)
+
+
+def _fixed(ctx: RuleContext) -> set[str]:
+    """Keys whose type Obsidian fixes, which KB102 checks instead."""
+    from kbtool.config import RESERVED_LISTS
+
+    return {*RESERVED_LISTS, *ctx.config.property_kinds}
 
 
 @rule(
@@ -24,6 +48,7 @@ from kbtool.notes.properties import property_type
         bad="a.md:\n---\npriority: 2\n---\nb.md:\n---\npriority: high\n---",
         good="a.md:\n---\npriority: 2\n---\nb.md:\n---\npriority: 1\n---",
     ),
+    vault_input=_property_types,
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A key whose values have different types in different notes, while Obsidian gives

@@ -30,7 +30,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     such as P30D.
     An empty value is fine: the vault's default interval applies."""
 
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         value = note.meta.get("review_interval")
         if is_empty(value):
             continue

@@ -55,7 +55,7 @@ def _text_tag_problem(tag: str) -> str | None:
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A value in the tags property that Obsidian does not accept as a tag: white space,
     punctuation other than _, - and /, a leading '#', or only digits (#1984 is no tag)."""
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         tags = note.meta.get("tags")
         if not isinstance(tags, list):
             continue

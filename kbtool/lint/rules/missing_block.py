@@ -27,7 +27,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     line after a list, quote, callout or table. Block ids compare case-insensitively, as
     in Obsidian's metadata cache. Ids inside code blocks do not count."""
     resolver = ctx.vault.resolver
-    for item in resolver.subpath_links("block"):
+    for item in ctx.subpath_links("block"):
         subpath = item.link.subpath
         assert item.target is not None
         if resolver.subpath_index(item.target).find_block(subpath) is not None:

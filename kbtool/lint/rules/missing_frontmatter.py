@@ -26,6 +26,6 @@ from kbtool.model import Finding
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A Markdown note that does not start with a '---' frontmatter block. Empty files are
     reported too."""
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         if not note.frontmatter.present and not note.problems:
             yield Finding(note.path, 1, 1, "no frontmatter: the note has no properties")

@@ -41,7 +41,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     written for Foam, VS Code or GitHub, `[links] heading_slugs = "github"` (or "both")
     compares GitHub's anchors instead: `[Key features](#key-features)`."""
     resolver = ctx.vault.resolver
-    for item in resolver.subpath_links("heading"):
+    for item in ctx.subpath_links("heading"):
         subpath = item.link.subpath
         assert item.target is not None
         index = resolver.subpath_index(item.target)

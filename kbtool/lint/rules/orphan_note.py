@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
-from kbtool.model import Finding
+from kbtool.model import Finding, Note
+from kbtool.vault.resolve import ResolvedLink
+
+
+def _links_out(
+    ctx: RuleContext, note: Note, links: Sequence[ResolvedLink]
+) -> frozenset[str | None]:
+    """Where the note's links lead, itself left out: the links in of every note are the
+    links out of the others."""
+    return frozenset(item.target for item in links if item.target != note.path)
 
 
 @rule(
@@ -22,6 +31,7 @@ from kbtool.model import Finding
             "Kubernetes networking.md: Pods and nodes."
         ),
     ),
+    vault_input=_links_out,
 )
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A note that no other note links to, embeds or names in a property, and that links

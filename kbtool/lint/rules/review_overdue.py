@@ -28,12 +28,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     was never reviewed); this reports every note whose due date is before today (the
     run's date, set with --today). Off by default: `kbtool review due` is the usual
     way to see the schedule."""
-    from kbtool.review.schedule import due_reviews
+    from kbtool.review.schedule import ReviewPolicy
 
-    for item in due_reviews(ctx.vault, ctx.today):
-        if item.overdue_days <= 0:
+    policy = ReviewPolicy.from_config(ctx.config)
+    for note in ctx.notes:
+        item = policy.schedule(note, ctx.today)
+        if item is None or item.overdue_days <= 0:
             continue
-        note = ctx.vault.notes[item.path]
         pos = note.frontmatter.positions.get(item.basis)
         line, column = (pos.line, pos.column) if pos else (note.key_line(item.basis), 1)
         yield Finding(

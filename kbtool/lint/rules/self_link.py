@@ -24,7 +24,7 @@ from kbtool.vault.resolve import link_label
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """A link from a note to the note itself with no `#heading` or `#^block`.
     Links into the note's own headings (`[[#Details]]`) are fine. Off by default."""
-    for item in ctx.vault.resolver.resolved_links():
+    for item in ctx.links:
         if item.target != item.note.path or item.link.subpath:
             continue
         yield item.finding(f"{link_label(item.link)} links the note to itself")

@@ -31,7 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
     if not ctx.config.schema.title_matches_filename:
         return
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         title, kind = note.meta.get("title"), note.meta.get("type")
         if not isinstance(title, str) or not title.strip() or not is_note_type(kind):
             continue

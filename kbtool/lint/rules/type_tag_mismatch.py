@@ -31,7 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     from kbtool.lint.schema import type_tag
 
     schema = ctx.config.schema
-    for note in ctx.vault.notes.values():
+    for note in ctx.notes:
         meta = note.meta
         tags = meta.get("tags")
         if not isinstance(tags, list):

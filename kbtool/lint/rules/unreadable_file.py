@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from kbtool import codes
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
 from kbtool.lint.rules._shared import parse_problems
-from kbtool.model import Finding
+from kbtool.model import Finding, Note
+from kbtool.vault.resolve import ResolvedLink
+
+
+def _problems(ctx: RuleContext, note: Note, links: Sequence[ResolvedLink]) -> tuple[object, ...]:
+    """The note's own reading problems; the skipped entries come from the listing."""
+    return tuple(p for p in note.problems if p.code == codes.UNREADABLE_FILE)
 
 
 @rule(
@@ -22,6 +28,7 @@ from kbtool.model import Finding
         bad="Caf\\xe9 au lait  %% saved as Latin-1: byte 0xe9 is not UTF-8 %%",
         good="Café au lait  %% saved as UTF-8 %%",
     ),
+    vault_input=_problems,
 )
 def check(ctx: RuleContext) -> Iterable[Finding]:
     """A note that cannot be read (an I/O error), that is not valid UTF-8, that holds binary

@@ -35,7 +35,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     (KB205), a missing heading (KB203) or block (KB204) stays an error, and so does a
     link whose path is an alias of an existing note (KB201 gives the link to write)."""
     resolver = ctx.vault.resolver
-    for item in resolver.resolved_links():
+    for item in ctx.links:
         if resolver.is_placeholder(item):
             message = f"{link_label(item.link)}: note '{item.link.path}' not written yet"
             suggestion = resolver.suggest(item.link.path)

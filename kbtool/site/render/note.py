@@ -69,7 +69,12 @@ class NoteRenderer:
     """Renders the notes of one vault for one build."""
 
     def __init__(
-        self, texts: Mapping[str, str], notes: dict[str, Note], links: SiteLinks, *, raw_html: bool
+        self,
+        texts: Mapping[str, str],
+        notes: Mapping[str, Note],
+        links: SiteLinks,
+        *,
+        raw_html: bool,
     ) -> None:
         self.texts = texts  # body text of each note, comments blanked (`source.body_text`)
         self.notes = notes
