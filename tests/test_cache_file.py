@@ -36,12 +36,13 @@ def _check(vault: Path, *more: str) -> tuple[str, int]:
 
 
 def _sound(path: Path, notes: int) -> bool:
-    """Whether `path` is this kbtool's cache again, holding every note and a result."""
+    """Whether `path` is this kbtool's cache again, holding every note, a check's result
+    and the state an incremental check starts from."""
     with sqlite3.connect(path) as db:
         found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
         count = db.execute("SELECT count(*) FROM notes").fetchone()[0]
         results = db.execute("SELECT count(*) FROM results").fetchone()[0]
-    return found == (FORMAT,) and count == notes and results == 1
+    return found == (FORMAT,) and count == notes and results == 2
 
 
 def _truncate(path: Path) -> None:
@@ -93,8 +94,13 @@ def test_a_damaged_row_is_a_miss(tmp_path: Path) -> None:
     cold = _check(vault, "--no-cache")
     _check(vault)
     path = cache_path(vault.absolute())
-    with sqlite3.connect(path) as db:  # a byte of the stored findings and of note N3 flipped
-        _flip(db, "SELECT kind, data FROM results", "UPDATE results SET data = ? WHERE kind = ?")
+    with sqlite3.connect(path) as db:  # a byte of the stored results and of note N3 flipped
+        for (kind,) in db.execute("SELECT kind FROM results").fetchall():
+            _flip(
+                db,
+                f"SELECT kind, data FROM results WHERE kind = '{kind}'",
+                "UPDATE results SET data = ? WHERE kind = ?",
+            )
         _flip(
             db,
             "SELECT path, note FROM notes WHERE path = CAST('N3.md' AS BLOB)",

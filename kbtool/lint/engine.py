@@ -177,12 +177,16 @@ def run_rules(
 
 
 def report(
-    vault: Vault, path: str, found: Found, severities: dict[str, Severity]
+    vault: Vault,
+    path: str,
+    found: Found,
+    severities: dict[str, Severity],
+    rules: dict[str, Rule] | None = None,
 ) -> list[Diagnostic]:
     """What a check reports at `path` from its rules' findings there (in rule order):
     per-path ignores and inline suppressions applied, then the note's suppressions that
     silenced nothing (KB901). A path's report depends on nothing outside the path."""
-    rules = all_rules()
+    rules = rules or all_rules()
     keep = _Filter(vault)
     reported = [
         _diagnostic(finding, rules[code], severities[code])
@@ -218,9 +222,10 @@ def check(
 def collect(vault: Vault, found: dict[str, Found], severities: dict[str, Severity]) -> CheckResult:
     """The result of a check whose rules found `found`."""
     paths = found.keys() | {n.path for n in vault.notes.values() if n.suppressions}
+    rules = all_rules()
     diagnostics: list[Diagnostic] = []
     for path in sorted(paths):
-        diagnostics.extend(report(vault, path, found.get(path, []), severities))
+        diagnostics.extend(report(vault, path, found.get(path, []), severities, rules))
     diagnostics.sort(key=Diagnostic.sort_key)
     return CheckResult(diagnostics, len(vault.notes), len(vault.attachments), tuple(severities))
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kbtool import codes
 from kbtool.model import Finding
@@ -32,6 +32,8 @@ Fixability = Literal["none", "sometimes", "always"]
 #: What of one note a vault-wide rule reads (given the note's resolved links): when
 #: no note's input changed, neither did the rule's findings.
 VaultInput = Callable[["RuleContext", "Note", "Sequence[ResolvedLink]"], Hashable]
+#: A vault-wide rule's findings made from every note's input alone (by vault path).
+FromInputs = Callable[["RuleContext", "Mapping[str, Any]"], Iterable[Finding]]
 
 #: The README's rule tables, by the hundreds digit of the code.
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -70,6 +72,9 @@ class Rule:
     #: the names, headings and blocks its links reach, and it reads only `ctx.notes`
     #: and `ctx.links`. Else the rule reads the whole vault, through this input alone.
     vault_input: VaultInput | None = None
+    #: With `vault_input`: the findings from the inputs alone, which is what `check` must
+    #: give; an incremental check then re-makes them without reading a note.
+    from_inputs: FromInputs | None = None
 
     @property
     def fixable(self) -> bool:
@@ -109,13 +114,14 @@ def rule(
     what: str | None = None,
     fix: Fixability = "none",
     vault_input: VaultInput | None = None,
+    from_inputs: FromInputs | None = None,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register the decorated function as rule `code`.
 
     `what` (the function's docstring unless given), `why`, `example` and `fix` are
     the rule's doc, printed by `kbtool rules CODE`. `vault_input` marks a rule whose
-    findings depend on every note (see `Rule.vault_input`). A code that the layers below
-    the checker emit must be the one `kbtool.codes` gives the name.
+    findings depend on every note (see `Rule.vault_input`, `Rule.from_inputs`). A code
+    that the layers below the checker emit must be the one `kbtool.codes` gives the name.
     """
     expected = codes.BY_NAME.get(name)
     if expected is not None and expected != code:
@@ -127,7 +133,17 @@ def rule(
             raise RuntimeError(f"rule {code} registered twice")
         found = _paragraph(what if what is not None else func.__doc__ or summary)
         _RULES[code] = Rule(
-            code, name, default, summary, found, _paragraph(why), example, fix, func, vault_input
+            code,
+            name,
+            default,
+            summary,
+            found,
+            _paragraph(why),
+            example,
+            fix,
+            func,
+            vault_input,
+            from_inputs,
         )
         return func
 

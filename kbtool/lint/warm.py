@@ -19,30 +19,36 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kbtool.lint.engine import CheckResult, check, severities_for
-from kbtool.model import Diagnostic
-from kbtool.vault.cache import cache_path, read_result, write_result
+from kbtool.lint.incremental import CheckState, full_check, incremental_check
+from kbtool.model import Diagnostic, Note
+from kbtool.vault.cache import FORMAT, ParseCache, cache_path, read_result, write_result
 from kbtool.vault.fingerprint import (
     racily_clean_notes,
     same_bytes,
     unchanged_since_listed,
     vault_fingerprint,
 )
+from kbtool.vault.lazy import LazyNotes
 from kbtool.vault.load import Vault, VaultFiles, load_files
 
 _KIND = "check"
+_STATE = "check-state"
 
 
 @dataclass(frozen=True)
 class WarmCheck:
-    """A check's result, whether it was reused, and the vault when it had to be loaded."""
+    """A check's result, whether it was reused or made incrementally, and the vault when
+    it had to be loaded."""
 
     result: CheckResult
     reused: bool
     vault: Vault | None
+    incremental: bool = False
 
 
 def _options_key(severities: dict[str, str], today: dt.date) -> str:
@@ -76,28 +82,64 @@ def cached_check(
     checking: Callable[[int, int], None] | None = None,
 ) -> WarmCheck:
     """`check()` of the listed vault, reusing the last result when nothing it depends on
-    changed; otherwise the notes are loaded through the parse cache, checked, and the
-    result stored for the next run. Raises `SelectionError` as `check()` does.
-    `progress` hears of each note loaded, `checking` of each rule run."""
+    changed, else checking incrementally what changed (`kbtool.lint.incremental`);
+    otherwise the notes are loaded through the parse cache and all checked. The
+    result and the state for the next run are stored. Raises `SelectionError` as
+    `check()` does. `progress` hears of each note loaded, `checking` of each rule run."""
     today = today or dt.date.today()
     severities = severities_for(files.root, files.config, select, ignore)
-    kind = f"{_KIND}/{_options_key(dict(severities), today)}"
+    options = _options_key(dict(severities), today)
+    kind = f"{_KIND}/{options}"
     fingerprint = vault_fingerprint(files)
     path = cache_path(files.root)
-    if fingerprint is not None:
-        stored = read_result(path, kind)
-        if stored is not None:
-            key, checked_ns, value = stored
-            found = _stored(value)
-            if key == fingerprint and found is not None:
-                result, checked = found
-                if same_bytes(racily_clean_notes(files, checked_ns), checked):
-                    return WarmCheck(result.restricted_to(only), True, None)
+    if fingerprint is None:
+        vault = load_files(files, progress=progress, cache=True)
+        result = check(vault, select=select, ignore=ignore, today=today, progress=checking)
+        return WarmCheck(result.restricted_to(only), False, vault)
+    stored = read_result(path, kind)
+    if stored is not None:
+        key, checked_ns, value = stored
+        found = _stored(value)
+        if key == fingerprint and found is not None:
+            result, checked = found
+            if same_bytes(racily_clean_notes(files, checked_ns), checked):
+                return WarmCheck(result.restricted_to(only), True, None)
+    state_kind = f"{_STATE}/{options}"
+    earlier = read_result(path, state_kind)
+    if earlier is not None and isinstance(earlier[2], CheckState):
+        store = ParseCache(files.root, files.started_ns, lazy=True)
+        notes = LazyNotes(files, store)
+        state = incremental_check(earlier[2], files, notes, severities, today)
+        if state is not None:
+            store.save()
+            if _read_as_listed(files, notes.loaded):
+                _store(path, kind, state_kind, fingerprint, files, state)
+            return WarmCheck(state.result.restricted_to(only), False, None, True)
     vault = load_files(files, progress=progress, cache=True)
-    result = check(vault, select=select, ignore=ignore, today=today, progress=checking)
-    if fingerprint is not None and unchanged_since_listed(files, vault):
-        racy = racily_clean_notes(files, files.started_ns)
-        checked = {rel: vault.notes[rel].sha256 for rel, _path in racy}
-        value = (result.diagnostics, result.notes, result.attachments, result.rules_run, checked)
-        write_result(path, kind, fingerprint, files.started_ns, value)
-    return WarmCheck(result.restricted_to(only), False, vault)
+    state = full_check(files, vault, severities, today, progress=checking)
+    if unchanged_since_listed(files, vault):
+        _store(path, kind, state_kind, fingerprint, files, state)
+    return WarmCheck(state.result.restricted_to(only), False, vault)
+
+
+def _store(
+    path: Path, kind: str, state_kind: str, fingerprint: str, files: VaultFiles, state: CheckState
+) -> None:
+    """The result (for a run with nothing changed) and the state (for one with changes)."""
+    result = state.result
+    racy = racily_clean_notes(files, files.started_ns)
+    checked = {rel: state.records[rel].sha256 for rel, _path in racy}
+    value = (result.diagnostics, result.notes, result.attachments, result.rules_run, checked)
+    write_result(path, kind, fingerprint, files.started_ns, value)
+    write_result(path, state_kind, FORMAT, files.started_ns, state)
+
+
+def _read_as_listed(files: VaultFiles, loaded: Mapping[str, Note]) -> bool:
+    """Whether every note read was as the listing stamped it (no file changed between)."""
+    for rel, _path, status in files.notes:
+        note = loaded.get(rel)
+        if note is None:
+            continue
+        if status is None or note.mtime_ns != status.st_mtime_ns or note.size != status.st_size:
+            return False
+    return True

@@ -27,7 +27,7 @@ import pickle
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -249,11 +249,16 @@ class ParseCache:
     """Notes parsed in earlier runs, by vault-relative path.
 
     `started_ns` is when this run began looking at files: entries it writes are
-    trusted by later runs only for files modified before that second.
+    trusted by later runs only for files modified before that second. A `lazy` cache
+    reads a note's row only when that note is asked for (the incremental check reads
+    a few notes of many), and forgets only the files that `save` is told are gone.
     """
 
-    def __init__(self, vault_root: Path, started_ns: int | None = None) -> None:
+    def __init__(
+        self, vault_root: Path, started_ns: int | None = None, *, lazy: bool = False
+    ) -> None:
         self.path = cache_path(vault_root)
+        self.lazy = lazy
         self.started_ns = time.time_ns() if started_ns is None else started_ns
         self.hits = 0  # notes taken from the cache (trusted or hashed the same)
         self.misses = 0  # notes parsed
@@ -265,6 +270,8 @@ class ParseCache:
         self._ok = self._read()
 
     def _read(self) -> bool:
+        if self.lazy:
+            return True
         try:
             with session(self.path) as db:
                 for key, size, mtime, ino, checked, sha, crc, blob in db.execute(
@@ -277,6 +284,25 @@ class ParseCache:
             return False
         return True
 
+    def _row(self, path: str) -> _Row | None:
+        row = self._stored.get(path)
+        if row is not None or not self.lazy or path in self._seen:
+            return row
+        try:
+            with session(self.path) as db:
+                found = db.execute(
+                    "SELECT size, mtime_ns, ino, checked_ns, sha256, crc, note FROM notes "
+                    "WHERE path = ?",
+                    (_key(path),),
+                ).fetchone()
+        except CacheUnavailable:
+            return None
+        if found is None:
+            return None
+        size, mtime, ino, checked, sha, crc, blob = found
+        row = self._stored[path] = _Row(FileStamp(size, mtime, ino), checked, sha, crc, blob)
+        return row
+
     def _note(self, path: str, row: _Row) -> Note | None:
         note = loads(row.blob, row.crc)
         if not isinstance(note, Note) or note.path != path or note.sha256 != row.sha256:
@@ -286,7 +312,7 @@ class ParseCache:
     def trusted(self, path: str, stamp: FileStamp) -> Note | None:
         """The note, without reading its file, when the file's stamp is the recorded one
         and the file is not racily clean; None when it must be read."""
-        row = self._stored.get(path)
+        row = self._row(path)
         if row is None or row.stamp != stamp or racily_clean(stamp.mtime_ns, row.checked_ns):
             return None
         note = self._note(path, row)
@@ -301,7 +327,7 @@ class ParseCache:
     def get(self, path: str, sha256: str, stamp: FileStamp | None) -> Note | None:
         """The note parsed from these exact bytes (read and hashed just now), or None."""
         self.hashed += 1
-        row = self._stored.get(path)
+        row = self._row(path)
         note = self._note(path, row) if row is not None and row.sha256 == sha256 else None
         if row is None or note is None:
             self.misses += 1
@@ -319,8 +345,9 @@ class ParseCache:
         if stamp is not None:  # a note that could not be read is parsed again next time
             self._changed[note.path] = (stamp, note)
 
-    def save(self) -> None:
-        """Store this run's notes and forget files that are gone, in one transaction."""
+    def save(self, gone_files: Iterable[str] = ()) -> None:
+        """Store this run's notes and forget files that are gone, in one transaction: the
+        notes not asked for, or with a lazy cache the `gone_files`."""
         if not self._ok:
             return
         started = self.started_ns
@@ -329,7 +356,10 @@ class ParseCache:
             blob, crc = dumps(note)
             changed.append((_key(path), *stamp, started, note.sha256, crc, blob))
         refreshed = [(*stamp, started, _key(path)) for path, stamp in self._refreshed.items()]
-        gone = [(_key(path),) for path in self._stored if path not in self._seen]
+        if self.lazy:
+            gone = [(_key(path),) for path in gone_files]
+        else:
+            gone = [(_key(path),) for path in self._stored if path not in self._seen]
         if not changed and not refreshed and not gone:
             return
         with contextlib.suppress(CacheUnavailable), session(self.path) as db:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
@@ -12,10 +12,21 @@ from kbtool.vault.resolve import ResolvedLink
 
 def _links_out(
     ctx: RuleContext, note: Note, links: Sequence[ResolvedLink]
-) -> frozenset[str | None]:
-    """Where the note's links lead, itself left out: the links in of every note are the
-    links out of the others."""
-    return frozenset(item.target for item in links if item.target != note.path)
+) -> tuple[str | None, ...]:
+    """Where the note's links lead, itself left out, in order (None: unresolved): the
+    links in of every note are the links out of the others."""
+    targets = {item.target for item in links if item.target != note.path}
+    return tuple(sorted(targets, key=lambda target: (target is None, target or "")))
+
+
+def _orphans(
+    ctx: RuleContext, links_out: Mapping[str, tuple[str | None, ...]]
+) -> Iterator[Finding]:
+    """The notes, in vault order, that link nowhere and that no other note links to."""
+    linked = {target for targets in links_out.values() for target in targets}
+    for path, targets in links_out.items():
+        if not targets and path not in linked:
+            yield Finding(path, 1, 1, "orphan note: no note links here and it links to nothing")
 
 
 @rule(
@@ -32,14 +43,18 @@ def _links_out(
         ),
     ),
     vault_input=_links_out,
+    from_inputs=_orphans,
 )
-def check(ctx: RuleContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterable[Finding]:
     """A note that no other note links to, embeds or names in a property, and that links
     to nothing itself.
     Links of every kind count; a note's links to itself do not. A note whose only link
     is broken is not an orphan (Obsidian's graph joins it to the missing note; KB201
     reports the link)."""
-    from kbtool.vault.linkgraph import orphan_notes
-
-    for path in orphan_notes(ctx.vault.notes, ctx.vault.resolver):
-        yield Finding(path, 1, 1, "orphan note: no note links here and it links to nothing")
+    resolver = ctx.vault.resolver
+    resolver.resolved_links()
+    links_out = {
+        note.path: _links_out(ctx, note, resolver.links_from(note.path))
+        for note in ctx.vault.notes.values()
+    }
+    return _orphans(ctx, links_out)

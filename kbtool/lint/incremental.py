@@ -1,0 +1,332 @@
+"""The incremental check: after some notes changed, check those notes and the notes
+whose links reach what changed about them, and reuse every other finding.
+
+A check keeps, per note, what its findings depend on:
+
+- the note's bytes (SHA-256) and its stamp as listed;
+- its *interface*, what other notes' links read of it: its aliases, headings and
+  block ids (a digest);
+- the *keys* its links look names up by (the lower-cased link path and its last
+  component), so that the notes reaching a changed interface are found;
+- the findings of the rules of one note in it (`Rule.vault_input` is None), and for
+  each vault-wide rule a digest of the note's input to it.
+
+A later check with the same listing (the same note paths, attachments, skipped
+entries and configuration) re-checks the changed notes and, when one's interface
+changed, every note whose keys meet its names; a vault-wide rule runs again (over
+every note) only when some re-checked note's input to it changed, else its findings
+are kept. What each path reports is made again only where its findings changed.
+Anything else (another listing, more than a quarter of the notes changed) is a full
+check, which stores the state for the next one. The result is exactly a full
+check's (tests compare them on random edits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from kbtool.lint.context import RuleContext
+from kbtool.lint.engine import CheckResult, Found, report, run_rules
+from kbtool.lint.registry import all_rules
+from kbtool.model import Diagnostic, Note, Severity
+from kbtool.vault.cache import FORMAT, racily_clean
+from kbtool.vault.lazy import LazyNotes
+from kbtool.vault.load import Vault, VaultFiles
+from kbtool.vault.resolve import ResolvedLink, note_aliases
+
+#: The share of the notes above which a full check is cheaper than an incremental one.
+MOST_CHANGED = 0.25
+
+
+class NoteRecord(NamedTuple):
+    sha256: str
+    stamp: tuple[int, int, int]  # size, mtime_ns, inode as listed when checked
+    aliases: tuple[str, ...]
+    interface: str  # digest of aliases, headings and block ids
+    keys: str  # the lookup keys of its links, joined by NUL
+    local: tuple[tuple[str, object], ...]  # (code, Finding) of the rules of one note
+    inputs: tuple[str, ...]  # digest of its input to each vault-wide rule
+    suppressions: bool  # whether it has any (its report is made even with no finding)
+
+
+class CheckState(NamedTuple):
+    """What the next check needs to be incremental; stored with the check's result."""
+
+    listing: str
+    checked_ns: int
+    codes: tuple[str, ...]  # the rules run, in order
+    records: dict[str, NoteRecord]
+    vault_found: dict[str, Found]  # each vault-wide rule's findings
+    raw_inputs: dict[str, dict[str, object]]  # by code, for rules that have `from_inputs`
+    reports: dict[str, list[Diagnostic]]  # by path: what the check reported there
+    result: CheckResult
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def listing_digest(files: VaultFiles) -> str:
+    """Everything but the notes' contents that a check depends on."""
+    config = files.config
+    settings = (config.settings.model_dump_json(), repr(config.obsidian), str(config.path))
+    listing = (
+        files.note_paths,
+        files.attachments,
+        files.skipped,
+        [tuple(u) for u in files.unreadable],
+    )
+    return hashlib.sha256(
+        repr((FORMAT, settings, listing)).encode("utf-8", "surrogatepass")
+    ).hexdigest()
+
+
+def _interface(note: Note, aliases: Sequence[str]) -> str:
+    headings = [(h.level, h.text, h.parents) for h in note.headings]
+    return _digest((tuple(aliases), headings, [b.id for b in note.block_ids]))
+
+
+def _names(note: Note, aliases: Iterable[str]) -> set[str]:
+    """The keys under which a link can reach the note: its name and its aliases."""
+    names = {note.name.lower()}
+    for alias in aliases:
+        names.add(alias.lower())
+        names.add(alias.lower().rsplit("/", 1)[-1])
+    return names
+
+
+def _keys(links: Sequence[ResolvedLink]) -> str:
+    keys: set[str] = set()
+    for item in links:
+        key = item.resolution.key.lower()
+        keys.add(key)
+        keys.add(key.rstrip("/").rsplit("/", 1)[-1])
+    return "\0".join(sorted(keys))
+
+
+def _stamp(files: VaultFiles) -> dict[str, tuple[int, int, int] | None]:
+    return {
+        rel: (s.st_size, s.st_mtime_ns, s.st_ino) if s is not None else None
+        for rel, _path, s in files.notes
+    }
+
+
+class _Run:
+    """One check (full or incremental) of a listing, producing the next state."""
+
+    def __init__(
+        self,
+        files: VaultFiles,
+        notes: Mapping[str, Note],
+        severities: dict[str, Severity],
+        today: dt.date,
+    ) -> None:
+        self.files = files
+        self.severities = severities
+        self.today = today
+        rules = self.rules = all_rules()
+        self.codes = tuple(severities)
+        self.order = {code: i for i, code in enumerate(self.codes)}
+        self.vault_codes = tuple(c for c in self.codes if rules[c].vault_input is not None)
+        self.note_codes = tuple(c for c in self.codes if rules[c].vault_input is None)
+        self.inputs = [rules[c].vault_input for c in self.vault_codes]
+        self.raw: dict[str, dict[str, object]] = {
+            c: {} for c in self.vault_codes if rules[c].from_inputs is not None
+        }
+        self.notes = notes
+        self.stamps = _stamp(files)
+
+    def vault(self, aliases: dict[str, tuple[str, ...]] | None) -> Vault:
+        files = self.files
+        vault = Vault(
+            files.root, files.config, self.notes, files.attachments, files.skipped, files.unreadable
+        )
+        if aliases is not None:  # the resolver, without reading every note for its aliases
+            from kbtool.vault.resolve import Resolver
+
+            settings = files.config
+            vault.resolver = Resolver.build(
+                self.notes,
+                files.attachments,
+                settings.settings.links,
+                settings.new_link_format,
+                aliases,
+            )
+        return vault
+
+    def record(self, ctx: RuleContext, note: Note, local: Found, whole: bool) -> NoteRecord:
+        """What the next check needs to know of `note` (`whole`: every link is resolved)."""
+        resolver = ctx.vault.resolver
+        links = resolver.links_from(note.path) if whole else resolver.links_of(note)
+        aliases = tuple(note_aliases(note))
+        values = [
+            vault_input(ctx, note, links) for vault_input in self.inputs if vault_input is not None
+        ]
+        for code, value in zip(self.vault_codes, values, strict=True):
+            if code in self.raw:
+                self.raw[code][note.path] = value
+        inputs = tuple(_digest(value) for value in values)
+        stamp = self.stamps.get(note.path) or (0, 0, 0)
+        return NoteRecord(
+            note.sha256,
+            stamp,
+            aliases,
+            _interface(note, aliases),
+            _keys(links),
+            tuple(local),
+            inputs,
+            bool(note.suppressions),
+        )
+
+    def finish(
+        self,
+        vault: Vault,
+        records: dict[str, NoteRecord],
+        vault_found: dict[str, Found],
+        old: CheckState | None,
+        redo: set[str],
+    ) -> CheckState:
+        """Each path's report (made again for `redo` and wherever findings changed) and
+        the state that holds them."""
+        by_path: dict[str, Found] = {}
+        for rel, rec in records.items():
+            if rec.local:
+                by_path[rel] = list(rec.local)  # type: ignore[arg-type]
+        for found in vault_found.values():
+            for code, finding in found:
+                by_path.setdefault(finding.path, []).append((code, finding))
+        for found in by_path.values():
+            found.sort(key=lambda cf: self.order[cf[0]])
+        paths = by_path.keys() | {rel for rel, rec in records.items() if rec.suppressions}
+        previous = _old_found(old) if old is not None else {}
+        reports: dict[str, list[Diagnostic]] = {}
+        for path in paths:
+            found = by_path.get(path, [])
+            if old is not None and path not in redo and previous.get(path, []) == found:
+                kept = old.reports.get(path)
+                if kept is not None:
+                    reports[path] = kept
+                    continue
+            reports[path] = report(vault, path, found, self.severities, self.rules)
+        diagnostics = [d for path in sorted(reports) for d in reports[path]]
+        diagnostics.sort(key=Diagnostic.sort_key)
+        files = self.files
+        result = CheckResult(diagnostics, len(records), len(files.attachments), self.codes)
+        return CheckState(
+            listing_digest(files),
+            files.started_ns,
+            self.codes,
+            records,
+            vault_found,
+            self.raw,
+            reports,
+            result,
+        )
+
+
+def _old_found(state: CheckState) -> dict[str, Found]:
+    by_path: dict[str, Found] = {}
+    order = {code: i for i, code in enumerate(state.codes)}
+    for rel, rec in state.records.items():
+        if rec.local:
+            by_path[rel] = list(rec.local)  # type: ignore[arg-type]
+    for found in state.vault_found.values():
+        for code, finding in found:
+            by_path.setdefault(finding.path, []).append((code, finding))
+    for found in by_path.values():
+        found.sort(key=lambda cf: order[cf[0]])
+    return by_path
+
+
+def _by_code(found: dict[str, Found], codes: Sequence[str]) -> dict[str, Found]:
+    by_code: dict[str, Found] = {code: [] for code in codes}
+    for items in found.values():
+        for code, finding in items:
+            by_code[code].append((code, finding))
+    return by_code
+
+
+def full_check(
+    files: VaultFiles,
+    vault: Vault,
+    severities: dict[str, Severity],
+    today: dt.date,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckState:
+    """The check of every note of `vault` (loaded from `files`), as `check()` makes it,
+    with the state for the next one."""
+    run = _Run(files, vault.notes, severities, today)
+    ctx = RuleContext(vault, today)
+    local = run_rules(ctx, severities, run.note_codes, progress)
+    vault_found = _by_code(run_rules(ctx, severities, run.vault_codes), run.vault_codes)
+    records = {
+        rel: run.record(ctx, note, local.get(rel, []), True) for rel, note in vault.notes.items()
+    }
+    return run.finish(vault, records, vault_found, None, set())
+
+
+def incremental_check(
+    old: CheckState,
+    files: VaultFiles,
+    notes: LazyNotes,
+    severities: dict[str, Severity],
+    today: dt.date,
+) -> CheckState | None:
+    """The check of `files` from the state of an earlier one, reading what it needs of
+    the notes from `notes` (a `LazyNotes` of `files`); None when a full check is
+    due (another listing or rule set, too many notes changed, or a vault-wide rule's
+    input changed: that rule must read every note, which a full check does faster)."""
+    if old.listing != listing_digest(files) or old.codes != tuple(severities):
+        return None
+    run = _Run(files, notes, severities, today)
+    run.raw = {code: dict(old.raw_inputs.get(code, {})) for code in run.raw}
+    changed: list[str] = []
+    records = dict(old.records)
+    for rel, stamp in run.stamps.items():
+        rec = records.get(rel)
+        if rec is None or stamp is None:
+            return None
+        if rec.stamp == stamp and not racily_clean(stamp[1], old.checked_ns):
+            continue
+        note = run.notes[rel]  # read and hashed (or trusted) through the parse cache
+        if note.sha256 == rec.sha256:
+            records[rel] = rec._replace(stamp=stamp)
+        else:
+            changed.append(rel)
+        if len(changed) > MOST_CHANGED * len(records):
+            return None
+    aliases = {rel: rec.aliases for rel, rec in records.items() if rec.aliases}
+    for rel in changed:
+        aliases[rel] = tuple(note_aliases(run.notes[rel]))
+        if not aliases[rel]:
+            del aliases[rel]
+    reached: set[str] = set()
+    for rel in changed:
+        note = run.notes[rel]
+        rec = records[rel]
+        if _interface(note, aliases.get(rel, ())) != rec.interface:
+            reached |= _names(note, rec.aliases) | _names(note, aliases.get(rel, ()))
+    redo = set(changed)
+    if reached:
+        redo |= {
+            rel for rel, rec in records.items() if not reached.isdisjoint(rec.keys.split("\0"))
+        }
+    vault = run.vault(aliases)
+    subjects = [run.notes[rel] for rel in sorted(redo)]
+    ctx = RuleContext(vault, today, subjects)
+    local = run_rules(ctx, severities, run.note_codes)
+    for note in subjects:
+        records[note.path] = run.record(ctx, note, local.get(note.path, []), False)
+    vault_found = dict(old.vault_found)
+    for i, code in enumerate(run.vault_codes):
+        if all(records[rel].inputs[i] == old.records[rel].inputs[i] for rel in redo):
+            continue
+        from_inputs = run.rules[code].from_inputs
+        if from_inputs is None:
+            return None
+        made = from_inputs(RuleContext(vault, today), run.raw[code])
+        vault_found[code] = [(code, finding) for finding in made]
+    return run.finish(vault, records, vault_found, old, redo)
