@@ -42,13 +42,13 @@ MOST_CHANGED = 0.25
 
 
 class NoteRecord(NamedTuple):
-    sha256: str
+    sha256: bytes  # of its bytes (the digest, not its hex)
     stamp: tuple[int, int, int]  # size, mtime_ns, inode as listed when checked
     aliases: tuple[str, ...]
-    interface: str  # digest of aliases, headings and block ids
-    keys: str  # the lookup keys of its links, joined by NUL
+    interface: bytes  # digest of aliases, headings and block ids
+    keys: tuple[int, ...]  # the lookup keys of its links, as indices into the vocabulary
     local: tuple[tuple[str, object], ...]  # (code, Finding) of the rules of one note
-    inputs: tuple[str, ...]  # digest of its input to each vault-wide rule
+    inputs: bytes  # digest of its input to each vault-wide rule, DIGEST bytes each
     suppressions: bool  # whether it has any (its report is made even with no finding)
 
 
@@ -61,12 +61,19 @@ class CheckState(NamedTuple):
     records: dict[str, NoteRecord]
     vault_found: dict[str, Found]  # each vault-wide rule's findings
     raw_inputs: dict[str, dict[str, object]]  # by code, for rules that have `from_inputs`
-    reports: dict[str, list[Diagnostic]]  # by path: what the check reported there
     result: CheckResult
+    aliases: bytes  # digest of every note's aliases
+    suggestions: dict[str, str | None]  # "did you mean", by link path, for these names
+    vocabulary: list[str]  # the link keys that records name by index
 
 
-def _digest(value: object) -> str:
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+#: Bytes of each digest (of a note's interface, of its input to a rule).
+DIGEST = 8
+
+
+def _digest(value: object) -> bytes:
+    text = repr(value).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=DIGEST).digest()
 
 
 def listing_digest(files: VaultFiles) -> str:
@@ -84,7 +91,7 @@ def listing_digest(files: VaultFiles) -> str:
     ).hexdigest()
 
 
-def _interface(note: Note, aliases: Sequence[str]) -> str:
+def _interface(note: Note, aliases: Sequence[str]) -> bytes:
     headings = [(h.level, h.text, h.parents) for h in note.headings]
     return _digest((tuple(aliases), headings, [b.id for b in note.block_ids]))
 
@@ -98,13 +105,13 @@ def _names(note: Note, aliases: Iterable[str]) -> set[str]:
     return names
 
 
-def _keys(links: Sequence[ResolvedLink]) -> str:
+def _keys(links: Sequence[ResolvedLink]) -> set[str]:
     keys: set[str] = set()
     for item in links:
         key = item.resolution.key.lower()
         keys.add(key)
         keys.add(key.rstrip("/").rsplit("/", 1)[-1])
-    return "\0".join(sorted(keys))
+    return keys
 
 
 def _stamp(files: VaultFiles) -> dict[str, tuple[int, int, int] | None]:
@@ -138,6 +145,21 @@ class _Run:
         }
         self.notes = notes
         self.stamps = _stamp(files)
+        self.vocabulary: list[str] = []
+        self.numbers: dict[str, int] = {}
+
+    def key_numbers(self, keys: set[str]) -> tuple[int, ...]:
+        """The keys as indices into the vocabulary (a key is stored once, not per note)."""
+        numbers = self.numbers
+        for key in keys:
+            if key not in numbers:
+                numbers[key] = len(self.vocabulary)
+                self.vocabulary.append(key)
+        return tuple(sorted(numbers[key] for key in keys))
+
+    def adopt_vocabulary(self, vocabulary: list[str]) -> None:
+        self.vocabulary = list(vocabulary)
+        self.numbers = {key: i for i, key in enumerate(self.vocabulary)}
 
     def vault(self, aliases: dict[str, tuple[str, ...]] | None) -> Vault:
         files = self.files
@@ -168,14 +190,14 @@ class _Run:
         for code, value in zip(self.vault_codes, values, strict=True):
             if code in self.raw:
                 self.raw[code][note.path] = value
-        inputs = tuple(_digest(value) for value in values)
+        inputs = b"".join(_digest(value) for value in values)
         stamp = self.stamps.get(note.path) or (0, 0, 0)
         return NoteRecord(
-            note.sha256,
+            bytes.fromhex(note.sha256),
             stamp,
             aliases,
             _interface(note, aliases),
-            _keys(links),
+            self.key_numbers(_keys(links)),
             tuple(local),
             inputs,
             bool(note.suppressions),
@@ -184,6 +206,7 @@ class _Run:
     def finish(
         self,
         vault: Vault,
+        aliases: dict[str, tuple[str, ...]],
         records: dict[str, NoteRecord],
         vault_found: dict[str, Found],
         old: CheckState | None,
@@ -202,14 +225,13 @@ class _Run:
             found.sort(key=lambda cf: self.order[cf[0]])
         paths = by_path.keys() | {rel for rel, rec in records.items() if rec.suppressions}
         previous = _old_found(old) if old is not None else {}
+        reported = _by_path(old.result.diagnostics) if old is not None else {}
         reports: dict[str, list[Diagnostic]] = {}
         for path in paths:
             found = by_path.get(path, [])
             if old is not None and path not in redo and previous.get(path, []) == found:
-                kept = old.reports.get(path)
-                if kept is not None:
-                    reports[path] = kept
-                    continue
+                reports[path] = reported.get(path, [])  # the same findings, the same report
+                continue
             reports[path] = report(vault, path, found, self.severities, self.rules)
         diagnostics = [d for path in sorted(reports) for d in reports[path]]
         diagnostics.sort(key=Diagnostic.sort_key)
@@ -222,9 +244,18 @@ class _Run:
             records,
             vault_found,
             self.raw,
-            reports,
             result,
+            _digest(sorted(aliases.items())),
+            vault.resolver.suggestions(),
+            self.vocabulary,
         )
+
+
+def _by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    grouped: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        grouped.setdefault(d.path, []).append(d)
+    return grouped
 
 
 def _old_found(state: CheckState) -> dict[str, Found]:
@@ -265,7 +296,8 @@ def full_check(
     records = {
         rel: run.record(ctx, note, local.get(rel, []), True) for rel, note in vault.notes.items()
     }
-    return run.finish(vault, records, vault_found, None, set())
+    aliases = {rel: rec.aliases for rel, rec in records.items() if rec.aliases}
+    return run.finish(vault, aliases, records, vault_found, None, set())
 
 
 def incremental_check(
@@ -283,6 +315,7 @@ def incremental_check(
         return None
     run = _Run(files, notes, severities, today)
     run.raw = {code: dict(old.raw_inputs.get(code, {})) for code in run.raw}
+    run.adopt_vocabulary(old.vocabulary)
     changed: list[str] = []
     records = dict(old.records)
     for rel, stamp in run.stamps.items():
@@ -292,7 +325,7 @@ def incremental_check(
         if rec.stamp == stamp and not racily_clean(stamp[1], old.checked_ns):
             continue
         note = run.notes[rel]  # read and hashed (or trusted) through the parse cache
-        if note.sha256 == rec.sha256:
+        if bytes.fromhex(note.sha256) == rec.sha256:
             records[rel] = rec._replace(stamp=stamp)
         else:
             changed.append(rel)
@@ -311,10 +344,11 @@ def incremental_check(
             reached |= _names(note, rec.aliases) | _names(note, aliases.get(rel, ()))
     redo = set(changed)
     if reached:
-        redo |= {
-            rel for rel, rec in records.items() if not reached.isdisjoint(rec.keys.split("\0"))
-        }
+        wanted = {run.numbers[key] for key in reached if key in run.numbers}
+        redo |= {rel for rel, rec in records.items() if not wanted.isdisjoint(rec.keys)}
     vault = run.vault(aliases)
+    if _digest(sorted(aliases.items())) == old.aliases:
+        vault.resolver.adopt_suggestions(old.suggestions)
     subjects = [run.notes[rel] for rel in sorted(redo)]
     ctx = RuleContext(vault, today, subjects)
     local = run_rules(ctx, severities, run.note_codes)
@@ -322,11 +356,12 @@ def incremental_check(
         records[note.path] = run.record(ctx, note, local.get(note.path, []), False)
     vault_found = dict(old.vault_found)
     for i, code in enumerate(run.vault_codes):
-        if all(records[rel].inputs[i] == old.records[rel].inputs[i] for rel in redo):
+        at = slice(i * DIGEST, (i + 1) * DIGEST)
+        if all(records[rel].inputs[at] == old.records[rel].inputs[at] for rel in redo):
             continue
         from_inputs = run.rules[code].from_inputs
         if from_inputs is None:
             return None
         made = from_inputs(RuleContext(vault, today), run.raw[code])
         vault_found[code] = [(code, finding) for finding in made]
-    return run.finish(vault, records, vault_found, old, redo)
+    return run.finish(vault, aliases, records, vault_found, old, redo)

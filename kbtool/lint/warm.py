@@ -128,7 +128,7 @@ def _store(
     """The result (for a run with nothing changed) and the state (for one with changes)."""
     result = state.result
     racy = racily_clean_notes(files, files.started_ns)
-    checked = {rel: state.records[rel].sha256 for rel, _path in racy}
+    checked = {rel: state.records[rel].sha256.hex() for rel, _path in racy}
     value = (result.diagnostics, result.notes, result.attachments, result.rules_run, checked)
     write_result(path, kind, fingerprint, files.started_ns, value)
     write_result(path, state_kind, FORMAT, files.started_ns, state)

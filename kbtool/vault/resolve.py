@@ -417,6 +417,16 @@ class Resolver:
             self._suggestions[key] = self._suggest(key)
         return self._suggestions[key]
 
+    def suggestions(self) -> dict[str, str | None]:
+        """Every hint made so far, by normalised link path: valid for another resolver
+        over the same files and aliases (`adopt_suggestions`)."""
+        return dict(self._suggestions)
+
+    def adopt_suggestions(self, known: dict[str, str | None]) -> None:
+        """Take the hints of a resolver over the same files and aliases: building the
+        index of names for "did you mean" costs more than a few links are worth."""
+        self._suggestions.update(known)
+
     def _suggest(self, key: str) -> str | None:
         owners = self.alias_owners(key)
         if owners:
