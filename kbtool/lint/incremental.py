@@ -28,6 +28,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from kbtool.base.gcpause import paused_gc
 from kbtool.lint.context import RuleContext
 from kbtool.lint.engine import CheckResult, Found, report, run_rules
 from kbtool.lint.registry import all_rules
@@ -293,11 +294,13 @@ def full_check(
     ctx = RuleContext(vault, today)
     local = run_rules(ctx, severities, run.note_codes, progress)
     vault_found = _by_code(run_rules(ctx, severities, run.vault_codes), run.vault_codes)
-    records = {
-        rel: run.record(ctx, note, local.get(rel, []), True) for rel, note in vault.notes.items()
-    }
-    aliases = {rel: rec.aliases for rel, rec in records.items() if rec.aliases}
-    return run.finish(vault, aliases, records, vault_found, None, set())
+    with paused_gc():  # many small objects, no cycles: collecting would only rescan the notes
+        records = {
+            rel: run.record(ctx, note, local.get(rel, []), True)
+            for rel, note in vault.notes.items()
+        }
+        aliases = {rel: rec.aliases for rel, rec in records.items() if rec.aliases}
+        return run.finish(vault, aliases, records, vault_found, None, set())
 
 
 def incremental_check(

@@ -23,9 +23,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbtool.base.gcpause import paused_gc
 from kbtool.lint.engine import CheckResult, check, severities_for
 from kbtool.lint.incremental import CheckState, full_check, incremental_check
-from kbtool.model import Diagnostic, Note
+from kbtool.model import Diagnostic, Note, Severity
 from kbtool.vault.cache import FORMAT, ParseCache, cache_path, read_result, write_result
 from kbtool.vault.fingerprint import (
     racily_clean_notes,
@@ -88,6 +89,20 @@ def cached_check(
     `check()` does. `progress` hears of each note loaded, `checking` of each rule run."""
     today = today or dt.date.today()
     severities = severities_for(files.root, files.config, select, ignore)
+    with paused_gc():  # the stored state is many small objects and no cycles
+        return _cached_check(files, severities, select, ignore, today, only, progress, checking)
+
+
+def _cached_check(
+    files: VaultFiles,
+    severities: dict[str, Severity],
+    select: Sequence[str] | None,
+    ignore: Sequence[str],
+    today: dt.date,
+    only: Collection[str] | None,
+    progress: Callable[[int, int], None] | None,
+    checking: Callable[[int, int], None] | None,
+) -> WarmCheck:
     options = _options_key(dict(severities), today)
     kind = f"{_KIND}/{options}"
     fingerprint = vault_fingerprint(files)

@@ -17,14 +17,15 @@ def _property_types(
 ) -> tuple[tuple[str, str, int, int], ...]:
     """Each typed property of the note, with where a finding about it would stand."""
     fixed = _fixed(ctx)
+    positions = note.frontmatter.positions
     found = []
     for key, value in note.meta.items():
         if key in fixed or key in note.frontmatter.broken:
             continue
         kind = property_type(value)
-        if kind is not None:
-            at = Finding.at_key(note, key, "", value=True)
-            found.append((key, kind, at.line, at.column))
+        if kind is not None:  # where Finding.at_key(note, key, ..., value=True) stands
+            pos = positions.get(key)
+            found.append((key, kind, *((pos.value_line, pos.value_column) if pos else (1, 1))))
     return tuple(found)
 
 
