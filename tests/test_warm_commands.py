@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, corpus_vaults
 
 from kbtool.cli import main
-from kbtool.vault import load
+from kbtool.vault import load, reuse
 from kbtool.vault.cache import cache_path, read_result, write_result
 
 OLD_NS = 1_600_000_000 * 10**9
@@ -264,3 +264,18 @@ def test_a_damaged_stored_result_is_a_miss(tmp_path: Path) -> None:
     write_result(path, "reuse/graph/json", key, checked_ns, (b"not text", {}))
     assert run(["graph"], root) == (expected, False)
     assert run(["graph"], root) == (expected, True)
+
+
+def test_a_result_too_large_to_store_is_computed_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not stored, so never reused; the parse cache stays (SQLite would refuse a value
+    over 1 GB, and the cache would be taken for damaged)."""
+    monkeypatch.setattr(reuse, "MAX_STORED", 100)
+    root = copy_vault(FIXTURES / "links_stats", tmp_path / "vault")
+    expected = cold(["graph"], root)
+    assert run(["graph"], root) == (expected, False)
+    load.counts.reset()
+    assert run(["graph"], root) == (expected, False)
+    assert (load.counts.hashed, load.counts.parsed) == (0, 0)  # notes from the parse cache
+    assert read_result(cache_path(root.absolute()), "reuse/graph/json") is None

@@ -16,7 +16,8 @@ One row per `slot` (a command and its format), replaced when the vault or an opt
 changes, so that the store holds a few results, not one per date or option ever used.
 A result is stored pickled and compressed: a rendered index repeats each note's line
 under every MOC that reaches it (200 MB of Markdown at 10,000 generated notes), and
-compresses about tenfold.
+compresses about tenfold. A result that is still larger than `MAX_STORED` is not
+kept (SQLite refuses a value over 1 GB), and that command runs cold each time.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from kbtool.vault.load import Vault, VaultFiles, load_files
 T = TypeVar("T")
 
 _KIND = "reuse"
+#: Compressed bytes beyond which a result is not stored.
+MAX_STORED = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -120,5 +123,7 @@ def cached_result(
     if fingerprint is not None and unchanged_since_listed(files, vault):
         vouched = _vouched(files, files.started_ns, hashed)
         checked = {rel: vault.notes[rel].sha256 for rel, _path in vouched}
-        write_result(path, kind, key, files.started_ns, (_packed(result), checked))
+        packed = _packed(result)
+        if len(packed) <= MAX_STORED:
+            write_result(path, kind, key, files.started_ns, (packed, checked))
     return Reused(result, False, vault)
