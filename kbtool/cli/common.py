@@ -9,7 +9,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeGuard, TypeVar
 
 import click
 
@@ -17,6 +17,8 @@ from kbtool.cli.progress import progress, set_quiet
 
 if TYPE_CHECKING:
     from kbtool.vault.load import Vault, VaultFiles
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -205,3 +207,42 @@ def open_vault(
     files = list_vault(path, note_path=note_path, stat_notes=cache)
     reading = progress("Reading notes") if show_progress else None
     return load_files(files, progress=reading, cache=cache)
+
+
+def no_cache_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--no-cache` (the command's `no_cache` argument): parse every note afresh and
+    neither read nor write the cache."""
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Read and parse every note afresh; neither reuse nor store the last result.",
+    )(func)
+
+
+def is_text(value: object) -> TypeGuard[str]:
+    """Whether a stored result is a command's rendered output."""
+    return isinstance(value, str)
+
+
+def reused_or_computed(
+    files: VaultFiles,
+    slot: str,
+    options: Sequence[object],
+    compute: Callable[[Vault], T],
+    accept: Callable[[object], TypeGuard[T]],
+    *,
+    cache: bool,
+    hashed: Sequence[str] = (),
+) -> T:
+    """The command's result from the last run when nothing it depends on changed (see
+    `kbtool.vault.reuse`; `-v` says so), else `compute` of the vault loaded with a
+    progress bar."""
+    from kbtool.vault.reuse import cached_result
+
+    reading = progress("Reading notes")
+    found = cached_result(
+        files, slot, options, compute, accept, cache=cache, hashed=hashed, progress=reading
+    )
+    if found.reused:
+        note("nothing changed since the last run: its result is reused, no note read")
+    return found.value

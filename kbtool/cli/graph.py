@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kbtool.cli.common import (
     format_option,
-    open_vault,
+    is_text,
+    list_vault,
+    no_cache_option,
     output_option,
+    reused_or_computed,
     vault_argument,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from kbtool.vault.load import Vault
 
 #: kbtool.graph.export.FORMATS, named here so that listing commands does not import networkx
 FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
@@ -24,7 +31,8 @@ FORMATS = ("json", "graphml", "gexf", "dot", "mermaid")
     FORMATS, "json (kbtool's schema), graphml or gexf (Gephi, yEd), dot (Graphviz), mermaid."
 )
 @output_option
-def command(vault: Path | None, fmt: str, output: Path | None) -> None:
+@no_cache_option
+def command(vault: Path | None, fmt: str, output: Path | None, no_cache: bool) -> None:
     """The link graph: notes, linked attachments and unresolved targets as nodes,
     one edge per link, embed or property link.
 
@@ -33,8 +41,16 @@ def command(vault: Path | None, fmt: str, output: Path | None) -> None:
       kbtool graph vault > graph.json
       kbtool graph vault --format graphml -o vault.graphml
       kbtool graph vault --format dot | dot -Tsvg > graph.svg
-    """
-    from kbtool.graph.export import export_graph
 
-    loaded = open_vault(vault)
-    write_output(export_graph(loaded.graph, fmt), output)
+    With nothing changed since the last run, the export is the stored one (no
+    note is read); `--no-cache` makes it afresh.
+    """
+
+    def export(loaded: Vault) -> str:
+        from kbtool.graph.export import export_graph
+
+        return export_graph(loaded.graph, fmt)
+
+    files = list_vault(vault, stat_notes=not no_cache)
+    text = reused_or_computed(files, f"graph/{fmt}", (), export, is_text, cache=not no_cache)
+    write_output(text, output)

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kbtool.cli.common import (
     format_option,
-    open_vault,
+    is_text,
+    list_vault,
+    no_cache_option,
     output_option,
+    reused_or_computed,
     today_option,
     vault_argument,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from kbtool.vault.load import Vault
 
 #: kbtool.index.DEFAULT_RECENT, named here so that listing commands does not load the scanner
 DEFAULT_RECENT = 10
@@ -33,7 +40,15 @@ DEFAULT_RECENT = 10
     metavar="N",
     help="How many recently modified notes to list.",
 )
-def command(vault: Path | None, fmt: str, output: Path | None, today: dt.date, recent: int) -> None:
+@no_cache_option
+def command(
+    vault: Path | None,
+    fmt: str,
+    output: Path | None,
+    today: dt.date,
+    recent: int,
+    no_cache: bool,
+) -> None:
     """Index the vault: notes by type, tag tree, MOCs, recently modified.
 
     The Markdown has no frontmatter, so it can be saved as a note of the vault
@@ -44,12 +59,27 @@ def command(vault: Path | None, fmt: str, output: Path | None, today: dt.date, r
     Examples:
       kbtool index vault -o vault/Index.md
       kbtool index vault --format json --recent 20
+
+    With nothing changed since the last run (the index note it wrote into the
+    vault aside, whose bytes are compared), the index is the stored one and no
+    note is read; `--no-cache` builds it afresh.
     """
-    from kbtool.index import build_index, render_json, render_markdown
     from kbtool.write.guard import path_in_vault
 
-    loaded = open_vault(vault)
-    index_path = path_in_vault(output, loaded.root) if output is not None else None
-    index = build_index(loaded, today=today, recent=recent, index_path=index_path, cache=True)
-    text = render_markdown(index) if fmt == "md" else render_json(index)
+    files = list_vault(vault, stat_notes=not no_cache)
+    index_path = path_in_vault(output, files.root) if output is not None else None
+
+    def render(loaded: Vault) -> str:
+        from kbtool.index import build_index, render_json, render_markdown
+
+        index = build_index(
+            loaded, today=today, recent=recent, index_path=index_path, cache=not no_cache
+        )
+        return render_markdown(index) if fmt == "md" else render_json(index)
+
+    options = (today.isoformat(), recent, index_path)
+    hashed = [index_path] if index_path is not None else []
+    text = reused_or_computed(
+        files, f"index/{fmt}", options, render, is_text, cache=not no_cache, hashed=hashed
+    )
     write_output(text, output)

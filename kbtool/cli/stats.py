@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 import click
 
 from kbtool.base.jsonout import json_text
-from kbtool.cli.common import format_option, open_vault, vault_argument
+from kbtool.cli.common import (
+    format_option,
+    list_vault,
+    no_cache_option,
+    reused_or_computed,
+    vault_argument,
+)
 
 if TYPE_CHECKING:
     from kbtool.graph.stats import VaultStats
@@ -59,7 +65,8 @@ def _print_rich(stats: VaultStats, colour: bool = False) -> None:
 @click.command("stats")
 @vault_argument
 @format_option(("text", "json"), "text (tables on a terminal) or json.")
-def command(vault: Path | None, fmt: str) -> None:
+@no_cache_option
+def command(vault: Path | None, fmt: str, no_cache: bool) -> None:
     """Notes, links, broken links, orphans, dead ends, components, hubs by in-degree
     and PageRank, and the notes no MOC reaches.
 
@@ -67,14 +74,17 @@ def command(vault: Path | None, fmt: str) -> None:
     Examples:
       kbtool stats vault
       kbtool stats vault --format json | jq .orphans
+
+    With nothing changed since the last run, the figures are the stored ones (no
+    note is read); `--no-cache` computes them afresh.
     """
     from kbtool.cli.terminal import use_colour
-    from kbtool.graph.stats import compute_stats, format_text
+    from kbtool.graph.stats import compute_stats, format_text, is_stats
 
-    loaded = open_vault(vault)
-    stats = compute_stats(loaded)
+    files = list_vault(vault, stat_notes=not no_cache)
+    stats = reused_or_computed(files, "stats", (), compute_stats, is_stats, cache=not no_cache)
     if fmt == "json":
-        document = {"vault": str(loaded.root), **stats.to_dict()}  # the root found
+        document = {"vault": str(files.root), **stats.to_dict()}  # the root found
         click.echo(json_text(document), nl=False)
     elif sys.stdout.isatty() or use_colour(sys.stdout):
         _print_rich(stats, use_colour(sys.stdout))

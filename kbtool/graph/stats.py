@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from kbtool.graph.pagerank import pagerank
 from kbtool.notes.properties import note_type
 from kbtool.vault.linkgraph import dead_ends, edge_kinds, node_kinds, note_digraph, orphan_notes
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kbtool.model import Note
     from kbtool.vault.load import Vault
 
@@ -34,11 +34,69 @@ def mocs(vault: Vault) -> list[str]:
     return [path for path, note in vault.notes.items() if is_moc(note)]
 
 
+@dataclass(frozen=True)
+class ReachGroup:
+    """MOCs that reach each other (one strongly connected component of the notes' graph)
+    and the notes they reach: each of them reaches all of `reach` but itself."""
+
+    mocs: tuple[str, ...]
+    reach: frozenset[str]
+
+
+def moc_reach_groups(vault: Vault) -> list[ReachGroup]:
+    """The MOCs grouped by strongly connected component, with what each group reaches
+    along links, embeds and property links (transitively): `reach_groups`."""
+    return reach_groups(note_digraph(vault.graph), mocs(vault))
+
+
+def reach_groups(graph: nx.DiGraph[str], sources: list[str]) -> list[ReachGroup]:
+    """`sources` grouped by strongly connected component of `graph` (in order of first
+    source), each group with every node it reaches (`nx.descendants` of each source is
+    the group's reach without that source).
+
+    Sources that reach each other reach the same nodes, so each group is walked once,
+    on the condensation of the graph (a DAG of the components), in reverse topological
+    order: a walk that meets the component of a group already done takes that group's
+    reach whole instead of walking on. With every source in one component (a connected
+    vault) that is one linear walk; what remains is the size of the answer itself,
+    which is quadratic when many sources each reach most of the graph."""
+    import networkx as nx  # not needed to show stored figures
+
+    if not sources:
+        return []
+    dag = nx.condensation(graph)
+    mapping: dict[str, int] = dag.graph["mapping"]
+    members: dict[int, set[str]] = {c: data["members"] for c, data in dag.nodes(data=True)}
+    by_component: dict[int, list[str]] = {}
+    for source in sources:
+        by_component.setdefault(mapping[source], []).append(source)
+    done: dict[int, frozenset[str]] = {}
+    for component in reversed(list(nx.topological_sort(dag))):
+        if component not in by_component:
+            continue
+        reach = set(members[component])
+        seen = {component}
+        stack = list(dag.successors(component))
+        while stack:
+            other = stack.pop()
+            if other in seen:
+                continue
+            seen.add(other)
+            if other in done:
+                reach |= done[other]
+                continue
+            reach |= members[other]
+            stack.extend(dag.successors(other))
+        done[component] = frozenset(reach)
+    return [ReachGroup(tuple(group), done[c]) for c, group in by_component.items()]
+
+
 def moc_reach(vault: Vault) -> dict[str, set[str]]:
     """For each MOC, the notes it reaches along links, embeds and property links
-    (transitively, itself excluded). Costs one graph walk per MOC."""
-    simple = note_digraph(vault.graph)
-    return {moc: nx.descendants(simple, moc) for moc in mocs(vault)}
+    (transitively, itself excluded), as `moc_reach_groups` finds them."""
+    return {
+        moc: set(group.reach - {moc}) for group in moc_reach_groups(vault) for moc in group.mocs
+    }
 
 
 def reached_by_mocs(vault: Vault, simple: nx.DiGraph[str] | None = None) -> set[str]:
@@ -77,8 +135,15 @@ class VaultStats:
         return asdict(self)
 
 
+def is_stats(value: object) -> TypeGuard[VaultStats]:
+    """Whether a stored result is a `VaultStats` (a damaged or foreign row is not)."""
+    return isinstance(value, VaultStats)
+
+
 def compute_stats(vault: Vault, top: int = TOP) -> VaultStats:
     """Count and rank; deterministic (ties break by path)."""
+    import networkx as nx  # not needed to show stored figures
+
     graph = vault.graph
     kinds = Counter(kind for _, _, kind in edge_kinds(graph))
     links = {kind: kinds.get(kind, 0) for kind in ("link", "embed", "property")}

@@ -102,17 +102,22 @@ def _type_groups(entries: dict[str, Entry]) -> tuple[TypeGroup, ...]:
 def _moc_groups(
     vault: Vault, entries: dict[str, Entry]
 ) -> tuple[tuple[MocGroup, ...], tuple[str, ...]]:
-    """Each MOC with the notes it reaches, and the notes (not MOCs) that none reaches."""
-    from kbtool.graph.stats import moc_reach
+    """Each MOC with the notes it reaches, and the notes (not MOCs) that none reaches.
+    MOCs that reach each other share one sorted list, which each takes without itself."""
+    from kbtool.graph.stats import moc_reach_groups
 
-    reach = moc_reach(vault)
-    groups = []
+    reaches: dict[str, tuple[str, ...]] = {}
     reached: set[str] = set()
-    for moc in _by_title((p for p in reach if p in entries), entries):
-        notes = {p for p in reach[moc] if p in entries and p != moc}
-        reached |= notes
-        groups.append(MocGroup(moc, _by_title(notes, entries)))
-    unreached = (p for p in entries if p not in reached and p not in reach)
+    for group in moc_reach_groups(vault):
+        listed = [moc for moc in group.mocs if moc in entries]  # not the index note itself
+        if not listed:
+            continue
+        ordered = _by_title((p for p in group.reach if p in entries), entries)
+        reached.update(ordered)  # MOCs included: never listed as unreached anyway
+        for moc in listed:
+            reaches[moc] = tuple(p for p in ordered if p != moc)
+    groups = [MocGroup(moc, reaches[moc]) for moc in _by_title(reaches, entries)]
+    unreached = (p for p in entries if p not in reached and p not in reaches)
     return tuple(groups), _by_title(unreached, entries)
 
 

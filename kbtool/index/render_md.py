@@ -66,8 +66,20 @@ def _day(instant: dt.datetime | None) -> str:
 
 
 def render_markdown(index: Index) -> str:
-    """The whole index as Markdown text, ending with a newline."""
+    """The whole index as Markdown text, ending with a newline.
+
+    A note is listed under its type, under each MOC that reaches it and maybe as
+    recent: each list item is escaped once and reused (many MOCs that each reach most
+    of a vault list each note many times)."""
     e = index.entries
+    items: dict[str, str] = {}
+
+    def item(path: str) -> str:
+        found = items.get(path)
+        if found is None:
+            found = items[path] = _item(e[path])
+        return found
+
     out: list[str] = [
         "# Index",
         "",
@@ -77,7 +89,7 @@ def render_markdown(index: Index) -> str:
     ]
     for group in index.types:
         out += ["", f"### {escape_text(group.label)} ({len(group.notes)})", ""]
-        out += [_item(e[p]) for p in group.notes]
+        out += [item(p) for p in group.notes]
     if not index.types:
         out += ["", "No notes."]
 
@@ -89,12 +101,12 @@ def render_markdown(index: Index) -> str:
         out += ["", f"### {entry.link} ({len(moc.reaches)})", ""]
         if entry.summary:
             out += [escape_text(entry.summary), ""]
-        out += [_item(e[p]) for p in moc.reaches] or ["No notes reached."]
+        out += [item(p) for p in moc.reaches] or ["No notes reached."]
     if not index.mocs:
         out += ["", "No MOC in this vault."]
     if index.unreached:
         out += ["", f"### Not reached from any MOC ({len(index.unreached)})", ""]
-        out += [_item(e[p]) for p in index.unreached]
+        out += [item(p) for p in index.unreached]
 
     out += ["", "## Recently modified", ""]
     out += [_item(e[p], f"{_day(e[p].modified)} ") for p in index.recent] or ["No notes."]

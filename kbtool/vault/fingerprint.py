@@ -10,6 +10,7 @@ these, so they live below all of them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 
 from kbtool.base.fileread import MAX_NOTE_BYTES, read_regular
@@ -22,9 +23,11 @@ def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def vault_fingerprint(files: VaultFiles) -> str | None:
+def vault_fingerprint(files: VaultFiles, unstamped: Collection[str] = ()) -> str | None:
     """A digest of everything but the options that a check's findings depend on; None
-    when a note could not be stamped (then nothing is reused)."""
+    when a note could not be stamped (then nothing is reused). The notes in `unstamped`
+    count by their path alone: the caller vouches for their bytes by hash (a note the
+    command itself rewrites each run, such as `index -o VAULT/Index.md`)."""
     digest = hashlib.sha256(_encode(FORMAT))
     config = files.config
     settings = (config.settings.model_dump_json(), repr(config.obsidian), str(config.path))
@@ -33,6 +36,8 @@ def vault_fingerprint(files: VaultFiles) -> str | None:
         if status is None:
             return None
         stamp = f"\n{rel}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
+        if rel in unstamped:
+            stamp = f"\n{rel}\0hashed"
         digest.update(_encode(stamp))
     listing = (files.attachments, files.skipped, [tuple(u) for u in files.unreadable])
     digest.update(_encode(repr(listing)))

@@ -1,0 +1,129 @@
+"""A command's whole result kept between runs: a vault whose files are as the last run
+saw them gets that run's result again, without reading or unpickling a note.
+
+The pattern of the warm check (`kbtool.lint.warm`) for any command whose output
+depends only on the vault and its options (`index`, `stats`, `graph`). The result is
+stored in the cache's results store under the vault's fingerprint
+(`kbtool.vault.fingerprint`: each note's stamp, the listing, the configuration,
+kbtool's code) and every option the caller names. As there, a stamp vouches for a
+note only when it was modified before the second in which the stored run began
+(git's racily-clean rule); a racily clean note is hashed, and the result is reused
+only if its bytes are those that were read. A note the command rewrites itself each
+run (`index -o VAULT/Index.md`) can be left out of the stamps and always vouched for
+by hash, so that writing it does not make the next run cold.
+
+One row per `slot` (a command and its format), replaced when the vault or an option
+changes, so that the store holds a few results, not one per date or option ever used.
+A result is stored pickled and compressed: a rendered index repeats each note's line
+under every MOC that reaches it (200 MB of Markdown at 10,000 generated notes), and
+compresses about tenfold. A result that is still larger than `MAX_STORED` is not
+kept (SQLite refuses a value over 1 GB), and that command runs cold each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import zlib
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeGuard, TypeVar
+
+from kbtool.vault.cache import cache_path, read_result, write_result
+from kbtool.vault.fingerprint import (
+    racily_clean_notes,
+    same_bytes,
+    unchanged_since_listed,
+    vault_fingerprint,
+)
+from kbtool.vault.load import Vault, VaultFiles, load_files
+
+T = TypeVar("T")
+
+_KIND = "reuse"
+#: Compressed bytes beyond which a result is not stored.
+MAX_STORED = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class Reused(Generic[T]):
+    """A command's result, whether it was reused, and the vault when it had to be loaded."""
+
+    value: T
+    reused: bool
+    vault: Vault | None
+
+
+def _vouched(files: VaultFiles, checked_ns: int, hashed: Collection[str]) -> list[tuple[str, str | Path]]:
+    """The notes whose bytes must be hashed to trust a result made at `checked_ns`: the
+    racily clean ones and those in `hashed`."""
+    racy = racily_clean_notes(files, checked_ns)
+    seen = {rel for rel, _path in racy}
+    racy += [(rel, path) for rel, path, _status in files.notes if rel in hashed and rel not in seen]
+    return racy
+
+
+def _packed(value: object) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpacked(blob: object) -> object | None:
+    """The value packed in `blob`, or None for anything else (the row's checksum was
+    verified already: this is a row of another shape)."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        value: object = pickle.loads(zlib.decompress(blob))
+    except Exception:  # a foreign row is a miss, never a crash
+        return None
+    return value
+
+
+def _key(fingerprint: str, options: Sequence[object]) -> str:
+    chosen = hashlib.sha256(repr(tuple(options)).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{fingerprint}/{chosen[:32]}"
+
+
+def cached_result(
+    files: VaultFiles,
+    slot: str,
+    options: Sequence[object],
+    compute: Callable[[Vault], T],
+    accept: Callable[[object], TypeGuard[T]],
+    *,
+    cache: bool = True,
+    hashed: Collection[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Reused[T]:
+    """`compute(vault)` of the listed vault, or the value it gave last time when nothing
+    it depends on changed: the notes (by stamp, or by hash for the racily clean ones and
+    those in `hashed`), the listing, the configuration, kbtool's code and `options`
+    (every option that changes the value: their `repr` is the key). `accept` checks a
+    stored value's type (a damaged or foreign row is a miss). Without `cache`, the
+    notes are loaded without the parse cache and nothing is read or stored."""
+    fingerprint = vault_fingerprint(files, hashed) if cache else None
+    path = cache_path(files.root)
+    kind = f"{_KIND}/{slot}"
+    key = _key(fingerprint, options) if fingerprint is not None else ""
+    if fingerprint is not None:
+        stored = read_result(path, kind)
+        if stored is not None:
+            stored_key, checked_ns, value = stored
+            if stored_key == key and isinstance(value, tuple) and len(value) == 2:
+                blob, checked = value
+                if isinstance(checked, dict) and same_bytes(
+                    _vouched(files, checked_ns, hashed), checked
+                ):
+                    result = _unpacked(blob)
+                    if accept(result):
+                        return Reused(result, True, None)
+    vault = load_files(files, progress=progress, cache=cache)
+    result = compute(vault)
+    if fingerprint is not None and unchanged_since_listed(files, vault):
+        vouched = _vouched(files, files.started_ns, hashed)
+        checked = {rel: vault.notes[rel].sha256 for rel, _path in vouched}
+        packed = _packed(result)
+        if len(packed) <= MAX_STORED:
+            write_result(path, kind, key, files.started_ns, (packed, checked))
+    return Reused(result, False, vault)
