@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from sys import intern
 
 import yaml
 
@@ -89,7 +90,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     broken: set[str] = set()
     for entry in document.entries:
         # a repeated key (KB004) points at its last occurrence: the value YAML keeps
-        positions[entry.key] = PropertyPos(
+        positions[intern(entry.key)] = PropertyPos(
             entry.line, entry.column, entry.value_line, entry.value_column
         )
         items[entry.key] = entry.items
@@ -97,7 +98,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
             broken.add(entry.key)
         links.extend(_property_links(entry))
     items = {key: places for key, places in items.items() if places}
-    clean = {str(k): v for k, v in data.items()}
+    clean = {intern(str(k)): v for k, v in data.items()}  # keys repeat in every note: kept once
     fm = Frontmatter(True, clean, positions, 1, close + 1, raw, items, frozenset(broken))
     return FrontmatterScan(fm, close + 1, tuple(links), suppressions, problems)
 
@@ -118,7 +119,7 @@ def _property_links(entry: Entry) -> list[Link]:
                     "property",
                     "property",
                     raw,
-                    path,
+                    intern(path),
                     subpath,
                     display,
                     span,

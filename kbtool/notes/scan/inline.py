@@ -8,6 +8,7 @@ it, not in calls, since a call costs as much as the work on a typical text.
 from __future__ import annotations
 
 import re
+from sys import intern
 
 from kbtool.base import work
 from kbtool.model import BlockId, Tag
@@ -107,7 +108,7 @@ class _InlinePass(_Links):
                         name = t.group()
                         if not (name.isdigit() and name.isascii()):  # `#1984` is no tag
                             line, col = self._where(i)
-                            self.tags.append(Tag(name, self.base + line, col + 1))
+                            self.tags.append(Tag(intern(name), self.base + line, col + 1))
                             pos = t.end()
             elif c == "`":
                 run_end, span_end = _code_span_end(src, i)

@@ -6,6 +6,8 @@ link's target, subpath and display and places it in the file.
 
 from __future__ import annotations
 
+from sys import intern
+
 from kbtool.base import work
 from kbtool.model import Link, LinkKind, Span
 from kbtool.notes.linktext import decode_markdown_destination, has_scheme, split_wikilink
@@ -50,7 +52,8 @@ class _Links(_Positions):
         line += self.base
         span = Span(line, col + 1, line, col + 1 + k + 2 - start)
         kind: LinkKind = "embed" if embed else "link"
-        self.links.append(Link(kind, "wiki", src[start : k + 2], path, subpath, display, span))
+        raw = intern(src[start : k + 2])  # targets repeat across notes: each string kept once
+        self.links.append(Link(kind, "wiki", raw, intern(path), subpath, display, span))
         return k + 2
 
     def _markdown_link(
@@ -77,8 +80,8 @@ class _Links(_Positions):
             Link(
                 "embed" if embed else "link",
                 "markdown",
-                src[start:end],
-                path,
+                intern(src[start:end]),
+                intern(path),
                 subpath,
                 src[text_start:label_end],
                 self._span(start, end),
