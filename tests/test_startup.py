@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,15 @@ def test_choices_named_in_commands_match_the_library() -> None:
 
     assert graph_command.FORMATS == FORMATS
     assert index_command.DEFAULT_RECENT == DEFAULT_RECENT
+
+
+def test_default_configuration_needs_no_pydantic(tmp_path: Path) -> None:
+    """pydantic and the schema it builds cost more than the rest of a small check."""
+    probe = "import sys; from pathlib import Path; from kbtool.config import load_config\n"
+    probe += (
+        "print(load_config(Path(sys.argv[1])).settings.rules.select, 'pydantic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[] False\n"
