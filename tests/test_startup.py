@@ -91,3 +91,38 @@ def test_default_configuration_needs_no_pydantic(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
     )
     assert done.stdout == "[] False\n"
+
+
+def _write_small_vault(root: Path) -> None:
+    root.mkdir()
+    (root / "A.md").write_text("---\ntitle: A\n---\nSee [[B]] and [[Nowhere]].\n", "utf-8")
+    (root / "B.md").write_text("---\ntitle: B\n---\nBack to [[A]].\n", "utf-8")
+
+
+def test_warm_check_imports_no_rule_and_no_heavy_library(tmp_path: Path) -> None:
+    """A warm check of a vault without kbtool.toml reuses the stored findings: no rule
+    runs, so no rule module, no parser, no pydantic (the defaults are plain objects),
+    and only the text report's module."""
+    vault = tmp_path / "v"
+    _write_small_vault(vault)
+    cold, _ = _modules_after("check", str(vault))
+    warm_out, modules = _modules_after("check", str(vault))
+    assert warm_out == cold
+    assert warm_out == (
+        f"{vault}/A.md:4:15: KB201 error: [[Nowhere]] matches no note\n"
+        "Checked 2 notes: 1 error, 0 warnings, 0 infos.\n"
+    )
+    assert {m.split(".")[0] for m in modules} & HEAVY == {"sqlite3"}  # the cache itself
+    loaded = {m for m in modules if m.startswith("kbtool.")}
+    assert {m for m in loaded if m.startswith("kbtool.lint.rules.")} == set()
+    unneeded = {
+        "kbtool.lint.registry",
+        "kbtool.lint.schema",
+        "kbtool.notes.parse",
+        "kbtool.config.validate",
+        "kbtool.lint.formats.sarif",
+        "kbtool.lint.formats.json_format",
+        "kbtool.lint.formats.github",
+    }
+    assert loaded & unneeded == set()
+    assert "tomllib" not in modules  # no kbtool.toml to read

@@ -129,6 +129,8 @@ class TypeSchema:
 
 @dataclass
 class SchemaConfig:
+    """`[schema]`: the fields notes carry, which are required, and per-type rules."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
     require_type: bool = False
     fields: dict[str, FieldKind] = field(default_factory=dict)
@@ -143,6 +145,8 @@ class SchemaConfig:
 
 @dataclass
 class RulesConfig:
+    """`[rules]`: which rules run, at which severity, and where they are ignored."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = _aliases(
         ("per_path_ignores", "per-path-ignores")
     )
@@ -178,6 +182,8 @@ class ObsidianConfig:
 
 @dataclass
 class ReviewConfig:
+    """`[review]`: how review dates are scheduled."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
     mode: Literal["fixed", "fsrs"] = "fixed"
     default_interval: Annotated[str, _After(_valid_interval)] = "90d"
@@ -187,6 +193,8 @@ class ReviewConfig:
 
 @dataclass
 class VaultConfig:
+    """The whole of `kbtool.toml`, each table with its defaults."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = _aliases(("schema_", "schema"))
     name: str | None = None  # the vault's name; default: its folder's (see kbtool.review.vaultname)
     exclude: Annotated[list[str], _After(_no_empty_patterns)] = field(default_factory=list)
@@ -254,19 +262,21 @@ def load_config(vault_root: Path) -> Config:
     Only a regular file inside the vault (or a link to one) of at most 1 MiB is
     read: a link out of the vault, to itself or to a FIFO is a `ConfigError`.
     """
-    import tomllib  # only when there is a file to read
-
     path = vault_root / CONFIG_NAME
     try:
-        raw = tomllib.loads(read_inside(path, vault_root, MAX_CONFIG_BYTES).decode("utf-8"))
+        data = read_inside(path, vault_root, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return build_config(vault_root, {})
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from exc
     except NotReadable as exc:
         raise ConfigError(f"{path}: not read: {exc.reason}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    import tomllib  # only when there is a file to read
+
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     except RecursionError as exc:  # tomllib recurses once per nested array or table
