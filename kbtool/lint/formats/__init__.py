@@ -6,12 +6,26 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from kbtool.lint.formats.options import FORMATS, OUTPUT_FORMATS, ReportOptions, display_path
+from kbtool.lint.formats.options import (
+    FORMATS,
+    OUTPUT_FORMATS,
+    PathDisplay,
+    ReportOptions,
+    display_path,
+)
 
 if TYPE_CHECKING:
     from kbtool.lint.engine import CheckResult
 
-__all__ = ["FORMATS", "OUTPUT_FORMATS", "Renderer", "ReportOptions", "display_path", "renderer"]
+__all__ = [
+    "FORMATS",
+    "OUTPUT_FORMATS",
+    "PathDisplay",
+    "Renderer",
+    "ReportOptions",
+    "display_path",
+    "renderer",
+]
 
 Renderer = Callable[["CheckResult", ReportOptions], str]
 
