@@ -99,12 +99,15 @@ def _write_small_vault(root: Path) -> None:
     (root / "B.md").write_text("---\ntitle: B\n---\nBack to [[A]].\n", "utf-8")
 
 
-def test_warm_check_imports_no_rule_and_no_heavy_library(tmp_path: Path) -> None:
-    """A warm check of a vault without kbtool.toml reuses the stored findings: no rule
-    runs, so no rule module, no parser, no pydantic (the defaults are plain objects),
-    and only the text report's module."""
+@pytest.mark.parametrize("toml", [None, 'exclude = ["Templates"]\n[links]\nfolder_pages = true\n'])
+def test_warm_check_imports_no_rule_and_no_heavy_library(tmp_path: Path, toml: str | None) -> None:
+    """A warm check reuses the stored findings: no rule runs, so no rule module, no
+    parser, and only the text report's module; no pydantic either, without kbtool.toml
+    (the defaults are plain objects) or with one of plainly typed settings."""
     vault = tmp_path / "v"
     _write_small_vault(vault)
+    if toml is not None:
+        (vault / "kbtool.toml").write_text(toml, "utf-8")
     cold, _ = _modules_after("check", str(vault))
     warm_out, modules = _modules_after("check", str(vault))
     assert warm_out == cold
@@ -125,4 +128,13 @@ def test_warm_check_imports_no_rule_and_no_heavy_library(tmp_path: Path) -> None
         "kbtool.lint.formats.github",
     }
     assert loaded & unneeded == set()
-    assert "tomllib" not in modules  # no kbtool.toml to read
+    assert ("tomllib" in modules) == (toml is not None)  # read only when there is a file
+
+
+def test_a_setting_to_convert_is_left_to_pydantic(tmp_path: Path) -> None:
+    """`folder_pages = 1` is not a boolean as written: pydantic converts it (to true)."""
+    _write_small_vault(tmp_path / "v")
+    (tmp_path / "v" / "kbtool.toml").write_text("[links]\nfolder_pages = 1\n", "utf-8")
+    out, modules = _modules_after("check", str(tmp_path / "v"))
+    assert out.endswith("Checked 2 notes: 1 error, 0 warnings, 0 infos.\n")
+    assert "kbtool.config.validate" in modules and "pydantic" in modules

@@ -284,19 +284,29 @@ def load_config(vault_root: Path) -> Config:
     return build_config(vault_root, raw, path)
 
 
+def _settings(raw: dict[str, Any], path: Path | None = None) -> VaultConfig:
+    """The settings `raw` gives: without pydantic when it is empty or every value already
+    has its declared type (`kbtool.config.plain`), else validated by pydantic."""
+    from kbtool.config.plain import exactly_typed
+
+    plain = exactly_typed(VaultConfig, raw) if raw else VaultConfig()
+    if plain is not None:
+        return plain
+    from kbtool.config.validate import Invalid, validated
+
+    try:
+        return validated(VaultConfig, raw)
+    except Invalid as exc:
+        raise ConfigError(f"{path or CONFIG_NAME}: {exc}") from exc
+
+
 def build_config(vault_root: Path, raw: dict[str, Any], path: Path | None = None) -> Config:
     """The configuration from parsed `kbtool.toml` data (`raw`, from `path`) merged with
     the vault's `.obsidian/` settings, unless `[obsidian] read_settings = false`."""
-    settings = VaultConfig()  # nothing to validate: the defaults, without pydantic
-    if raw:
-        from kbtool.config.validate import Invalid, validated
-
-        try:
-            settings = validated(VaultConfig, raw)
-        except RecursionError as exc:
-            raise ConfigError(f"{path}: {_TOO_DEEP}") from exc
-        except Invalid as exc:
-            raise ConfigError(f"{path or CONFIG_NAME}: {exc}") from exc
+    try:
+        settings = _settings(raw, path)
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: {_TOO_DEEP}") from exc
     obsidian = ObsidianSettings()
     if settings.obsidian.read_settings:
         obsidian = read_obsidian_settings(vault_root)
