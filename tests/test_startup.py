@@ -128,7 +128,8 @@ def test_warm_check_imports_no_rule_and_no_heavy_library(tmp_path: Path, toml: s
         "kbtool.lint.formats.github",
     }
     assert loaded & unneeded == set()
-    assert ("tomllib" in modules) == (toml is not None)  # read only when there is a file
+    # read only when there is a file
+    assert ("tomllib" in modules) == ("kbtool.config.plain" in modules) == (toml is not None)
 
 
 def test_a_setting_to_convert_is_left_to_pydantic(tmp_path: Path) -> None:

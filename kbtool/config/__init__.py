@@ -287,9 +287,11 @@ def load_config(vault_root: Path) -> Config:
 def _settings(raw: dict[str, Any], path: Path | None = None) -> VaultConfig:
     """The settings `raw` gives: without pydantic when it is empty or every value already
     has its declared type (`kbtool.config.plain`), else validated by pydantic."""
+    if not raw:
+        return VaultConfig()  # nothing to read
     from kbtool.config.plain import exactly_typed
 
-    plain = exactly_typed(VaultConfig, raw) if raw else VaultConfig()
+    plain = exactly_typed(VaultConfig, raw)
     if plain is not None:
         return plain
     from kbtool.config.validate import Invalid, validated
