@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kbtool import codes
 from kbtool.cli import main
-from kbtool.lint.registry import Example, all_rules, rule
+from kbtool.lint.registry import TABLE, Example, all_rules, rule
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "kbtool"
@@ -161,10 +161,11 @@ def test_no_code_literal_below_the_rules(module: str) -> None:
 
 
 def test_code_literals_only_in_the_codes_table_and_rule_declarations() -> None:
-    """Outside `kbtool/codes.py`, a code is written only as the first argument of `@rule`."""
+    """Outside `kbtool/codes.py`, a code is written only as the first argument of `@rule`
+    (and in the table generated from the registry, which a test holds to it)."""
     stray = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name == "codes.py" and path.parent == PACKAGE:
+        if (path.name == "codes.py" and path.parent == PACKAGE) or path == TABLE:
             continue
         tree = ast.parse(path.read_text("utf-8"))
         declared = {

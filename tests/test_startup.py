@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,63 @@ def test_choices_named_in_commands_match_the_library() -> None:
 
     assert graph_command.FORMATS == FORMATS
     assert index_command.DEFAULT_RECENT == DEFAULT_RECENT
+
+
+def test_default_configuration_needs_no_pydantic(tmp_path: Path) -> None:
+    """pydantic and the schema it builds cost more than the rest of a small check."""
+    probe = "import sys; from pathlib import Path; from kbtool.config import load_config\n"
+    probe += (
+        "print(load_config(Path(sys.argv[1])).settings.rules.select, 'pydantic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[] False\n"
+
+
+def _write_small_vault(root: Path) -> None:
+    root.mkdir()
+    (root / "A.md").write_text("---\ntitle: A\n---\nSee [[B]] and [[Nowhere]].\n", "utf-8")
+    (root / "B.md").write_text("---\ntitle: B\n---\nBack to [[A]].\n", "utf-8")
+
+
+@pytest.mark.parametrize("toml", [None, 'exclude = ["Templates"]\n[links]\nfolder_pages = true\n'])
+def test_warm_check_imports_no_rule_and_no_heavy_library(tmp_path: Path, toml: str | None) -> None:
+    """A warm check reuses the stored findings: no rule runs, so no rule module, no
+    parser, and only the text report's module; no pydantic either, without kbtool.toml
+    (the defaults are plain objects) or with one of plainly typed settings."""
+    vault = tmp_path / "v"
+    _write_small_vault(vault)
+    if toml is not None:
+        (vault / "kbtool.toml").write_text(toml, "utf-8")
+    cold, _ = _modules_after("check", str(vault))
+    warm_out, modules = _modules_after("check", str(vault))
+    assert warm_out == cold
+    assert warm_out == (
+        f"{vault}/A.md:4:15: KB201 error: [[Nowhere]] matches no note\n"
+        "Checked 2 notes: 1 error, 0 warnings, 0 infos.\n"
+    )
+    assert {m.split(".")[0] for m in modules} & HEAVY == {"sqlite3"}  # the cache itself
+    loaded = {m for m in modules if m.startswith("kbtool.")}
+    assert {m for m in loaded if m.startswith("kbtool.lint.rules.")} == set()
+    unneeded = {
+        "kbtool.lint.registry",
+        "kbtool.lint.schema",
+        "kbtool.notes.parse",
+        "kbtool.config.validate",
+        "kbtool.lint.formats.sarif",
+        "kbtool.lint.formats.json_format",
+        "kbtool.lint.formats.github",
+    }
+    assert loaded & unneeded == set()
+    # read only when there is a file
+    assert ("tomllib" in modules) == ("kbtool.config.plain" in modules) == (toml is not None)
+
+
+def test_a_setting_to_convert_is_left_to_pydantic(tmp_path: Path) -> None:
+    """`folder_pages = 1` is not a boolean as written: pydantic converts it (to true)."""
+    _write_small_vault(tmp_path / "v")
+    (tmp_path / "v" / "kbtool.toml").write_text("[links]\nfolder_pages = 1\n", "utf-8")
+    out, modules = _modules_after("check", str(tmp_path / "v"))
+    assert out.endswith("Checked 2 notes: 1 error, 0 warnings, 0 infos.\n")
+    assert "kbtool.config.validate" in modules and "pydantic" in modules

@@ -61,7 +61,7 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
       python -m http.server -d vault-site     # then open http://127.0.0.1:8000/
     """
     from kbtool.config import ConfigError
-    from kbtool.lint.formats import display_path
+    from kbtool.lint.formats import PathDisplay
     from kbtool.site.builder import build_site
     from kbtool.site.output import OutputError
 
@@ -73,8 +73,9 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
         fail(str(exc))
     except OSError as exc:
         fail(f"{exc.filename or target}: cannot write ({exc.strerror or exc})")
+    shown = PathDisplay(loaded.root).shown  # the folders resolved once, not a finding
     for d in result.findings:  # as check prints them: paths as typed from here
-        where = display_path(loaded.root, d.path)
+        where = shown(d.path)
         click.echo(f"{where}:{d.line}:{d.column}: {d.code} {d.severity}: {d.message}", err=True)
     for problem in result.failed:
         click.echo(f"kbtool: not rendered: {problem}", err=True)

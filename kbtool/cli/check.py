@@ -118,7 +118,7 @@ def command(
     """
     from kbtool.cli.terminal import use_colour
     from kbtool.lint.engine import SelectionError, check
-    from kbtool.lint.formats import ReportOptions, display_path, renderer
+    from kbtool.lint.formats import PathDisplay, ReportOptions, renderer
     from kbtool.lint.warm import cached_check
     from kbtool.vault.discover import TargetError, split_targets
     from kbtool.vault.load import load_files
@@ -158,8 +158,9 @@ def command(
         from kbtool.lint.fix import apply_fixes  # the scanner: only when fixing
 
         fixes = apply_fixes(loaded, result.diagnostics)
+        shown = PathDisplay(loaded.root).shown  # the folders resolved once, not a finding
         for diag, why in fixes.failed:
-            where = display_path(loaded.root, diag.path)
+            where = shown(diag.path)
             click.echo(f"{where}:{diag.line}:{diag.column}: not fixed: {why}", err=True)
         if fixes.fixed:
             click.echo(f"Fixed {len(fixes.fixed)} finding(s) in {fixes.notes} note(s).", err=True)

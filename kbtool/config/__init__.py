@@ -6,20 +6,14 @@ key and what was expected; the command line turns it into exit status 2.
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Annotated, Any, ClassVar, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
+from kbtool.base.fileread import MAX_CONFIG_BYTES, NotReadable, read_inside
 from kbtool.config.obsidian import LinkFormat, ObsidianSettings, read_obsidian_settings
 from kbtool.errors import KbtoolError
-from kbtool.notes.intervals import parse_interval
-
-if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails  # pydantic's own type of a validation error
-from kbtool.base.fileread import MAX_CONFIG_BYTES, NotReadable, read_inside
 
 CONFIG_NAME = "kbtool.toml"
 
@@ -65,96 +59,151 @@ class ConfigError(KbtoolError):
     """A `kbtool.toml` that cannot be used; the message says what and where."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class _After:
+    """A check pydantic runs on a field's value once its type is validated, as a
+    `field_validator` would; a plain object, so that defining the settings (and using
+    the defaults) imports no pydantic: only `kbtool.config.validate` does."""
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Callable[[Any], Any]) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
 
-class TypeSchema(_Strict):
+def _aliases(*pairs: tuple[str, str]) -> dict[str, Any]:
+    """pydantic's settings for one table: unknown keys refused, `pairs` (field, key in
+    kbtool.toml) read under either name."""
+    names = dict(pairs)
+    return {
+        "extra": "forbid",
+        "populate_by_name": True,
+        "alias_generator": lambda name: names.get(name, name),
+    }
+
+
+def _prefixes(value: list[str]) -> list[str]:
+    """Prefixes compare like link paths: no leading `/`, case ignored."""
+    cleaned = [p.strip().lstrip("/").lower() for p in value]
+    if any(not p for p in cleaned):
+        raise ValueError("generated page prefixes must not be empty")
+    return cleaned
+
+
+def _valid_interval(value: str) -> str:
+    """A bad interval is a configuration error (exit 2), not a silent default."""
+    from kbtool.notes.intervals import parse_interval
+
+    parse_interval(value)  # IntervalError is a ValueError: pydantic reports it
+    return value
+
+
+def _valid_intervals(value: dict[str, str]) -> dict[str, str]:
+    for interval in value.values():
+        _valid_interval(interval)
+    return value
+
+
+def _no_empty_patterns(value: list[str]) -> list[str]:
+    if any(not p.strip() for p in value):
+        raise ValueError("exclude patterns must not be empty")
+    return value
+
+
+# The tables of kbtool.toml. Plain dataclasses: a vault without kbtool.toml gets the
+# defaults without importing pydantic, which validates a file that exists
+# (`kbtool.config.validate`) from these same declarations.
+
+
+@dataclass
+class TypeSchema:
     """What one note type (the `type` property's value) must carry."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
     required: list[str] | None = None
     tag: str | None = None  # the tag that goes with the type; default "type/<type lower-cased>"
-    fields: dict[str, FieldKind] = Field(default_factory=dict)
+    fields: dict[str, FieldKind] = field(default_factory=dict)
 
 
-class SchemaConfig(_Strict):
+@dataclass
+class SchemaConfig:
+    """`[schema]`: the fields notes carry, which are required, and per-type rules."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
     require_type: bool = False
-    fields: dict[str, FieldKind] = Field(default_factory=dict)
-    required: list[str] = Field(default_factory=lambda: list(SEED_REQUIRED))
-    allowed: dict[str, list[Any]] = Field(default_factory=dict)
-    types: dict[str, TypeSchema] = Field(default_factory=dict)
+    fields: dict[str, FieldKind] = field(default_factory=dict)
+    required: list[str] = field(default_factory=lambda: list(SEED_REQUIRED))
+    allowed: dict[str, list[Any]] = field(default_factory=dict)
+    types: dict[str, TypeSchema] = field(default_factory=dict)
     title_matches_filename: bool = True
 
     def all_fields(self) -> dict[str, FieldKind]:
         return {**SEED_FIELDS, **self.fields}
 
 
-class RulesConfig(_Strict):
-    select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    severity: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
-    per_path_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-path-ignores")
+@dataclass
+class RulesConfig:
+    """`[rules]`: which rules run, at which severity, and where they are ignored."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases(
+        ("per_path_ignores", "per-path-ignores")
+    )
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Literal["error", "warning", "info", "off"]] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
 
 
-class LinksConfig(_Strict):
+@dataclass
+class LinksConfig:
     """How links resolve; every setting beyond Obsidian's behaviour is off by default."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
     resolve_aliases: bool = False
     heading_slugs: Literal["obsidian", "github", "both"] = "obsidian"
-    generated_pages: list[str] = Field(default_factory=list)  # path prefixes, e.g. "tags/"
+    # path prefixes, e.g. "tags/"
+    generated_pages: Annotated[list[str], _After(_prefixes)] = field(default_factory=list)
     folder_pages: bool = False  # `[[folder/]]` reaches a folder that holds notes
     allow_unresolved: bool = False  # a link to a note not yet written is KB208 (info)
 
-    @field_validator("generated_pages")
-    @classmethod
-    def _prefixes(cls, value: list[str]) -> list[str]:
-        """Prefixes compare like link paths: no leading `/`, case ignored."""
-        cleaned = [p.strip().lstrip("/").lower() for p in value]
-        if any(not p for p in cleaned):
-            raise ValueError("generated page prefixes must not be empty")
-        return cleaned
 
-
-class ObsidianConfig(_Strict):
+@dataclass
+class ObsidianConfig:
     """Overrides for what `.obsidian/` says (each None: take Obsidian's setting)."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
     read_settings: bool = True
     templates_folder: str | None = None  # "" checks the templates folder like any other
     attachment_folder: str | None = None
     new_link_format: Literal["shortest", "relative", "absolute"] | None = None
 
 
-class ReviewConfig(_Strict):
+@dataclass
+class ReviewConfig:
+    """`[review]`: how review dates are scheduled."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
     mode: Literal["fixed", "fsrs"] = "fixed"
-    default_interval: str = "90d"
-    intervals: dict[str, str] = Field(default_factory=dict)  # per note type
-
-    @field_validator("default_interval", "intervals")
-    @classmethod
-    def _valid_intervals(cls, value: str | dict[str, str]) -> str | dict[str, str]:
-        """A bad interval is a configuration error (exit 2), not a silent default."""
-
-        for interval in value.values() if isinstance(value, dict) else [value]:
-            parse_interval(interval)  # IntervalError is a ValueError: pydantic reports it
-        return value
+    default_interval: Annotated[str, _After(_valid_interval)] = "90d"
+    # per note type
+    intervals: Annotated[dict[str, str], _After(_valid_intervals)] = field(default_factory=dict)
 
 
-class VaultConfig(_Strict):
+@dataclass
+class VaultConfig:
+    """The whole of `kbtool.toml`, each table with its defaults."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases(("schema_", "schema"))
     name: str | None = None  # the vault's name; default: its folder's (see kbtool.review.vaultname)
-    exclude: list[str] = Field(default_factory=list)
-    schema_: SchemaConfig = Field(default_factory=SchemaConfig, alias="schema")
-    rules: RulesConfig = Field(default_factory=RulesConfig)
-    links: LinksConfig = Field(default_factory=LinksConfig)
-    obsidian: ObsidianConfig = Field(default_factory=ObsidianConfig)
-    review: ReviewConfig = Field(default_factory=ReviewConfig)
-    site: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("exclude")
-    @classmethod
-    def _no_empty_patterns(cls, value: list[str]) -> list[str]:
-        if any(not p.strip() for p in value):
-            raise ValueError("exclude patterns must not be empty")
-        return value
+    exclude: Annotated[list[str], _After(_no_empty_patterns)] = field(default_factory=list)
+    schema_: SchemaConfig = field(default_factory=SchemaConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    links: LinksConfig = field(default_factory=LinksConfig)
+    obsidian: ObsidianConfig = field(default_factory=ObsidianConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+    site: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -203,14 +252,6 @@ class Config:
         return {k: fields.get(k, cast(FieldKind, v)) for k, v in types.items()}
 
 
-def _describe(error: ErrorDetails) -> str:
-    loc = ".".join(str(p) for p in error["loc"])
-    if error["type"] == "extra_forbidden":
-        return f"unknown key '{loc}'"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"'{loc}': {message} (got {error.get('input')!r})"
-
-
 _TOO_DEEP = "arrays or tables nested too deeply to read (a setting nests a few levels at most)"
 
 
@@ -223,15 +264,19 @@ def load_config(vault_root: Path) -> Config:
     """
     path = vault_root / CONFIG_NAME
     try:
-        raw = tomllib.loads(read_inside(path, vault_root, MAX_CONFIG_BYTES).decode("utf-8"))
+        data = read_inside(path, vault_root, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return build_config(vault_root, {})
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from exc
     except NotReadable as exc:
         raise ConfigError(f"{path}: not read: {exc.reason}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    import tomllib  # only when there is a file to read
+
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     except RecursionError as exc:  # tomllib recurses once per nested array or table
@@ -239,17 +284,31 @@ def load_config(vault_root: Path) -> Config:
     return build_config(vault_root, raw, path)
 
 
+def _settings(raw: dict[str, Any], path: Path | None = None) -> VaultConfig:
+    """The settings `raw` gives: without pydantic when it is empty or every value already
+    has its declared type (`kbtool.config.plain`), else validated by pydantic."""
+    if not raw:
+        return VaultConfig()  # nothing to read
+    from kbtool.config.plain import exactly_typed
+
+    plain = exactly_typed(VaultConfig, raw)
+    if plain is not None:
+        return plain
+    from kbtool.config.validate import Invalid, validated
+
+    try:
+        return validated(VaultConfig, raw)
+    except Invalid as exc:
+        raise ConfigError(f"{path or CONFIG_NAME}: {exc}") from exc
+
+
 def build_config(vault_root: Path, raw: dict[str, Any], path: Path | None = None) -> Config:
     """The configuration from parsed `kbtool.toml` data (`raw`, from `path`) merged with
     the vault's `.obsidian/` settings, unless `[obsidian] read_settings = false`."""
     try:
-        settings = VaultConfig.model_validate(raw)
+        settings = _settings(raw, path)
     except RecursionError as exc:
         raise ConfigError(f"{path}: {_TOO_DEEP}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{path or CONFIG_NAME}: {_describe(first)}{more}") from exc
     obsidian = ObsidianSettings()
     if settings.obsidian.read_settings:
         obsidian = read_obsidian_settings(vault_root)

@@ -11,7 +11,6 @@ exhaust a run.
 
 from __future__ import annotations
 
-import json
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,6 +73,8 @@ def _read_json(base: Path, name: str, notices: list[str]) -> Any:
     except OSError as exc:
         notices.append(f"ignored {shown}: cannot read ({exc.strerror})")
         return None
+    import json  # only for a vault with `.obsidian/` files to read
+
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -12,15 +12,19 @@ import fnmatch
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from kbtool.base.gcpause import paused_gc
 from kbtool.codes import UNUSED_SUPPRESSION
 from kbtool.config import CONFIG_NAME, Config
 from kbtool.errors import KbtoolError
-from kbtool.lint.context import RuleContext
-from kbtool.lint.registry import Rule, all_rules
+from kbtool.lint.ruletable import RULES
 from kbtool.model import Diagnostic, Finding, Note, Severity
 from kbtool.vault.load import Vault
+
+if TYPE_CHECKING:
+    from kbtool.lint.context import RuleContext
+    from kbtool.lint.registry import Default, Rule
 
 
 class SelectionError(KbtoolError, ValueError):
@@ -29,6 +33,8 @@ class SelectionError(KbtoolError, ValueError):
 
 @dataclass(frozen=True)
 class CheckResult:
+    """What a check found, and over how many notes and attachments."""
+
     diagnostics: list[Diagnostic]
     notes: int
     attachments: int
@@ -59,7 +65,7 @@ def _matches(code: str, patterns: Iterable[str]) -> bool:
     return any(code.startswith(p.upper()) for p in patterns)
 
 
-def _validate_codes(patterns: Iterable[str], rules: dict[str, Rule], where: str) -> None:
+def _validate_codes(patterns: Iterable[str], rules: Collection[str], where: str) -> None:
     for pattern in patterns:
         p = pattern.upper()
         if not p.startswith("KB") or not any(code.startswith(p) for code in rules):
@@ -86,8 +92,9 @@ def severities_for(
     ignore: Sequence[str] = (),
 ) -> dict[str, Severity]:
     """`effective_severities` from the vault's root and configuration alone, before any
-    note is read (the cached check keys its results by them)."""
-    rules = all_rules()
+    note is read (the cached check keys its results by them). The rules' defaults come
+    from the registry's generated table: a warm check runs no rule, so imports none."""
+    rules = {code: cast("Default", default) for code, (_name, default) in RULES.items()}
     settings = config.settings.rules
     chosen_select = list(select) if select else list(settings.select)
     chosen_ignore = list(settings.ignore) + list(ignore)
@@ -98,7 +105,7 @@ def severities_for(
     _validate_codes(settings.ignore, rules, f"{config_file}: [rules] ignore")
     _validate_codes(settings.severity, rules, f"{config_file}: [rules.severity]")
     result: dict[str, Severity] = {}
-    for code, rule_ in rules.items():
+    for code, default in rules.items():
         configured = settings.severity.get(code)
         named = code in {p.upper() for p in chosen_select}
         if chosen_select and not _matches(code, chosen_select):
@@ -109,8 +116,8 @@ def severities_for(
             continue
         if configured is not None:
             result[code] = configured
-        elif rule_.default != "off":
-            result[code] = rule_.default
+        elif default != "off":
+            result[code] = default
         elif named:
             result[code] = "warning"
     return result
@@ -164,6 +171,8 @@ def run_rules(
 ) -> dict[str, Found]:
     """The findings of the rules `codes` (in that order), before ignores and
     suppressions, by the path they are in."""
+    from kbtool.lint.registry import all_rules  # the rule modules: only to run them
+
     rules = all_rules()
     chosen = list(codes)
     found: dict[str, Found] = {}
@@ -186,7 +195,10 @@ def report(
     """What a check reports at `path` from its rules' findings there (in rule order):
     per-path ignores and inline suppressions applied, then the note's suppressions that
     silenced nothing (KB901). A path's report depends on nothing outside the path."""
-    rules = rules or all_rules()
+    if rules is None:
+        from kbtool.lint.registry import all_rules
+
+        rules = all_rules()
     keep = _Filter(vault)
     reported = [
         _diagnostic(finding, rules[code], severities[code])
@@ -214,6 +226,8 @@ def check(
     vault-wide rules still see every note. `progress(done, total)` hears of each rule run.
     """
     severities = effective_severities(vault, select, ignore)
+    from kbtool.lint.context import RuleContext  # the rules: only to run them
+
     ctx = RuleContext(vault, today or dt.date.today())
     found = run_rules(ctx, severities, severities, progress)
     return collect(vault, found, severities).restricted_to(only)
@@ -221,6 +235,8 @@ def check(
 
 def collect(vault: Vault, found: dict[str, Found], severities: dict[str, Severity]) -> CheckResult:
     """The result of a check whose rules found `found`."""
+    from kbtool.lint.registry import all_rules
+
     paths = found.keys() | {n.path for n in vault.notes.values() if n.suppressions}
     rules = all_rules()
     diagnostics: list[Diagnostic] = []

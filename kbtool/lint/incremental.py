@@ -80,7 +80,7 @@ def _digest(value: object) -> bytes:
 def listing_digest(files: VaultFiles) -> str:
     """Everything but the notes' contents that a check depends on."""
     config = files.config
-    settings = (config.settings.model_dump_json(), repr(config.obsidian), str(config.path))
+    settings = (repr(config.settings), repr(config.obsidian), str(config.path))
     listing = (
         files.note_paths,
         files.attachments,

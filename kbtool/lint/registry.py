@@ -14,6 +14,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kbtool import codes
@@ -150,8 +151,8 @@ def rule(
     return register
 
 
-def all_rules() -> dict[str, Rule]:
-    """Every rule, by code, in code order (imports the rule modules on first use)."""
+def _registered() -> dict[str, Rule]:
+    """Every rule the modules of the package register, by code, in code order."""
     import kbtool.lint.rules as package
 
     for module in pkgutil.iter_modules(package.__path__):
@@ -162,9 +163,46 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(_RULES.items()))
 
 
+def all_rules() -> dict[str, Rule]:
+    """Every rule, by code, in code order (imports the rule modules on first use).
+    Refuses to run when the table of defaults no longer says what the rules declare."""
+    rules = _registered()
+    from kbtool.lint.ruletable import RULES
+
+    if {code: (r.name, r.default) for code, r in rules.items()} != RULES:
+        raise RuntimeError(f"{TABLE} is out of date: run python -m kbtool.lint.registry")
+    return rules
+
+
+TABLE = Path(__file__).with_name("ruletable.py")
+
+
+def table_source() -> str:
+    """The text of `kbtool/lint/ruletable.py` for the rules as registered."""
+    import json  # strings as the formatter writes them: in double quotes
+
+    rows = "".join(
+        f"    {json.dumps(code)}: ({json.dumps(r.name)}, {json.dumps(r.default)}),\n"
+        for code, r in _registered().items()
+    )
+    return (
+        '"""Every rule\'s code, name and default severity, known without importing the rules.\n\n'
+        "Generated from the registry by `python -m kbtool.lint.registry`; do not edit.\n"
+        '"""\n\n'
+        "from typing import Final\n\n"
+        f"RULES: Final[dict[str, tuple[str, str]]] = {{\n{rows}}}\n"
+    )
+
+
 def rule_by_code_or_name(key: str) -> Rule | None:
     rules = all_rules()
     key_upper = key.upper()
     if key_upper in rules:
         return rules[key_upper]
     return next((r for r in rules.values() if r.name == key.lower()), None)
+
+
+if __name__ == "__main__":  # regenerate the table: python -m kbtool.lint.registry
+    import kbtool.lint.registry as registry  # the module the rules register with
+
+    registry.TABLE.write_text(registry.table_source(), "utf-8")

@@ -22,10 +22,10 @@ import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbtool.base.gcpause import paused_gc
 from kbtool.lint.engine import CheckResult, check, severities_for
-from kbtool.lint.incremental import CheckState, full_check, incremental_check
 from kbtool.model import Diagnostic, Note, Severity
 from kbtool.vault.cache import FORMAT, ParseCache, cache_path, read_result, write_result
 from kbtool.vault.fingerprint import (
@@ -34,8 +34,10 @@ from kbtool.vault.fingerprint import (
     unchanged_since_listed,
     vault_fingerprint,
 )
-from kbtool.vault.lazy import LazyNotes
 from kbtool.vault.load import Vault, VaultFiles, load_files
+
+if TYPE_CHECKING:
+    from kbtool.lint.incremental import CheckState
 
 _KIND = "check"
 _STATE = "check-state"
@@ -119,9 +121,14 @@ def _cached_check(
             result, checked = found
             if same_bytes(racily_clean_notes(files, checked_ns), checked):
                 return WarmCheck(result.restricted_to(only), True, None)
+    # the incremental check, and with it the rules: only when something changed
+    from kbtool.lint.incremental import CheckState, full_check, incremental_check
+
     state_kind = f"{_STATE}/{options}"
     earlier = read_result(path, state_kind)
     if earlier is not None and isinstance(earlier[2], CheckState):
+        from kbtool.vault.lazy import LazyNotes
+
         store = ParseCache(files.root, files.started_ns, lazy=True)
         notes = LazyNotes(files, store)
         state = incremental_check(earlier[2], files, notes, severities, today)

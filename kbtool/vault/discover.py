@@ -23,6 +23,8 @@ OBSIDIAN_FOLDER = ".obsidian"
 
 @dataclass(frozen=True)
 class VaultRoot:
+    """The vault a command works on, and why that folder."""
+
     path: Path  # absolute, unless given
     reason: str  # why this folder, for verbose output
 

@@ -30,7 +30,8 @@ def vault_fingerprint(files: VaultFiles, unstamped: Collection[str] = ()) -> str
     command itself rewrites each run, such as `index -o VAULT/Index.md`)."""
     digest = hashlib.sha256(_encode(FORMAT))
     config = files.config
-    settings = (config.settings.model_dump_json(), repr(config.obsidian), str(config.path))
+    # the settings are plain dataclasses of TOML values: their repr names every field
+    settings = (repr(config.settings), repr(config.obsidian), str(config.path))
     digest.update(_encode(repr(settings)))
     for rel, _path, status in files.notes:
         if status is None:

@@ -46,6 +46,8 @@ class Unreadable(NamedTuple):
 
 @dataclass
 class Vault:
+    """A loaded vault: its notes parsed, its attachments and configuration."""
+
     root: Path
     config: Config
     notes: Mapping[str, Note]  # by vault-relative path, sorted (see `kbtool.vault.lazy`)

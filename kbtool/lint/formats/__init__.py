@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from kbtool.lint.formats.options import FORMATS, OUTPUT_FORMATS, ReportOptions, display_path
+from kbtool.lint.formats.options import (
+    FORMATS,
+    OUTPUT_FORMATS,
+    PathDisplay,
+    ReportOptions,
+    display_path,
+)
 
 if TYPE_CHECKING:
     from kbtool.lint.engine import CheckResult
 
-__all__ = ["FORMATS", "OUTPUT_FORMATS", "Renderer", "ReportOptions", "display_path", "renderer"]
+__all__ = [
+    "FORMATS",
+    "OUTPUT_FORMATS",
+    "PathDisplay",
+    "Renderer",
+    "ReportOptions",
+    "display_path",
+    "renderer",
+]
 
 Renderer = Callable[["CheckResult", ReportOptions], str]
 
 
+#: the module of each format; only the one asked for is imported (sarif's reads package
+#: metadata, most of a small check's output time)
+_MODULES = {"text": "text", "json": "json_format", "github": "github", "sarif": "sarif"}
+
+
 def renderer(name: str) -> Renderer:
     """The render function of a format: `render(result, options) -> str`."""
-    from kbtool.lint.formats import github, json_format, sarif, text
-
-    return {
-        "text": text.render,
-        "json": json_format.render,
-        "github": github.render,
-        "sarif": sarif.render,
-    }[name]
+    module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    return cast(Renderer, module.render)
