@@ -104,7 +104,8 @@ def _nobody_can_import_kbtool() -> bool:
 
 @pytest.fixture
 def as_nobody() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """`as_nobody(*args, cwd=...)` runs `python -m kbtool ARGS` as nobody; skips if it cannot."""
+    """`as_nobody(*args, cwd=..., cache=...)` runs `python -m kbtool ARGS` as nobody, with a
+    fresh cache folder unless `cache` (one nobody can write) is given; skips if it cannot."""
     if not can_drop_privileges():
         pytest.skip("needs root and setpriv to run as nobody")
     if not _nobody_can_import_kbtool():
@@ -113,9 +114,13 @@ def as_nobody() -> Callable[..., subprocess.CompletedProcess[str]]:
             "the way to the checkout or the virtual environment)"
         )
 
-    def run(*args: str, cwd: Path = Path("/")) -> subprocess.CompletedProcess[str]:
-        cache = Path(tempfile.mkdtemp(prefix="kbtool-nobody-cache-"))
-        os.chmod(cache, 0o777)
+    def run(
+        *args: str, cwd: Path = Path("/"), cache: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        kept = cache is not None
+        if cache is None:
+            cache = Path(tempfile.mkdtemp(prefix="kbtool-nobody-cache-"))
+            os.chmod(cache, 0o777)
         drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
         env = {**os.environ, "KBTOOL_CACHE_DIR": str(cache), "HOME": str(cache), "NO_COLOR": "1"}
         try:
@@ -128,6 +133,7 @@ def as_nobody() -> Callable[..., subprocess.CompletedProcess[str]]:
                 env=env,
             )
         finally:
-            shutil.rmtree(cache)
+            if not kept:
+                shutil.rmtree(cache)
 
     return run

@@ -7,7 +7,10 @@ never timed.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -98,3 +101,43 @@ def test_a_changed_size_or_inode_is_read_again(vault: Path) -> None:
     again, work = _load(vault)
     assert work == (2, 1)
     assert again.notes == load_vault(vault).notes
+
+
+def test_a_change_of_mode_alone_is_seen_by_the_change_time(vault: Path) -> None:
+    """A `chmod` keeps size, modification time and inode; git's change time catches it,
+    so a note made unreadable is never served from the cache unread."""
+    _load(vault)
+    note = vault / "N2.md"
+    before = note.stat()
+    os.chmod(note, 0o600)
+    after = note.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    _, work = _load(vault)
+    assert work == (1, 0)  # read again and hashed: the same bytes, not parsed
+
+
+def test_a_note_made_unreadable_is_reported_by_a_warm_check(
+    vault: Path, as_nobody: Callable[..., subprocess.CompletedProcess[str]], public_tmp: Path
+) -> None:
+    """Seen through another user (root reads any file): a warm check after `chmod 000`
+    reports the note as unreadable, as a cold check does."""
+    root = public_tmp / "vault"
+    shutil.copytree(vault, root)
+    cache = public_tmp / "cache"
+    cache.mkdir(mode=0o777)
+    os.chmod(cache, 0o777)
+    for path in [root, *root.rglob("*")]:
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    command = ["check", str(root), "--format", "json"]
+    first = as_nobody(*command, cache=cache)
+    assert '"KB001"' not in first.stdout
+    assert as_nobody(*command, cache=cache).stdout == first.stdout  # warm: from the cache
+    os.chmod(root / "N2.md", 0)
+    warm = as_nobody(*command, cache=cache)
+    cold = as_nobody(*command, "--no-cache")
+    assert '"KB001"' in warm.stdout
+    assert warm.stdout == cold.stdout

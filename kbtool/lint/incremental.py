@@ -33,7 +33,7 @@ from kbtool.lint.context import RuleContext
 from kbtool.lint.engine import CheckResult, Found, report, run_rules
 from kbtool.lint.registry import all_rules
 from kbtool.model import Diagnostic, Note, Severity
-from kbtool.vault.cache import FORMAT, racily_clean
+from kbtool.vault.cache import FORMAT, FileStamp, racily_clean
 from kbtool.vault.lazy import LazyNotes
 from kbtool.vault.load import Vault, VaultFiles
 from kbtool.vault.resolve import ResolvedLink, note_aliases
@@ -44,7 +44,7 @@ MOST_CHANGED = 0.25
 
 class NoteRecord(NamedTuple):
     sha256: bytes  # of its bytes (the digest, not its hex)
-    stamp: tuple[int, int, int]  # size, mtime_ns, inode as listed when checked
+    stamp: FileStamp  # as listed when checked
     aliases: tuple[str, ...]
     interface: bytes  # digest of aliases, headings and block ids
     keys: tuple[int, ...]  # the lookup keys of its links, as indices into the vocabulary
@@ -115,11 +115,8 @@ def _keys(links: Sequence[ResolvedLink]) -> set[str]:
     return keys
 
 
-def _stamp(files: VaultFiles) -> dict[str, tuple[int, int, int] | None]:
-    return {
-        rel: (s.st_size, s.st_mtime_ns, s.st_ino) if s is not None else None
-        for rel, _path, s in files.notes
-    }
+def _stamp(files: VaultFiles) -> dict[str, FileStamp | None]:
+    return {rel: FileStamp.of(s) if s is not None else None for rel, _path, s in files.notes}
 
 
 class _Run:
@@ -192,7 +189,7 @@ class _Run:
             if code in self.raw:
                 self.raw[code][note.path] = value
         inputs = b"".join(_digest(value) for value in values)
-        stamp = self.stamps.get(note.path) or (0, 0, 0)
+        stamp = self.stamps.get(note.path) or FileStamp(0, 0, 0, 0)
         return NoteRecord(
             bytes.fromhex(note.sha256),
             stamp,
@@ -325,7 +322,7 @@ def incremental_check(
         rec = records.get(rel)
         if rec is None or stamp is None:
             return None
-        if rec.stamp == stamp and not racily_clean(stamp[1], old.checked_ns):
+        if rec.stamp == stamp and not racily_clean(stamp.mtime_ns, old.checked_ns):
             continue
         note = run.notes[rel]  # read and hashed (or trusted) through the parse cache
         if bytes.fromhex(note.sha256) == rec.sha256:

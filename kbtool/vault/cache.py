@@ -50,7 +50,7 @@ def _code_stamp() -> str:
 
 
 #: Bump the number when the note model or the tables change.
-FORMAT = f"{__version__}/3/{_code_stamp()}"
+FORMAT = f"{__version__}/5/{_code_stamp()}"
 #: What a cache file of kbtool starts its name with (`kbtool cache clear --all` removes these).
 FILE_PREFIX = "kbtool-"
 SUFFIX = ".sqlite"
@@ -59,7 +59,7 @@ _TABLES = {
     "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
     "notes": (
         "CREATE TABLE notes (path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-        "ino INTEGER, checked_ns INTEGER, sha256 TEXT, crc INTEGER, note BLOB)"
+        "ino INTEGER, ctime_ns INTEGER, checked_ns INTEGER, sha256 TEXT, crc INTEGER, note BLOB)"
     ),
     "results": (
         "CREATE TABLE results (kind TEXT PRIMARY KEY, key TEXT, checked_ns INTEGER, "
@@ -70,6 +70,7 @@ _TABLES = {
 _UNAVAILABLE = frozenset(
     {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR"}
     | {"SQLITE_FULL", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_PROTOCOL"}
+    | {"SQLITE_TOOBIG"}  # one value over SQLite's limit: that value is not kept, the file is fine
 )
 _BUSY_MS = 10_000
 
@@ -219,15 +220,18 @@ def loads(blob: object, crc: object) -> object | None:
 
 
 class FileStamp(NamedTuple):
-    """What is compared to trust a file unread: its size, modification time and inode."""
+    """What is compared to trust a file unread: its size, modification time, inode and
+    change time (as git compares them: a `chmod` that makes a note unreadable, or a
+    rewrite that restored the modification time, changes the change time)."""
 
     size: int
     mtime_ns: int
     ino: int
+    ctime_ns: int
 
     @classmethod
     def of(cls, status: os.stat_result) -> FileStamp:
-        return cls(status.st_size, status.st_mtime_ns, status.st_ino)
+        return cls(status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns)
 
 
 def racily_clean(mtime_ns: int, checked_ns: int) -> bool:
@@ -274,10 +278,11 @@ class ParseCache:
             return True
         try:
             with session(self.path) as db:
-                for key, size, mtime, ino, checked, sha, crc, blob in db.execute(
-                    "SELECT path, size, mtime_ns, ino, checked_ns, sha256, crc, note FROM notes"
+                for key, size, mtime, ino, ctime, checked, sha, crc, blob in db.execute(
+                    "SELECT path, size, mtime_ns, ino, ctime_ns, checked_ns, sha256, crc, note "
+                    "FROM notes"
                 ):
-                    stamp = FileStamp(size, mtime, ino)
+                    stamp = FileStamp(size, mtime, ino, ctime)
                     self._stored[_path_from_key(key)] = _Row(stamp, checked, sha, crc, blob)
         except CacheUnavailable:
             self._stored = {}
@@ -291,7 +296,7 @@ class ParseCache:
         try:
             with session(self.path) as db:
                 found = db.execute(
-                    "SELECT size, mtime_ns, ino, checked_ns, sha256, crc, note FROM notes "
+                    "SELECT size, mtime_ns, ino, ctime_ns, checked_ns, sha256, crc, note FROM notes "
                     "WHERE path = ?",
                     (_key(path),),
                 ).fetchone()
@@ -299,8 +304,9 @@ class ParseCache:
             return None
         if found is None:
             return None
-        size, mtime, ino, checked, sha, crc, blob = found
-        row = self._stored[path] = _Row(FileStamp(size, mtime, ino), checked, sha, crc, blob)
+        size, mtime, ino, ctime, checked, sha, crc, blob = found
+        stamp = FileStamp(size, mtime, ino, ctime)
+        row = self._stored[path] = _Row(stamp, checked, sha, crc, blob)
         return row
 
     def _note(self, path: str, row: _Row) -> Note | None:
@@ -364,9 +370,10 @@ class ParseCache:
             return
         with contextlib.suppress(CacheUnavailable), session(self.path) as db:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", changed)
+            db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", changed)
             db.executemany(
-                "UPDATE notes SET size = ?, mtime_ns = ?, ino = ?, checked_ns = ? WHERE path = ?",
+                "UPDATE notes SET size = ?, mtime_ns = ?, ino = ?, ctime_ns = ?, checked_ns = ? "
+                "WHERE path = ?",
                 refreshed,
             )
             db.executemany("DELETE FROM notes WHERE path = ?", gone)

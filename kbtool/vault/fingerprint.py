@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kbtool.base.fileread import MAX_NOTE_BYTES, read_regular
 from kbtool.vault import load
-from kbtool.vault.cache import FORMAT, racily_clean
+from kbtool.vault.cache import FORMAT, FileStamp, racily_clean
 from kbtool.vault.load import Vault, VaultFiles
 
 
@@ -36,7 +36,7 @@ def vault_fingerprint(files: VaultFiles, unstamped: Collection[str] = ()) -> str
     for rel, _path, status in files.notes:
         if status is None:
             return None
-        stamp = f"\n{rel}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
+        stamp = f"\n{rel}\0{tuple(FileStamp.of(status))}"
         if rel in unstamped:
             stamp = f"\n{rel}\0hashed"
         digest.update(_encode(stamp))
