@@ -229,8 +229,9 @@ def check(
     from kbtool.lint.context import RuleContext  # the rules: only to run them
 
     ctx = RuleContext(vault, today or dt.date.today())
-    found = run_rules(ctx, severities, severities, progress)
-    return collect(vault, found, severities).restricted_to(only)
+    with paused_gc():  # the findings are acyclic; a collection would rescan every note
+        found = run_rules(ctx, severities, severities, progress)
+        return collect(vault, found, severities).restricted_to(only)
 
 
 def collect(vault: Vault, found: dict[str, Found], severities: dict[str, Severity]) -> CheckResult:
