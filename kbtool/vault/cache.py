@@ -298,6 +298,11 @@ class ParseCache:
             note = dataclasses.replace(note, mtime_ns=stamp.mtime_ns)
         return note
 
+    def recorded_sha(self, path: str) -> str:
+        """The SHA-256 of the bytes the stored note of `path` was parsed from ("" for none)."""
+        row = self._stored.get(path)
+        return "" if row is None else row.sha256
+
     def get(self, path: str, sha256: str, stamp: FileStamp | None) -> Note | None:
         """The note parsed from these exact bytes (read and hashed just now), or None."""
         self.hashed += 1
