@@ -166,8 +166,8 @@ def test_progress_counts_every_note_once_in_order(
 @pytest.mark.parametrize(
     ("setting", "notes", "cores", "load_average", "expected"),
     [
-        ("", 999, 2, 0.0, False),  # too few notes to repay the worker
-        ("", 1000, 2, 0.9, True),
+        ("", 1999, 2, 0.0, False),  # too few notes to repay the worker
+        ("", 2000, 2, 0.9, True),
         ("auto", 5000, 2, 1.1, False),  # no core idle
         ("", 5000, 1, 0.0, False),  # one core
         ("", 5000, 4, 2.9, True),
