@@ -1,13 +1,14 @@
 """Read and parse a large vault's notes in two processes: this one and a worker.
 
 A cold load is mostly parsing (YAML and the body scanner), one note at a time, so a
-second core nearly halves it. The worker is a fresh interpreter (`python -c`, no
+second core can nearly halve its wall time (not its CPU time: the work is the same,
+plus the worker's start and the shipping). The worker is a fresh interpreter (`python -c`, no
 fork: safe beside threads such as the progress bar's, and the same from the console
 script, `python -m kbtool`, a test or a library) that imports only the reader and
-the parser. It takes chunks of notes from the end of the list, one request at a
-time, while this process works from the start, so neither waits for the other; each
-chunk comes back as one pickle of its notes in their column form (see
-`kbtool.model`), about a twelfth of what parsing them cost. The notes come out in
+the parser. It takes chunks of notes from the end of the list, with one request
+always queued ahead, while this process works from the start, so neither waits for
+the other; each chunk comes back as one pickle of its notes in their column form
+(see `kbtool.model`): pickling and unpickling cost about a sixth of parsing. The notes come out in
 the order, and equal to what, one process gives.
 
 It starts only when it repays its start (`POOL_NOTES` notes or more to read) and a
