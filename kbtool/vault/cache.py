@@ -50,7 +50,7 @@ def _code_stamp() -> str:
 
 
 #: Bump the number when the note model or the tables change.
-FORMAT = f"{__version__}/5/{_code_stamp()}"
+FORMAT = f"{__version__}/6/{_code_stamp()}"
 #: What a cache file of kbtool starts its name with (`kbtool cache clear --all` removes these).
 FILE_PREFIX = "kbtool-"
 SUFFIX = ".sqlite"
@@ -329,6 +329,11 @@ class ParseCache:
         if note.mtime_ns != stamp.mtime_ns:  # the row's stamp was refreshed, not its note
             note = dataclasses.replace(note, mtime_ns=stamp.mtime_ns)
         return note
+
+    def recorded_sha(self, path: str) -> str:
+        """The SHA-256 of the bytes the stored note of `path` was parsed from ("" for none)."""
+        row = self._stored.get(path)
+        return "" if row is None else row.sha256
 
     def get(self, path: str, sha256: str, stamp: FileStamp | None) -> Note | None:
         """The note parsed from these exact bytes (read and hashed just now), or None."""

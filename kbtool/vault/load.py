@@ -19,18 +19,27 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kbtool.errors import KbtoolError
-from kbtool import codes
-from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular, resolve_link
+from kbtool.base.fileread import NotReadable, file_kind, resolve_link
 from kbtool.base.gcpause import paused_gc
-from kbtool.vault.cache import FileStamp, ParseCache
 from kbtool.config import CONFIG_NAME, Config, load_config
-from kbtool.model import Frontmatter, Note, Problem, Span
+from kbtool.errors import KbtoolError
+from kbtool.model import Note
+from kbtool.vault.cache import FileStamp, ParseCache
+from kbtool.vault.pool import (
+    Done,
+    ParallelSettingError,
+    Task,
+    in_two_processes,
+    read_file,
+    setting,
+    worth_a_worker,
+)
 from kbtool.vault.text import note_lines
 
 if TYPE_CHECKING:
-    from kbtool.vault.resolve import Resolver
     import networkx as nx
+
+    from kbtool.vault.resolve import Resolver
 
 
 class VaultError(KbtoolError):
@@ -197,12 +206,15 @@ def read_note(
         note = cache.trusted(rel, FileStamp.of(status))
         if note is not None:
             return note
-    try:
-        data, status = read_regular(Path(path), MAX_NOTE_BYTES)
-    except NotReadable as exc:
-        return _unread(rel, f"not read: {exc.reason}")
-    except OSError as exc:
-        return _unread(rel, f"cannot read file: {exc.strerror}")
+    return _read_untrusted(rel, path, cache)
+
+
+def _read_untrusted(rel: str, path: str | os.PathLike[str], cache: ParseCache | None) -> Note:
+    """`read_note` for a file whose stamp did not vouch for it: read, hash, parse."""
+    read = read_file(rel, path)
+    if isinstance(read, Note):
+        return read
+    data, status = read
     mtime = status.st_mtime_ns
     if cache is None:
         return _parse(rel, data, mtime)
@@ -215,6 +227,17 @@ def read_note(
     return note
 
 
+def _reparse(rel: str, path: str | os.PathLike[str], store: ParseCache) -> Note:
+    """Read and parse a note again, into the cache (its stored note proved unusable)."""
+    read = read_file(rel, path)
+    if isinstance(read, Note):
+        return read
+    data, status = read
+    note = _parse(rel, data, status.st_mtime_ns)
+    store.put(note, FileStamp.of(status))
+    return note
+
+
 def _parse(rel: str, data: bytes, mtime_ns: int) -> Note:
     """Parse one note, imported on first use: a warm check that reuses its findings never
     pays for the parser's imports (YAML, the scanner's grammar)."""
@@ -222,11 +245,6 @@ def _parse(rel: str, data: bytes, mtime_ns: int) -> Note:
 
     counts.parsed += 1
     return parse_note(rel, data, mtime_ns)
-
-
-def _unread(rel: str, message: str) -> Note:
-    problem = Problem(codes.UNREADABLE_FILE, message, Span(1, 1, 1, 1))
-    return Note(rel, 0, None, "", Frontmatter(), 1, problems=(problem,))
 
 
 def _vault_root(root: str | os.PathLike[str]) -> Path:
@@ -272,6 +290,10 @@ def scan_vault(
     """List the vault's notes and attachments (and stat each note, with `stat_notes`)
     without reading a note; raise `VaultError` or `ConfigError`."""
     started = time.time_ns()
+    try:
+        setting()  # a bad KBTOOL_PARALLEL is said before anything is read
+    except ParallelSettingError as exc:
+        raise VaultError(str(exc)) from None
     root_path = _vault_root(root)
     config = config or load_config(root_path)
     skipped: list[str] = []
@@ -306,17 +328,46 @@ def load_files(
     cache: bool = False,
 ) -> Vault:
     """Read and parse the notes of a listing (`scan_vault`); with `cache`, through the
-    parse cache (`kbtool.vault.cache`)."""
-    notes: dict[str, Note] = {}
+    parse cache (`kbtool.vault.cache`). A large cold load reads and parses in two
+    processes (`kbtool.vault.pool`); the vault is the one a single process loads."""
     total = len(files.notes)
     store = ParseCache(files.root, files.started_ns) if cache else None
+    found: list[Note | None] = [None] * total
+    done = 0
+
+    def advanced(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total)
+
     with paused_gc():
-        for index, (rel, path, status) in enumerate(files.notes, 1):
-            notes[rel] = read_note(rel, path, store, status)
-            if progress is not None:
-                progress(index, total)
+        untrusted = []  # what the cache cannot vouch for unread: these files are read
+        for index, (rel, _path, status) in enumerate(files.notes):
+            note = None
+            if store is not None and status is not None:
+                note = store.trusted(rel, FileStamp.of(status))
+            if note is None:
+                untrusted.append(index)
+            else:
+                found[index] = note
+                advanced(1)
+        if worth_a_worker(len(untrusted)):
+            for index, note in zip(
+                untrusted, _in_two_processes(files, untrusted, store, advanced), strict=True
+            ):
+                found[index] = note
+        else:
+            for index in untrusted:
+                rel, path, _status = files.notes[index]
+                found[index] = _read_untrusted(rel, path, store)
+                advanced(1)
         if store is not None:
             store.save()
+    notes: dict[str, Note] = {}
+    for (rel, _path, _status), note in zip(files.notes, found, strict=True):
+        assert note is not None
+        notes[rel] = note
     vault = Vault(
         files.root, files.config, notes, files.attachments, files.skipped, files.unreadable
     )
@@ -324,6 +375,44 @@ def load_files(
         vault.cache_hits, vault.cache_misses = store.hits, store.misses
         vault.cache_hashed = store.hashed
     return vault
+
+
+def _in_two_processes(
+    files: VaultFiles,
+    untrusted: list[int],
+    store: ParseCache | None,
+    advanced: Callable[[int], None],
+) -> list[Note]:
+    """The notes `untrusted` (indexes into `files.notes`) read as `_read_untrusted` reads
+    them, part of them by a worker process (`kbtool.vault.pool`): what it sends back goes
+    through the cache here as the note read here would."""
+    listed = [files.notes[index] for index in untrusted]
+    tasks = [
+        Task(rel, os.fspath(path), store is not None, store.recorded_sha(rel) if store else "")
+        for rel, path, _status in listed
+    ]
+
+    def local(index: int) -> Note:
+        rel, path, _status = listed[index]
+        return _read_untrusted(rel, path, store)
+
+    def adopt(index: int, done: Done) -> Note:
+        rel, path, _status = listed[index]
+        counts.parsed += done.parsed
+        if store is None or done.stamp is None:  # no cache, or the file could not be read
+            assert done.note is not None
+            return done.note
+        counts.hashed += 1
+        stamp = FileStamp(*done.stamp)
+        note = store.get(rel, done.sha256, stamp)
+        if note is not None:
+            return note
+        if done.note is None:  # the same bytes, yet the stored note is unusable: parse here
+            return _reparse(rel, path, store)
+        store.put(done.note, stamp)
+        return done.note
+
+    return in_two_processes(tasks, local, adopt, advanced)
 
 
 def load_vault(

@@ -1,0 +1,349 @@
+"""Read and parse a large vault's notes in two processes: this one and a worker.
+
+A cold load is mostly parsing (YAML and the body scanner), one note at a time, so a
+second core can nearly halve its wall time (not its CPU time: the work is the same,
+plus the worker's start and the shipping). The worker is a fresh interpreter (`python -c`, no
+fork: safe beside threads such as the progress bar's, and the same from the console
+script, `python -m kbtool`, a test or a library) that imports only the reader and
+the parser. It takes chunks of notes from the end of the list, with one request
+always queued ahead, while this process works from the start, so neither waits for
+the other; each chunk comes back as one pickle of its notes in their column form
+(see `kbtool.model`): pickling and unpickling cost about a sixth of parsing. The notes come out in
+the order, and equal to what, one process gives.
+
+It starts only when it repays its start (`POOL_NOTES` notes or more to read) and a
+core is idle: the 1-minute load average at most the usable cores minus one (on a
+busy machine a second process only waits for a core, and shipping costs more than it
+saves). `KBTOOL_PARALLEL=on` always starts it, `off` never (tests, benchmarks).
+When the worker cannot start, dies or sends something it should not, this process
+reads and parses whatever the worker did not deliver: the result is the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import select
+import signal
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from kbtool import codes
+from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, read_regular
+from kbtool.errors import KbtoolError
+from kbtool.model import Frontmatter, Note, Problem, Span
+
+#: Below this many notes to read, one process is as fast: the worker's start (an
+#: interpreter and the parser's imports, about 0.3 CPU s and wall s measured here: what
+#: one process parses 450 notes in) and the shipping (about 0.06 ms a note each way)
+#: would eat the half of the parse it saves (at 1,000 notes, 0.55 s in one process).
+POOL_NOTES = 2000
+#: Notes per request: small enough that both processes finish together, large enough
+#: that a pickle of many notes shares its repeated strings.
+CHUNK = 100
+ENV = "KBTOOL_PARALLEL"
+#: Seconds the worker may stay silent while this process waits for it, before it is
+#: taken for hung, stopped, and its notes parsed here.
+SILENCE = 120.0
+_HEADER = 8
+
+
+class ParallelSettingError(KbtoolError, ValueError):
+    """`KBTOOL_PARALLEL` holds something other than on, off or auto."""
+
+
+def setting() -> str:
+    """`KBTOOL_PARALLEL`: "on", "off" or "auto" (unset or empty)."""
+    value = os.environ.get(ENV, "").strip().lower() or "auto"
+    if value in {"1", "yes", "true"}:
+        value = "on"
+    elif value in {"0", "no", "false"}:
+        value = "off"
+    if value not in {"on", "off", "auto"}:
+        raise ParallelSettingError(
+            f"{ENV}={os.environ[ENV]!r}: expected on, off or auto (the default)"
+        )
+    return value
+
+
+def usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def worth_a_worker(notes: int, cores: int | None = None, load: float | None = None) -> bool:
+    """Whether reading `notes` notes should start a worker (see the module's doc)."""
+    chosen = setting()
+    if chosen != "auto" or os.name != "posix":
+        return chosen == "on" and os.name == "posix"
+    cores = usable_cores() if cores is None else cores
+    if notes < POOL_NOTES or cores < 2:
+        return False
+    if load is None:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float(cores)
+    return load <= cores - 1
+
+
+def unread(rel: str, message: str) -> Note:
+    """The note of a file that could not be read: a KB001 problem, nothing else."""
+    problem = Problem(codes.UNREADABLE_FILE, message, Span(1, 1, 1, 1))
+    return Note(rel, 0, None, "", Frontmatter(), 1, problems=(problem,))
+
+
+def read_file(rel: str, path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result] | Note:
+    """The bytes and status of a note's file, or (when it cannot be read: another kind
+    of file, over `MAX_NOTE_BYTES`, an I/O error) the KB001 note that says why."""
+    try:
+        return read_regular(Path(path), MAX_NOTE_BYTES)
+    except NotReadable as exc:
+        return unread(rel, f"not read: {exc.reason}")
+    except OSError as exc:
+        return unread(rel, f"cannot read file: {exc.strerror}")
+
+
+class Task(NamedTuple):
+    """A note for the worker: read it; with `expect` (the cache's SHA-256 of its last
+    bytes, "" for none), hash it and parse it only when the hash differs."""
+
+    rel: str
+    path: str
+    hashing: bool
+    expect: str
+
+
+class Done(NamedTuple):
+    """What the worker did with a `Task`: `note` None when the bytes hashed to `expect`;
+    `parsed` whether it parsed; `sha256` and `stamp` (size, mtime_ns, inode, ctime_ns) of what it
+    read, when hashing."""
+
+    note: Note | None
+    parsed: bool
+    sha256: str
+    stamp: tuple[int, int, int, int] | None
+
+
+def run_task(task: Task) -> Done:
+    """Read (and hash) one note and parse it unless its bytes are the expected ones."""
+    read = read_file(task.rel, task.path)
+    if isinstance(read, Note):
+        return Done(read, False, "", None)
+    data, status = read
+    stamp = (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns)
+    sha = hashlib.sha256(data).hexdigest() if task.hashing else ""
+    if task.hashing and sha == task.expect:
+        return Done(None, False, sha, stamp)
+    from kbtool.notes.parse import parse_note
+
+    return Done(parse_note(task.rel, data, status.st_mtime_ns), True, sha, stamp)
+
+
+class WorkerLost(Exception):
+    """The worker died, could not start, or broke the protocol."""
+
+
+def _write_frame(fd: int, blob: bytes) -> None:
+    view = memoryview(len(blob).to_bytes(_HEADER, "little") + blob)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exact(fd: int, size: int) -> bytes:
+    parts: list[bytes] = []
+    while size:
+        part = os.read(fd, min(size, 1 << 20))
+        if not part:
+            raise EOFError
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _read_frame(fd: int) -> bytes:
+    return _read_exact(fd, int.from_bytes(_read_exact(fd, _HEADER), "little"))
+
+
+def serve() -> None:
+    """The worker's loop: each request a chunk (its number and tasks), each answered
+    with (number, the chunk's `Done`s). Ends at end of input."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
+    while True:
+        try:
+            number, chunk = pickle.loads(_read_frame(0))
+        except EOFError:
+            return
+        done = [run_task(task) for task in chunk]
+        _write_frame(1, pickle.dumps((number, done), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+#: The worker's program: this very kbtool (its folder first on the path when it is not
+#: there already; another copy found first makes the worker quit, and this process
+#: parse alone), the collector off as in this process while it loads.
+_WORKER = """
+import gc, os, sys
+gc.disable()
+root, origin = sys.argv[1:3]
+if root not in sys.path:
+    sys.path.insert(0, root)
+import kbtool.vault.pool as pool
+if os.path.realpath(pool.__file__) != os.path.realpath(origin):
+    sys.exit(3)
+pool.serve()
+"""
+
+
+class _Worker:
+    """One worker process and its two pipes. Requests are written without blocking (what
+    the pipe cannot take yet waits in `pending`, sent whenever this process looks at the
+    worker), so that neither process can wait on the other's full pipe."""
+
+    def __init__(self) -> None:
+        root = str(Path(__file__).resolve().parents[2])
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER, root, __file__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                bufsize=0,
+            )
+        except OSError as exc:
+            raise WorkerLost(str(exc)) from exc
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.input, self.output = self.process.stdin.fileno(), self.process.stdout.fileno()
+        os.set_blocking(self.input, False)
+        self.pending = bytearray()
+
+    def ask(self, number: int, chunk: Sequence[Task]) -> None:
+        blob = pickle.dumps((number, list(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
+        self.pending += len(blob).to_bytes(_HEADER, "little") + blob
+        self._write_some()
+
+    def _write_some(self) -> None:
+        try:
+            written = os.write(self.input, self.pending)
+        except BlockingIOError:
+            return
+        except OSError as exc:  # BrokenPipeError: it is gone
+            raise WorkerLost(str(exc)) from exc
+        del self.pending[:written]
+
+    def ready(self, timeout: float) -> bool:
+        """Whether an answer can be read, waiting up to `timeout` seconds (sending what is
+        pending meanwhile)."""
+        while True:
+            writing = [self.input] if self.pending else []
+            readable, writable, _ = select.select([self.output], writing, [], timeout)
+            if writable:
+                self._write_some()
+            if readable:
+                return True
+            if not writable or timeout == 0:
+                return False
+
+    def receive(self) -> tuple[int, list[Done]]:
+        try:
+            number, done = pickle.loads(_read_frame(self.output))
+        except Exception as exc:  # EOF (it died), or a frame that is not ours
+            raise WorkerLost(str(exc)) from exc
+        return number, done
+
+    def close(self, lost: bool) -> None:
+        """Stop the worker (at end of input, or killed when `lost`) and reap it: its CPU
+        time is then this process's children's."""
+        if lost:
+            self.process.kill()
+        with contextlib.suppress(OSError):
+            os.close(self.input)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        with contextlib.suppress(OSError):
+            os.close(self.output)
+
+
+def in_two_processes(
+    tasks: Sequence[Task],
+    local: Callable[[int], Note],
+    adopt: Callable[[int, Done], Note],
+    advanced: Callable[[int], None],
+) -> list[Note]:
+    """The note of each task: chunks from the start by `local(index)` here, chunks from
+    the end by the worker, each of its `Done`s turned into the note by `adopt(index,
+    done)`; `advanced(count)` after each note or chunk finished. Without a worker (it
+    did not start or was lost), every remaining task runs here."""
+    chunks = -(-len(tasks) // CHUNK)
+    results: list[list[Note] | None] = [None] * chunks
+    asked: deque[int] = deque()
+    low, high = 0, chunks  # chunks [low, high) are nobody's yet
+    worker: _Worker | None = None
+    lost = True  # until the worker has delivered everything asked
+
+    def run_here(number: int) -> None:
+        start = number * CHUNK
+        notes = []
+        for index in range(start, min(start + CHUNK, len(tasks))):
+            notes.append(local(index))
+            advanced(1)
+        results[number] = notes
+
+    def take(number: int, done: list[Done]) -> None:
+        start = number * CHUNK
+        expected = min(CHUNK, len(tasks) - start)
+        if number not in asked or len(done) != expected:
+            raise WorkerLost(f"unexpected answer for chunk {number}")
+        if any(
+            d.note is not None and d.note.path != tasks[start + i].rel for i, d in enumerate(done)
+        ):
+            raise WorkerLost(f"chunk {number} holds other notes")
+        asked.remove(number)
+        results[number] = [adopt(start + i, d) for i, d in enumerate(done)]
+        advanced(len(done))
+
+    try:
+        try:
+            worker = _Worker()
+
+            def ask_next() -> None:
+                nonlocal high
+                if low < high:
+                    high -= 1
+                    asked.append(high)
+                    assert worker is not None
+                    worker.ask(high, tasks[high * CHUNK : (high + 1) * CHUNK])
+
+            ask_next()
+            ask_next()  # one more queued: the worker never waits for a request
+            while asked:
+                while worker.ready(0 if low < high else SILENCE):
+                    take(*worker.receive())
+                    ask_next()
+                    if not asked:
+                        break
+                else:
+                    if low >= high:  # nothing left here, and the worker is silent
+                        raise WorkerLost("no answer")
+                if low < high:
+                    run_here(low)
+                    low += 1
+            lost = False
+        except WorkerLost:
+            pass
+        for number in sorted(asked):  # what the worker did not deliver
+            run_here(number)
+        asked.clear()
+        while low < high:
+            run_here(low)
+            low += 1
+    finally:
+        if worker is not None:
+            worker.close(lost)
+    return [note for part in results if part is not None for note in part]
