@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import posixpath
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,12 +31,12 @@ import jinja2
 from markupsafe import Markup
 
 from kbtool.base.version import __version__
-from kbtool.lint.engine import check
+from kbtool.lint.warm import cached_check
 from kbtool.model import Diagnostic, Note
 from kbtool.notes.properties import note_tags
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
-from kbtool.site.incremental import BuildState, Deps, Inputs, NoteState, digest
+from kbtool.site.incremental import BuildState, Deps, Inputs, NoteState, Reach, digest
 from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
@@ -54,8 +55,8 @@ from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_cou
 from kbtool.site.search import DOCS_PER_SHARD, SearchIndex, entry, html_text, shard_key
 from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap
-from kbtool.vault.load import Vault
-from kbtool.vault.resolve import is_note, note_aliases
+from kbtool.vault.load import Vault, scan_vault
+from kbtool.vault.resolve import ResolvedLink, is_note, note_aliases
 
 #: Every page's policy: nothing inline, nothing from elsewhere.
 CSP = (
@@ -80,6 +81,7 @@ class BuildResult:
     pages: int = 0  # every page of the site: rendered now or kept from the last build
     attachments: int = 0
     rendered: list[str] = field(default_factory=list)  # the pages rendered by this build
+    resolved: list[str] = field(default_factory=list)  # the notes whose links it resolved
     state: BuildState = field(default_factory=BuildState)  # for the next build
     workers: int = 1  # processes that rendered the notes
     findings: list[Diagnostic] = field(default_factory=list)
@@ -127,14 +129,14 @@ def _asset(name: str) -> bytes:
     return resources.files("kbtool.site").joinpath("static", name).read_bytes()
 
 
-def _linked_attachments(vault: Vault) -> list[str]:
-    """The attachments that some note links or embeds: the only vault files copied."""
-    found = {
-        item.target
-        for item in vault.resolver.resolved_links()
-        if item.target is not None and not is_note(item.target)
-    }
-    return sorted(found)
+def reach_of(links: list[ResolvedLink], notes: Mapping[str, Note]) -> Reach:
+    """What these links (one note's, resolved) reach: notes, attachments, embedded notes."""
+    targets = [(item.target, item.link.kind) for item in links if item.target is not None]
+    return Reach(
+        frozenset(t for t, _kind in targets if t in notes),
+        tuple(sorted({t for t, _kind in targets if not is_note(t)})),
+        frozenset(t for t, kind in targets if kind == "embed" and t in notes),
+    )
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -170,8 +172,8 @@ class _Job:
     changed: set[str]
     same_names: bool
     unsettled: set[str] | None
-    links_to: dict[str, set[str]]
-    aliases: dict[str, list[str]]
+    links_to: dict[str, frozenset[str]]
+    linkers: dict[str, list[str]]  # note -> the notes linking to it, in vault order
 
 
 @dataclass
@@ -252,21 +254,17 @@ class _Builder:
     def run(self) -> BuildResult:
         for path in self.notes:
             self.urls.add_note(path)
-        attachments = [
-            a
-            for a in _linked_attachments(self.vault)
-            if _inside(self.vault.root, self.vault.root / a)
-        ]
+        self.aliases = {p: note_aliases(n) for p, n in self.notes.items()}
+        self.state.names = digest(tuple(self.notes), self.vault.attachments, self.aliases)
+        self.reach = self._reach()
+        linked = sorted({a for reach in self.reach.values() for a in reach.attachments})
+        attachments = [a for a in linked if _inside(self.vault.root, self.vault.root / a)]
         for path in attachments:
             self.urls.add_attachment(path)
         self._claim_folders()
         links = SiteLinks(self.vault, self.urls)
         renderer = NoteRenderer(self.texts, self.notes, links, raw_html=self.raw_html)
-        renderer.keep_parsed = {
-            item.target
-            for item in self.vault.resolver.resolved_links()
-            if item.link.kind == "embed" and item.target is not None and is_note(item.target)
-        }
+        renderer.keep_parsed = {e for reach in self.reach.values() for e in reach.embeds}
         tags = tag_tree(self.notes)
         self._tag_urls(tags)
         policy = ReviewPolicy.from_config(self.vault.config)
@@ -292,6 +290,23 @@ class _Builder:
 
     # -- notes ---------------------------------------------------------------
 
+    def _reach(self) -> dict[str, Reach]:
+        """What each note's links reach. With the vault's names as the last build saw
+        them, an unchanged note's links reach what they reached then: only the links of
+        the notes that changed are resolved."""
+        prev = self.prev
+        same_names = prev.names == self.state.names
+        resolver = self.vault.resolver
+        found: dict[str, Reach] = {}
+        for path, note in self.notes.items():
+            old = prev.notes.get(path) if same_names else None
+            if old is not None and prev.shas.get(path) == note.sha256:
+                found[path] = old.reach
+            else:
+                found[path] = reach_of(resolver.links_of(note), self.notes)
+                self.result.resolved.append(path)
+        return found
+
     def _note_pages(
         self, renderer: NoteRenderer, links: SiteLinks, policy: ReviewPolicy, index: SearchIndex
     ) -> None:
@@ -300,21 +315,17 @@ class _Builder:
         shows besides its body is looked at only when a note it shows changed. Many notes
         to render are shared among worker processes (`workers`)."""
         prev = self.prev
-        aliases = {p: note_aliases(n) for p, n in self.notes.items()}
-        universe = digest(tuple(self.notes), self.vault.attachments, aliases, self.urls.claimed())
+        universe = digest(self.state.names, self.urls.claimed())
         same_names = prev.universe == universe
         self.state.universe = universe
         self.state.shas = {p: n.sha256 for p, n in self.notes.items()}
         changed = {p for p, sha in self.state.shas.items() if prev.shas.get(p) != sha}
         changed |= prev.shas.keys() - self.state.shas.keys()
-        links_to = {
-            path: {
-                i.target
-                for i in links.resolver.links_from(path)
-                if i.target is not None and i.target in self.notes
-            }
-            for path in self.notes
-        }
+        links_to = {path: reach.notes for path, reach in self.reach.items()}
+        linkers: dict[str, list[str]] = {}
+        for path, targets in links_to.items():
+            for target in targets:
+                linkers.setdefault(target, []).append(path)
         if list(prev.shas) == list(self.state.shas):  # same notes, same numbers: patch shards
             self.touched_shards = set()
         self.job = _Job(
@@ -323,9 +334,9 @@ class _Builder:
             policy,
             changed,
             same_names,
-            self._unsettled(changed, links_to) if same_names else None,
+            self._unsettled(changed, links_to, linkers) if same_names else None,
             links_to,
-            aliases,
+            linkers,
         )
         numbered = list(enumerate(self.notes))
         to_render = sum(1 for path in self.notes if path not in prev.notes)
@@ -400,7 +411,7 @@ class _Builder:
             url = self.urls.url_of(path) or ""
             fields = {
                 "title": [note.title],
-                "alias": job.aliases[path],
+                "alias": self.aliases[path],
                 "tag": note_tags(note),
                 "heading": [h.text for h in note.headings],
             }
@@ -415,7 +426,7 @@ class _Builder:
         self.excerpts[path] = doc[3]
         if path not in self.texts.failed:
             self.state.notes[path] = NoteState(
-                inputs, body_key, index_key, doc, postings, job.links_to[path]
+                inputs, body_key, index_key, doc, postings, self.reach[path]
             )
         return doc, postings
 
@@ -472,7 +483,12 @@ class _Builder:
         self.out.keep(rel)
         return True
 
-    def _unsettled(self, changed: set[str], links_to: dict[str, set[str]]) -> set[str]:
+    def _unsettled(
+        self,
+        changed: set[str],
+        links_to: dict[str, frozenset[str]],
+        linkers: dict[str, list[str]],
+    ) -> set[str]:
         """The notes whose page may show something new when only `changed` notes changed
         (and no name did): those, the notes they link to or linked to (backlinks), and the
         notes that link to them (a property's link may land elsewhere)."""
@@ -482,7 +498,8 @@ class _Builder:
             old = self.prev.notes.get(path)
             if old is not None:
                 found |= old.links_to
-        found |= {path for path, targets in links_to.items() if targets & changed}
+        for path in changed:
+            found.update(linkers.get(path, ()))
         return found
 
     def _body(self, renderer: NoteRenderer, links: SiteLinks, path: str) -> tuple[str, Inputs]:
@@ -589,7 +606,8 @@ class _Builder:
             if key not in HIDDEN_PROPERTIES
         ]
         item = policy.schedule(note, self.today)
-        found = backlinks(note, links, self.urls, self.texts, self.notes)
+        linkers = self.job.linkers.get(note.path, [])
+        found = backlinks(note, linkers, links, self.urls, self.texts, self.notes)
         page = {
             "title": note.title,
             "crumbs": breadcrumbs(note.folder, self.urls, self.folder_pages),
@@ -734,9 +752,10 @@ class _Builder:
         index = {path: i for i, path in enumerate(self.notes)}
         edges = sorted(
             {
-                (index[item.note.path], index[item.target])
-                for item in self.vault.resolver.resolved_links()
-                if item.target in index and item.target != item.note.path
+                (index[path], index[target])
+                for path, reach in self.reach.items()
+                for target in reach.notes
+                if target != path
             }
         )
         degree = [0] * len(index)
@@ -856,5 +875,15 @@ def build_site(
         raise
     out.finish(builder.state, save_state=save_state)
     result.state = builder.state
-    result.findings = check(vault, select=list(LINK_CODES), today=today).diagnostics
+    result.findings = link_findings(vault, today)
     return result
+
+
+def link_findings(vault: Vault, today: dt.date | None = None) -> list[Diagnostic]:
+    """What `check` reports about links (KB201 to KB207), as the warm check gives it: after
+    one note changed, only that note and the notes its change reaches are checked again
+    (`kbtool.lint.incremental`); `vault` is checked whole only when no state is stored."""
+    files = scan_vault(vault.root, config=vault.config)
+    return cached_check(
+        files, select=list(LINK_CODES), today=today, loaded=vault
+    ).result.diagnostics

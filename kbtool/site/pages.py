@@ -116,25 +116,34 @@ def snippet(line: str) -> str:
 
 
 def backlinks(
-    note: Note, links: SiteLinks, urls: UrlMap, texts: NoteTexts, notes: Mapping[str, Note]
+    note: Note,
+    linkers: list[str],
+    links: SiteLinks,
+    urls: UrlMap,
+    texts: NoteTexts,
+    notes: Mapping[str, Note],
 ) -> list[Backlink]:
-    """The notes that link here (the resolver's backlinks), each with the lines that link."""
+    """The notes that link here (`linkers`, in vault order), each with the lines that
+    link: only their links are resolved, not every link of the vault."""
     by_source: dict[str, list[str]] = defaultdict(list)
-    for item in links.resolver.links_to(note.path):
-        source = item.note
-        if source.path == note.path:
+    for source_path in linkers:
+        if source_path == note.path:
             continue
-        if item.link.property_key is not None:
-            text = f"{item.link.property_key}: {item.link.raw}"
-        else:
-            lines = texts.lines(source.path)
-            index = item.link.line - source.body_line
-            text = lines[index] if 0 <= index < len(lines) else ""
-        found = snippet(text)
-        if found and found not in by_source[source.path]:
-            by_source[source.path].append(found)
-        else:
-            by_source.setdefault(source.path, [])
+        source = notes[source_path]
+        for item in links.resolver.links_of(source):
+            if item.target != note.path:
+                continue
+            if item.link.property_key is not None:
+                text = f"{item.link.property_key}: {item.link.raw}"
+            else:
+                lines = texts.lines(source.path)
+                index = item.link.line - source.body_line
+                text = lines[index] if 0 <= index < len(lines) else ""
+            found = snippet(text)
+            if found and found not in by_source[source.path]:
+                by_source[source.path].append(found)
+            else:
+                by_source.setdefault(source.path, [])
     result = []
     for path in sorted(by_source, key=lambda p: notes[p].title.lower()):
         url = urls.url_of(path)
@@ -147,7 +156,7 @@ def outgoing(note: Note, links: SiteLinks, urls: UrlMap) -> list[dict[str, str]]
     """The notes this note links to (body and properties), each once, in the order first
     linked: the page lists them, and its neighbourhood graph is drawn from them."""
     seen: dict[str, dict[str, str]] = {}
-    for item in links.resolver.links_from(note.path):
+    for item in links.resolver.links_of(note):
         target = item.target
         if target is None or target == note.path or target in seen or not is_note(target):
             continue
