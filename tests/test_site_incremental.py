@@ -17,6 +17,7 @@ from kbtool.cli import main
 from kbtool.lint.engine import check
 from kbtool.site.builder import BuildResult, build_site
 from kbtool.site.incremental import STATE, state_path
+from kbtool.vault import text as vault_text
 from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 3, 1)
@@ -110,6 +111,19 @@ def test_a_rebuild_resolves_the_links_of_the_changed_notes_alone(
     assert _build(vault, out).resolved == []
     (vault / "D.md").rename(vault / "D2.md")  # the names changed: every link may land anew
     assert _build(vault, out).resolved == ["A.md", "B.md", "C.md", "D2.md", "Sub/E.md"]
+
+
+def test_backlinks_quote_lines_kept_from_the_last_build(built: tuple[Path, Path]) -> None:
+    """B's page shows what A, C and D say of it; a rebuild after B changed reads only B and
+    C (which embeds B), not the notes whose lines the backlinks quote."""
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    before = vault_text.reads
+    result = _build(vault, out)
+    assert vault_text.reads - before == 2
+    assert sorted(result.rendered) == ["b.html", "c.html"]
+    page = (out / "b.html").read_text()
+    assert '<a class="backlink" href="/a.html">A</a><p class="snippet">A links B.</p>' in page
 
 
 def test_the_link_findings_after_a_change_are_checks(
@@ -295,6 +309,25 @@ def test_any_sequence_of_edits_rebuilds_to_the_cold_build(
             assert _tree(out) == _tree(cold), edit
             checked = check(load_vault(vault), select=["KB2"], today=TODAY).diagnostics
             assert again.findings == checked, edit
+
+
+def test_the_search_index_is_patched_with_the_changed_entries_alone(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B zebra.")
+    assert _build(vault, out).indexed == 2  # B and C (which embeds it): no other entry read
+    (vault / "D.md").unlink()  # the notes are numbered anew: the index is made again
+    assert _build(vault, out).indexed == 4
+    _same_as_cold(vault, out, tmp_path)
+    assert json.loads((out / "search/meta.json").read_text())["docs"] == 4
+
+
+def test_a_search_shard_not_as_written_means_a_whole_index(built: tuple[Path, Path]) -> None:
+    vault, out = built
+    (out / "search/w/7465.json").write_text("{}")  # "text": B's old words, to patch
+    _edit(vault / "B.md", "B text.", "B zebra.")
+    assert _build(vault, out).indexed == 5
 
 
 def test_only_the_search_shards_of_changed_words_are_written(built: tuple[Path, Path]) -> None:

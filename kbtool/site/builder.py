@@ -15,12 +15,14 @@ changed; everything else is kept as the last build wrote it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -45,6 +47,7 @@ from kbtool.site.pages import (
     breadcrumbs,
     outgoing,
     property_values,
+    quotes,
     tag_page_path,
     tag_tree,
 )
@@ -52,11 +55,19 @@ from kbtool.site.render.code import pygments_css
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import NoteRenderer
 from kbtool.site.review_page import CHART_HEIGHT, CHART_WIDTH, chart, weekly_counts
-from kbtool.site.search import DOCS_PER_SHARD, SearchIndex, entry, html_text, shard_key
+from kbtool.site.search import (
+    DOCS_PER_SHARD,
+    Change,
+    SearchIndex,
+    entry,
+    html_text,
+    patch_shards,
+    shard_key,
+)
 from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap
-from kbtool.vault.load import Vault, scan_vault
-from kbtool.vault.resolve import ResolvedLink, is_note, note_aliases
+from kbtool.vault.load import Vault, VaultFiles, scan_vault
+from kbtool.vault.resolve import Resolver, is_note, note_aliases
 
 #: Every page's policy: nothing inline, nothing from elsewhere.
 CSP = (
@@ -82,6 +93,7 @@ class BuildResult:
     attachments: int = 0
     rendered: list[str] = field(default_factory=list)  # the pages rendered by this build
     resolved: list[str] = field(default_factory=list)  # the notes whose links it resolved
+    indexed: int = 0  # the search entries the index was made from (only new ones: patched)
     state: BuildState = field(default_factory=BuildState)  # for the next build
     workers: int = 1  # processes that rendered the notes
     findings: list[Diagnostic] = field(default_factory=list)
@@ -129,13 +141,16 @@ def _asset(name: str) -> bytes:
     return resources.files("kbtool.site").joinpath("static", name).read_bytes()
 
 
-def reach_of(links: list[ResolvedLink], notes: Mapping[str, Note]) -> Reach:
-    """What these links (one note's, resolved) reach: notes, attachments, embedded notes."""
+def reach_of(note: Note, notes: Mapping[str, Note], resolver: Resolver, texts: NoteTexts) -> Reach:
+    """What the links of `note` reach: notes, attachments, embedded notes, and the lines
+    the notes it links to quote among their backlinks."""
+    links = resolver.links_of(note)
     targets = [(item.target, item.link.kind) for item in links if item.target is not None]
     return Reach(
         frozenset(t for t, _kind in targets if t in notes),
         tuple(sorted({t for t, _kind in targets if not is_note(t)})),
         frozenset(t for t, kind in targets if kind == "embed" and t in notes),
+        {t: q for t, q in quotes(note, links, texts).items() if t in notes},
     )
 
 
@@ -162,6 +177,12 @@ def worker_count(wanted: int | None, to_render: int, load: float | None = None) 
     return cores if cores > 1 and load <= cores - 1 else 1
 
 
+#: A note's search document, and its words' scores (or the last build's state holding them).
+SearchEntry = tuple[list[str], dict[str, int] | NoteState]
+#: A note indexed anew: its number, its words' scores in the last build (None: not kept), now.
+Reindexed = tuple[int, dict[str, int] | None, dict[str, int]]
+
+
 @dataclass
 class _Job:
     """What every note's rendering shares (and a forked worker inherits)."""
@@ -180,7 +201,7 @@ class _Job:
 class _Part:
     """What a worker process rendered and wrote, for the parent to merge."""
 
-    entries: list[tuple[list[str], dict[str, int]]]
+    entries: list[SearchEntry]
     notes: dict[str, NoteState]
     pages: dict[str, str]
     digests: dict[str, str]
@@ -190,6 +211,7 @@ class _Part:
     touched: set[str] | None
     failed: dict[str, str]
     excerpts: dict[str, str]
+    reindexed: list[Reindexed]
 
 
 _FORKED: _Builder | None = None  # the builder a forked worker renders for
@@ -250,11 +272,13 @@ class _Builder:
         self.folder_pages: dict[str, str] = {}  # vault folder -> its page
         self.tag_paths: dict[str, str] = {}  # lower-cased tag -> its page
         self.touched_shards: set[str] | None = None  # None: every search shard is written
+        self.reindexed: list[Reindexed] = []  # the entries made anew, when shards are patched
 
     def run(self) -> BuildResult:
         for path in self.notes:
             self.urls.add_note(path)
         self.aliases = {p: note_aliases(n) for p, n in self.notes.items()}
+        self.titles = {p: n.title for p, n in self.notes.items()}  # listings show each often
         self.state.names = digest(tuple(self.notes), self.vault.attachments, self.aliases)
         self.reach = self._reach()
         linked = sorted({a for reach in self.reach.values() for a in reach.attachments})
@@ -268,8 +292,8 @@ class _Builder:
         tags = tag_tree(self.notes)
         self._tag_urls(tags)
         policy = ReviewPolicy.from_config(self.vault.config)
-        index = SearchIndex()
-        self._note_pages(renderer, links, policy, index)
+        entries = self._note_pages(renderer, links, policy)
+        search = self._search_files(entries)
         self._tag_pages(tags)
         self._folder_pages()
         self._home(tags)
@@ -279,7 +303,7 @@ class _Builder:
         self._sitemap()
         self._page("search.html", "search.html", page={})
         self._page("404.html", "404.html", page={})
-        for rel, text in index.files(self._unchanged_shard).items():
+        for rel, text in search.items():
             self.out.write_text(rel, text)
         self._assets()
         for path in attachments:
@@ -303,13 +327,13 @@ class _Builder:
             if old is not None and prev.shas.get(path) == note.sha256:
                 found[path] = old.reach
             else:
-                found[path] = reach_of(resolver.links_of(note), self.notes)
+                found[path] = reach_of(note, self.notes, resolver, self.texts)
                 self.result.resolved.append(path)
         return found
 
     def _note_pages(
-        self, renderer: NoteRenderer, links: SiteLinks, policy: ReviewPolicy, index: SearchIndex
-    ) -> None:
+        self, renderer: NoteRenderer, links: SiteLinks, policy: ReviewPolicy
+    ) -> list[SearchEntry]:
         """Every note's page and search entry. A body is rendered only when its inputs
         changed since the last build (or its page must be rendered again); what a page
         shows besides its body is looked at only when a note it shows changed. Many notes
@@ -346,12 +370,62 @@ class _Builder:
         else:
             entries = self._render_notes(numbered)
         self.result.workers = workers
-        for doc, postings in entries:
-            index.add(doc, postings)
+        return entries
 
-    def _in_workers(
-        self, numbered: list[tuple[int, str]], workers: int
-    ) -> list[tuple[list[str], dict[str, int]]]:
+    def _search_files(self, entries: list[SearchEntry]) -> dict[str, str]:
+        """The search shards to write: the last build's patched with the entries that
+        changed, when the notes are the same (and numbered the same) and its shards are
+        there as it wrote them; else made from every entry."""
+        if any(before is None for _number, before, _after in self.reindexed):
+            self.touched_shards = None  # an entry the last build did not keep: write all
+        if self.touched_shards is not None:
+            docs = [doc for doc, _postings in entries]
+            patched = self._patched_shards(docs)
+            if patched is not None:
+                self.result.indexed = len(self.reindexed)
+                return patched
+        index = SearchIndex()
+        for doc, postings in entries:
+            index.add(doc, postings if isinstance(postings, dict) else postings.postings)
+        self.state.shards = index.shard_keys()
+        self.result.indexed = len(entries)
+        return index.files(self._unchanged_shard)
+
+    def _patched_shards(self, docs: list[list[str]]) -> dict[str, str] | None:
+        """The shards whose entries changed, from the last build's files (read, and
+        checked to be what it wrote) patched with the notes indexed anew; every other
+        shard kept. None when a shard is not there as the last build wrote it."""
+        assert self.touched_shards is not None
+        old: dict[str, dict[str, list[int]]] = {}
+        for rel in self.touched_shards:
+            key = rel.removeprefix("search/w/").removesuffix(".json")
+            if rel.startswith("search/w/") and key in self.prev.shards:
+                found = self._read_kept(rel)
+                if found is None:
+                    return None
+                old[key] = found
+        changes: list[Change] = [(n, b, a) for n, b, a in self.reindexed if b is not None]
+        patched = patch_shards(self.prev.shards, old, docs, changes, self.touched_shards)
+        files, shards = patched
+        kept = [f"search/w/{key}.json" for key in shards]
+        kept += [f"search/d/{k}.json" for k in range(-(-len(docs) // DOCS_PER_SHARD))]
+        kept = [rel for rel in kept if rel not in files]
+        if not all(self.out.can_keep(rel) for rel in kept):
+            return None
+        for rel in kept:
+            self.out.keep(rel)
+        self.state.shards = shards
+        return files
+
+    def _read_kept(self, rel: str) -> Any:
+        """The JSON of the file `rel` of the last build, when its bytes are those it wrote."""
+        try:
+            data = (self.out.folder / rel).read_bytes()
+            return json.loads(data) if digest(data) == self.prev.files.get(rel) else None
+        except (OSError, ValueError):
+            return None
+
+    def _in_workers(self, numbered: list[tuple[int, str]], workers: int) -> list[SearchEntry]:
         """`_render_notes` in `workers` forked processes, over consecutive runs of notes;
         what each did is merged in note order, so the site is the one a single process
         writes."""
@@ -365,19 +439,17 @@ class _Builder:
                 parts = list(pool.map(_render_chunk, chunks))
         finally:
             _FORKED = None
-        entries: list[tuple[list[str], dict[str, int]]] = []
+        entries: list[SearchEntry] = []
         for part in parts:
             self._merge(part)
             entries += part.entries
         return entries
 
-    def _render_notes(
-        self, numbered: list[tuple[int, str]]
-    ) -> list[tuple[list[str], dict[str, int]]]:
+    def _render_notes(self, numbered: list[tuple[int, str]]) -> list[SearchEntry]:
         """The pages and search entries of the notes `numbered` (their numbers in the vault)."""
         return [self._render_note(number, path) for number, path in numbered]
 
-    def _render_note(self, number: int, path: str) -> tuple[list[str], dict[str, int]]:
+    def _render_note(self, number: int, path: str) -> SearchEntry:
         job, prev, note = self.job, self.prev, self.notes[path]
         renderer, links, policy = job.renderer, job.links, job.policy
         old = prev.notes.get(path)
@@ -406,7 +478,7 @@ class _Builder:
             self._render_page("note.html", rel, key, {"page": page})
         if old is not None and body is None and job.same_names and path not in job.changed:
             # its entry is made of the note and its URL alone: both unchanged
-            index_key, doc, postings = old.index_key, old.doc, old.postings
+            index_key, doc, postings = old.index_key, old.doc, None  # `old` has them
         else:
             url = self.urls.url_of(path) or ""
             fields = {
@@ -417,17 +489,30 @@ class _Builder:
             }
             index_key = digest(url, note.title, note.folder, fields, body_key)
             if old is not None and old.index_key == index_key:
-                doc, postings = old.doc, old.postings
+                doc, postings = old.doc, None
             else:
                 if body is None:
                     body, inputs = self._body(renderer, links, path)
                 doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
-                self._reindexed(number, old, postings)
+                self._reindexed(number, old, doc, postings)
         self.excerpts[path] = doc[3]
-        if path not in self.texts.failed:
+        if path in self.texts.failed:
+            pass
+        elif (
+            old is not None
+            and inputs is old.inputs
+            and body_key == old.body
+            and (index_key == old.index_key and doc is old.doc and self.reach[path] is old.reach)
+        ):
+            self.state.notes[path] = old  # as the last build left it
+        else:
+            found = postings if postings is not None else old.postings if old else {}
             self.state.notes[path] = NoteState(
-                inputs, body_key, index_key, doc, postings, self.reach[path]
+                inputs, body_key, index_key, doc, found, self.reach[path]
             )
+        if postings is None:
+            assert old is not None
+            return doc, old
         return doc, postings
 
     def _collect(self) -> None:
@@ -435,11 +520,11 @@ class _Builder:
         self.state.pages, self.state.notes = {}, {}
         self.out.digests, self.out.written = {}, set()
         self.result.rendered, self.result.pages = [], 0
-        self.texts.failed, self.excerpts = {}, {}
+        self.texts.failed, self.excerpts, self.reindexed = {}, {}, []
         if self.touched_shards is not None:
             self.touched_shards = set()
 
-    def _part(self, entries: list[tuple[list[str], dict[str, int]]]) -> _Part:
+    def _part(self, entries: list[SearchEntry]) -> _Part:
         return _Part(
             entries,
             self.state.notes,
@@ -451,6 +536,7 @@ class _Builder:
             self.touched_shards,
             self.texts.failed,
             self.excerpts,
+            self.reindexed,
         )
 
     def _merge(self, part: _Part) -> None:
@@ -465,14 +551,24 @@ class _Builder:
             self.touched_shards |= part.touched
         self.texts.failed.update(part.failed)
         self.excerpts.update(part.excerpts)
+        self.reindexed += part.reindexed
 
-    def _reindexed(self, number: int, old: NoteState | None, postings: dict[str, int]) -> None:
-        """Note the search shards that a new entry for note `number` changes."""
+    def _reindexed(
+        self, number: int, old: NoteState | None, doc: list[str], postings: dict[str, int]
+    ) -> None:
+        """Note the search shards that a new entry for note `number` changes: those of the
+        words whose score changed, and its document's when that changed."""
         if self.touched_shards is None:
             return
-        words = set(postings) | (set(old.postings) if old is not None else set())
+        before = old.postings if old is not None else None
+        self.reindexed.append((number, before, postings))
+        if before is None:
+            words = set(postings)
+        else:
+            words = {w for w in postings.keys() | before.keys() if postings.get(w) != before.get(w)}
         self.touched_shards |= {f"search/w/{shard_key(w)}.json" for w in words}
-        self.touched_shards.add(f"search/d/{number // DOCS_PER_SHARD}.json")
+        if old is None or old.doc != doc:
+            self.touched_shards.add(f"search/d/{number // DOCS_PER_SHARD}.json")
 
     def _unchanged_shard(self, rel: str) -> bool:
         """True (and the file kept) when no note's entry in the shard `rel` changed."""
@@ -607,7 +703,8 @@ class _Builder:
         ]
         item = policy.schedule(note, self.today)
         linkers = self.job.linkers.get(note.path, [])
-        found = backlinks(note, linkers, links, self.urls, self.texts, self.notes)
+        quoted = {p: self.reach[p].quotes for p in linkers}
+        found = backlinks(note, linkers, quoted, self.urls, self.notes)
         page = {
             "title": note.title,
             "crumbs": breadcrumbs(note.folder, self.urls, self.folder_pages),
@@ -627,15 +724,17 @@ class _Builder:
         return self.urls.url(rel) if rel else ""
 
     def _note_items(self, paths: set[str] | list[str]) -> list[dict[str, Any]]:
-        ordered = sorted(paths, key=lambda p: (self.notes[p].title.lower(), p))
+        titles = self.titles
+        ordered = sorted(paths, key=lambda p: (titles[p].lower(), p))
         return [
-            {"text": self.notes[p].title, "url": self.urls.url_of(p), "count": None, "note": ""}
+            {"text": titles[p], "url": self.urls.url_of(p), "count": None, "note": ""}
             for p in ordered
         ]
 
     def _note_items_in_order(self, paths: list[str]) -> list[dict[str, Any]]:
+        titles = self.titles
         return [
-            {"text": self.notes[p].title, "url": self.urls.url_of(p), "count": None, "note": ""}
+            {"text": titles[p], "url": self.urls.url_of(p), "count": None, "note": ""}
             for p in paths
         ]
 
@@ -762,9 +861,7 @@ class _Builder:
         for a, b in edges:
             degree[a] += 1
             degree[b] += 1
-        nodes = [
-            [self.urls.url_of(p) or "", self.notes[p].title, degree[i]] for p, i in index.items()
-        ]
+        nodes = [[self.urls.url_of(p) or "", self.titles[p], degree[i]] for p, i in index.items()]
         data = json.dumps(
             {"nodes": nodes, "edges": edges}, ensure_ascii=False, separators=(",", ":")
         )
@@ -855,6 +952,7 @@ def build_site(
     previous: BuildState | None = None,
     save_state: bool = True,
     workers: int | None = None,
+    files: VaultFiles | None = None,
 ) -> BuildResult:
     """Build the site of `vault` into `output`; raise `OutputError` for an unusable folder.
 
@@ -865,25 +963,43 @@ def build_site(
     the caller kept it; `save_state=False` leaves none in the folder (then the
     caller must pass it back). `workers`: processes rendering the notes (None:
     all cores for a large build; they are forked, so a threaded caller passes 1).
+    `files`: the listing `vault` was loaded from (`scan_vault`), else the vault is
+    listed again for the link findings.
     """
-    out = SiteOutput(output, vault.root, previous)
-    builder = _Builder(vault, out, base_url, today or dt.date.today(), live, workers)
-    try:
-        result = builder.run()
-    except BaseException:
-        out.abandon()
-        raise
-    out.finish(builder.state, save_state=save_state)
-    result.state = builder.state
-    result.findings = link_findings(vault, today)
+    with _frozen_heap():
+        out = SiteOutput(output, vault.root, previous)
+        builder = _Builder(vault, out, base_url, today or dt.date.today(), live, workers)
+        try:
+            result = builder.run()
+        except BaseException:
+            out.abandon()
+            raise
+        out.finish(builder.state, save_state=save_state)
+        result.state = builder.state
+        result.findings = link_findings(vault, today, files)
     return result
 
 
-def link_findings(vault: Vault, today: dt.date | None = None) -> list[Diagnostic]:
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Leave what is already allocated (the loaded vault) out of the garbage collector's
+    scans while the site is built: a rebuild allocates little, and each collection of
+    the oldest generation would otherwise walk every note again (a tenth of a rebuild)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def link_findings(
+    vault: Vault, today: dt.date | None = None, files: VaultFiles | None = None
+) -> list[Diagnostic]:
     """What `check` reports about links (KB201 to KB207), as the warm check gives it: after
     one note changed, only that note and the notes its change reaches are checked again
     (`kbtool.lint.incremental`); `vault` is checked whole only when no state is stored."""
-    files = scan_vault(vault.root, config=vault.config)
+    if files is None or files.root != vault.root or any(s is None for _r, _p, s in files.notes):
+        files = scan_vault(vault.root, config=vault.config)  # with every note's stamp
     return cached_check(
         files, select=list(LINK_CODES), today=today, loaded=vault
     ).result.diagnostics

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +20,7 @@ from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import link_label
 from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap, slug
-from kbtool.vault.resolve import is_note
+from kbtool.vault.resolve import ResolvedLink, is_note
 
 _WIKILINK = re.compile(r"^\s*\[\[([^\]]+)\]\]\s*$")
 _INLINE_LINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
@@ -115,40 +114,44 @@ def snippet(line: str) -> str:
     return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1].rstrip() + "…"
 
 
+def quotes(note: Note, links: list[ResolvedLink], texts: NoteTexts) -> dict[str, tuple[str, ...]]:
+    """What the notes `note` links to quote of it among their backlinks: for each (itself
+    aside), the first three distinct lines that link there (a property's link as
+    `key: [[link]]`). Kept with the note between builds: a page's backlinks read no
+    other note's text."""
+    by_target: dict[str, list[str]] = {}
+    for item in links:
+        target = item.target
+        if target is None or target == note.path or not is_note(target):
+            continue
+        if item.link.property_key is not None:
+            text = f"{item.link.property_key}: {item.link.raw}"
+        else:
+            lines = texts.lines(note.path)
+            index = item.link.line - note.body_line
+            text = lines[index] if 0 <= index < len(lines) else ""
+        found = snippet(text)
+        seen = by_target.setdefault(target, [])
+        if found and found not in seen:
+            seen.append(found)
+    return {target: tuple(found[:3]) for target, found in by_target.items()}
+
+
 def backlinks(
     note: Note,
     linkers: list[str],
-    links: SiteLinks,
+    quoted: Mapping[str, Mapping[str, tuple[str, ...]]],
     urls: UrlMap,
-    texts: NoteTexts,
     notes: Mapping[str, Note],
 ) -> list[Backlink]:
-    """The notes that link here (`linkers`, in vault order), each with the lines that
-    link: only their links are resolved, not every link of the vault."""
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for source_path in linkers:
-        if source_path == note.path:
-            continue
-        source = notes[source_path]
-        for item in links.resolver.links_of(source):
-            if item.target != note.path:
-                continue
-            if item.link.property_key is not None:
-                text = f"{item.link.property_key}: {item.link.raw}"
-            else:
-                lines = texts.lines(source.path)
-                index = item.link.line - source.body_line
-                text = lines[index] if 0 <= index < len(lines) else ""
-            found = snippet(text)
-            if found and found not in by_source[source.path]:
-                by_source[source.path].append(found)
-            else:
-                by_source.setdefault(source.path, [])
+    """The notes that link here (`linkers`, in vault order), each with the lines that link
+    (`quoted`: each note's `quotes`)."""
+    by_source = {p: quoted[p].get(note.path, ()) for p in linkers if p != note.path}
     result = []
     for path in sorted(by_source, key=lambda p: notes[p].title.lower()):
         url = urls.url_of(path)
         if url is not None:
-            result.append(Backlink(notes[path].title, url, tuple(by_source[path][:3])))
+            result.append(Backlink(notes[path].title, url, by_source[path]))
     return result
 
 
