@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kbtool.cli import main
 from kbtool.lint.engine import check
+from kbtool.site import builder
 from kbtool.site.builder import BuildResult, build_site
 from kbtool.site.incremental import STATE, state_path
 from kbtool.vault import text as vault_text
@@ -321,6 +322,36 @@ def test_the_search_index_is_patched_with_the_changed_entries_alone(
     assert _build(vault, out).indexed == 4
     _same_as_cold(vault, out, tmp_path)
     assert json.loads((out / "search/meta.json").read_text())["docs"] == 4
+
+
+def test_listings_are_kept_unless_a_title_tag_or_path_changed(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    _edit(vault / "A.md", "Second paragraph of A.", "Second paragraph of A, longer.")
+    assert _build(vault, out).listed == 1  # the home page (its recent notes): no tag, folder
+    _edit(vault / "A.md", "tags: [t]", "tags: [t, u]")
+    result = _build(vault, out)
+    assert result.listed == 5  # home, tags/index, tags/t, tags/u, sub/index
+    assert "tags/u.html" in result.rendered
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_kept_listings_take_their_extra_pages_urls_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listings in pages of two: the kept tag page's second page keeps its URL, and the
+    folder and home pages claimed after it land where a cold build puts them."""
+    monkeypatch.setattr(builder, "PAGE_SIZE", 2)
+    notes = {f"N{i}.md": f"---\ntags: [t]\n---\nNote {i}.\n" for i in range(5)}
+    notes["tags/X.md"] = "In a folder named like the tag pages' own.\n"
+    vault, out = _write(tmp_path / "vault", notes), tmp_path / "site"
+    _build(vault, out)
+    _edit(vault / "N1.md", "Note 1.", "Note one.")
+    result = _build(vault, out)
+    assert result.listed == 3  # the home page in three pages of two; tags kept
+    assert (out / "tags/t-2.html").is_file()
+    _same_as_cold(vault, out, tmp_path)
 
 
 def test_a_search_shard_not_as_written_means_a_whole_index(built: tuple[Path, Path]) -> None:

@@ -94,6 +94,7 @@ class BuildResult:
     rendered: list[str] = field(default_factory=list)  # the pages rendered by this build
     resolved: list[str] = field(default_factory=list)  # the notes whose links it resolved
     indexed: int = 0  # the search entries the index was made from (only new ones: patched)
+    listed: int = 0  # the listing pages made (and compared with the last build's)
     state: BuildState = field(default_factory=BuildState)  # for the next build
     workers: int = 1  # processes that rendered the notes
     findings: list[Diagnostic] = field(default_factory=list)
@@ -272,6 +273,7 @@ class _Builder:
         self.folder_pages: dict[str, str] = {}  # vault folder -> its page
         self.tag_paths: dict[str, str] = {}  # lower-cased tag -> its page
         self.touched_shards: set[str] | None = None  # None: every search shard is written
+        self.listed: list[tuple[str, str, bool]] = []  # listing pages made: path, key, claimed
         self.reindexed: list[Reindexed] = []  # the entries made anew, when shards are patched
 
     def run(self) -> BuildResult:
@@ -294,8 +296,7 @@ class _Builder:
         policy = ReviewPolicy.from_config(self.vault.config)
         entries = self._note_pages(renderer, links, policy)
         search = self._search_files(entries)
-        self._tag_pages(tags)
-        self._folder_pages()
+        self._listings(tags)
         self._home(tags)
         self._review_page()
         self._graph()
@@ -669,6 +670,29 @@ class _Builder:
         self.result.pages += 1
         self.result.rendered.append(rel)
 
+    def _listings(self, tags: TagNode) -> None:
+        """The tag and folder pages. They show the notes' paths, titles and tags alone: when
+        those are the last build's (and its pages are there), its pages are kept as they
+        are, and the URLs their extra pages took are taken again, without making them."""
+        self.state.listings_key = digest(
+            self.state.universe,
+            [(self.titles[p], note_tags(n)) for p, n in self.notes.items()],
+        )
+        prev = self.prev
+        if prev.listings_key == self.state.listings_key and all(
+            self.out.can_keep(rel) for rel, _key, _claimed in prev.listings
+        ):
+            for rel, key, claimed in prev.listings:
+                if claimed:
+                    self.urls.reserve(rel)
+                self._keep_page(rel, key)
+            self.state.listings = list(prev.listings)
+            return
+        self.listed = []
+        self._tag_pages(tags)
+        self._folder_pages()
+        self.state.listings = list(self.listed)  # not the home page's, which come later
+
     def _list_page(self, rel: str, page: dict[str, Any]) -> None:
         """A listing in pages of at most `PAGE_SIZE` entries per section (`rel`, then
         `rel-2.html`, ...), so that no page grows with the vault."""
@@ -687,6 +711,8 @@ class _Builder:
                 "next": self.urls.url(paths[k + 1]) if k + 1 < count else "",
             }
             self._page("list.html", path, page=dict(page, sections=chunk, pager=pager))
+            self.listed.append((path, self.state.pages[path], k > 0))
+        self.result.listed += len(paths)
 
     def _note_context(self, note: Note, links: SiteLinks, policy: ReviewPolicy) -> dict[str, Any]:
         """What a note's page shows besides its body."""

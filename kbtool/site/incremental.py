@@ -48,7 +48,7 @@ def state_path(output: Path) -> Path:
     return cache_folder() / f"kbtool-site-{key}.json"
 
 
-_VERSION = 3
+_VERSION = 4
 
 #: A recorded link resolution: (source note, path, subpath) -> (url, file, anchor, problem).
 LinkKey = tuple[str, str, str]
@@ -300,6 +300,8 @@ class BuildState:
     pages: dict[str, str] = field(default_factory=dict)  # page -> key
     files: dict[str, str] = field(default_factory=dict)  # output file -> digest of its bytes
     shards: list[str] = field(default_factory=list)  # the search index's word shards
+    listings_key: str = ""  # what the tag and folder pages show: the notes' titles and tags
+    listings: list[tuple[str, str, bool]] = field(default_factory=list)  # path, key, claimed
     build: str = ""  # the build that wrote the folder (its marker names it too)
 
     def to_bytes(self) -> bytes:
@@ -321,6 +323,8 @@ class BuildState:
             "pages": self.pages,
             "files": self.files,
             "shards": self.shards,
+            "listings_key": self.listings_key,
+            "listings": self.listings,
             "build": self.build,
         }
 
@@ -344,6 +348,8 @@ class BuildState:
         notes = {p: NoteState.from_json(s, paths) for p, s in data["notes"].items()}
         state = cls(data["key"], data["universe"], str(data["names"]), data["shas"], notes)
         state.pages, state.files, state.shards = data["pages"], data["files"], data["shards"]
+        state.listings_key = str(data["listings_key"])
+        state.listings = [(str(r), str(k), bool(c)) for r, k, c in data["listings"]]
         state.build = str(data.get("build", ""))
         if not isinstance(state.shards, list):
             return cls()
