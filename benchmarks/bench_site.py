@@ -2,17 +2,17 @@
 
 Floor: read every note, load its frontmatter with PyYAML's C loader and
 tokenise its body with markdown-it (bench_check.baseline), in one process.
-Cold build: what `kbtool build` does into a new folder: load the vault (no
-parse cache) and build the site, its notes rendered by as many worker
+Cold build: what `kbtool build` does into a new folder: list and load the
+vault (no parse cache) and build the site, its notes rendered by as many worker
 processes as the machine gives it (`--workers 1` for one). Wall seconds
 and CPU seconds (this process and its workers), min of the repeats, runs
 alternating with the floor.
 
 Rebuilds, on a copy of the vault after one cold build: append a sentence to
 one note (its text), then a link from one note to another (whose backlinks
-must change); each is `load_vault` with the parse cache plus `build_site`
-into the same folder, as `kbtool build` runs it again, and is reported as a
-fraction of the cold build.
+must change); each is the listing, the load through the parse cache and
+`build_site` into the same folder, as `kbtool build` runs it again, and is
+reported as a fraction of the cold build.
 
 Then, of the cold build: the average and largest note page (HTML alone), the
 largest listing page (home, tag, folder, review pages), a note page's first
@@ -61,11 +61,14 @@ def _timed(fn: Callable[..., object], *args: object) -> tuple[float, float, obje
 
 
 def build(root: Path, out: Path, workers: int | None, cache: bool = False) -> int:
-    """Load and build as `kbtool build` does; the number of pages rendered."""
+    """List, load and build as `kbtool build` does (`cache`: through the parse cache); the
+    number of pages rendered."""
     from kbtool.site.builder import build_site
-    from kbtool.vault.load import load_vault
+    from kbtool.vault.load import load_files, scan_vault
 
-    return len(build_site(load_vault(root, cache=cache), out, workers=workers).rendered)
+    files = scan_vault(root)
+    vault = load_files(files, cache=cache)
+    return len(build_site(vault, out, workers=workers, files=files).rendered)
 
 
 def sizes(out: Path) -> dict[str, float]:

@@ -14,8 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbtool.cli import main
+from kbtool.lint.engine import check
+from kbtool.site import builder
 from kbtool.site.builder import BuildResult, build_site
 from kbtool.site.incremental import STATE, state_path
+from kbtool.vault import text as vault_text
 from kbtool.vault.load import load_vault
 
 TODAY = dt.date(2026, 3, 1)
@@ -98,6 +101,40 @@ def test_a_text_change_renders_the_note_and_the_notes_that_embed_it(
     assert sorted(result.rendered) == ["b.html", "c.html"]  # D only links to B#Part
     assert "B changed." in (out / "c.html").read_text()
     _same_as_cold(vault, out, tmp_path)
+
+
+def test_a_rebuild_resolves_the_links_of_the_changed_notes_alone(
+    built: tuple[Path, Path],
+) -> None:
+    vault, out = built
+    _edit(vault / "A.md", "Second paragraph of A.\n", "Second paragraph of A.\n\nAlso [[D]].\n")
+    assert _build(vault, out).resolved == ["A.md"]
+    assert _build(vault, out).resolved == []
+    (vault / "D.md").rename(vault / "D2.md")  # the names changed: every link may land anew
+    assert _build(vault, out).resolved == ["A.md", "B.md", "C.md", "D2.md", "Sub/E.md"]
+
+
+def test_backlinks_quote_lines_kept_from_the_last_build(built: tuple[Path, Path]) -> None:
+    """B's page shows what A, C and D say of it; a rebuild after B changed reads only B and
+    C (which embeds B), not the notes whose lines the backlinks quote."""
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    before = vault_text.reads
+    result = _build(vault, out)
+    assert vault_text.reads - before == 2
+    assert sorted(result.rendered) == ["b.html", "c.html"]
+    page = (out / "b.html").read_text()
+    assert '<a class="backlink" href="/a.html">A</a><p class="snippet">A links B.</p>' in page
+
+
+def test_the_link_findings_after_a_change_are_checks(
+    built: tuple[Path, Path],
+) -> None:
+    vault, out = built
+    _edit(vault / "A.md", "A links [[B]].", "A links [[Nowhere]].")
+    found = _build(vault, out).findings
+    assert [(d.path, d.line, d.code) for d in found] == [("A.md", 5, "KB201")]
+    assert found == check(load_vault(vault), select=["KB2"], today=TODAY).diagnostics
 
 
 def test_a_new_link_updates_the_targets_backlinks(built: tuple[Path, Path], tmp_path: Path) -> None:
@@ -205,8 +242,10 @@ START = {
     "C.md": "---\ntags: [c]\n---\n# C\n\n## Part\n\nText of C, see [[D]].\n",
     "Sub/D.md": "# D\n\n## Part\n\nText of D, back to [[A]].\n",
 }
+KINDS = ["text", "link", "embed", "unlink", "title", "tag", "delete", "create"]
+KINDS += ["heading", "alias", "alias-link", "rename", "config"]
 EDITS = st.tuples(
-    st.sampled_from(["text", "link", "embed", "unlink", "title", "tag", "delete", "create"]),
+    st.sampled_from(KINDS),
     st.sampled_from(NAMES),
     st.sampled_from(NAMES),
 )
@@ -215,6 +254,11 @@ EDITS = st.tuples(
 def _apply(vault: Path, edit: tuple[str, str, str]) -> None:
     kind, name, other = edit
     path = vault / f"{name}.md"
+    if kind == "config":  # aliases become link targets, or stop being
+        toml = vault / "kbtool.toml"
+        on = toml.exists() and "true" in toml.read_text()
+        toml.write_text(f"[links]\nresolve_aliases = {'false' if on else 'true'}\n")
+        return
     if kind == "create" or not path.exists():
         _write(vault, {f"{name}.md": f"# {name}\n\n## Part\n\nText of {name}.\n"})
         if kind == "create":
@@ -228,9 +272,17 @@ def _apply(vault: Path, edit: tuple[str, str, str]) -> None:
         "unlink": "".join(ln for ln in text.splitlines(keepends=True) if "[[" not in ln),
         "title": f"---\ntitle: Named {name}\n---\n" + text.split("---\n")[-1],
         "tag": text + "\n#topic/x\n",
+        "heading": text.replace("## Part", "## Renamed", 1)
+        if "## Part" in text
+        else text.replace("## Renamed", "## Part", 1),
+        "alias": f"---\naliases: [Nick {name}]\n---\n" + text.split("---\n")[-1],
+        "alias-link": text + f"\nCalled [[Nick {target}]].\n",
         "delete": None,
+        "rename": None,
     }[kind]
-    if changed is None:
+    if kind == "rename":
+        path.rename(vault / f"{name}-renamed.md")
+    elif changed is None:
         path.unlink()
     else:
         path.write_text(changed)
@@ -250,10 +302,63 @@ def test_any_sequence_of_edits_rebuilds_to_the_cold_build(
         _build(vault, out)
         for k, edit in enumerate(edits):
             _apply(vault, edit)
-            assert "404.html" not in _build(vault, out).rendered  # it shows no note
+            again = build_site(load_vault(vault, cache=True), out, today=TODAY)
+            if edit[0] != "config":  # another kbtool.toml is another site: all rendered
+                assert "404.html" not in again.rendered  # it shows no note
             cold = root / f"cold{k}"
             _build(vault, cold)
             assert _tree(out) == _tree(cold), edit
+            checked = check(load_vault(vault), select=["KB2"], today=TODAY).diagnostics
+            assert again.findings == checked, edit
+
+
+def test_the_search_index_is_patched_with_the_changed_entries_alone(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B zebra.")
+    assert _build(vault, out).indexed == 2  # B and C (which embeds it): no other entry read
+    (vault / "D.md").unlink()  # the notes are numbered anew: the index is made again
+    assert _build(vault, out).indexed == 4
+    _same_as_cold(vault, out, tmp_path)
+    assert json.loads((out / "search/meta.json").read_text())["docs"] == 4
+
+
+def test_listings_are_kept_unless_a_title_tag_or_path_changed(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    _edit(vault / "A.md", "Second paragraph of A.", "Second paragraph of A, longer.")
+    assert _build(vault, out).listed == 1  # the home page (its recent notes): no tag, folder
+    _edit(vault / "A.md", "tags: [t]", "tags: [t, u]")
+    result = _build(vault, out)
+    assert result.listed == 5  # home, tags/index, tags/t, tags/u, sub/index
+    assert "tags/u.html" in result.rendered
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_kept_listings_take_their_extra_pages_urls_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listings in pages of two: the kept tag page's second page keeps its URL, and the
+    folder and home pages claimed after it land where a cold build puts them."""
+    monkeypatch.setattr(builder, "PAGE_SIZE", 2)
+    notes = {f"N{i}.md": f"---\ntags: [t]\n---\nNote {i}.\n" for i in range(5)}
+    notes["tags/X.md"] = "In a folder named like the tag pages' own.\n"
+    vault, out = _write(tmp_path / "vault", notes), tmp_path / "site"
+    _build(vault, out)
+    _edit(vault / "N1.md", "Note 1.", "Note one.")
+    result = _build(vault, out)
+    assert result.listed == 3  # the home page in three pages of two; tags kept
+    assert (out / "tags/t-2.html").is_file()
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_a_search_shard_not_as_written_means_a_whole_index(built: tuple[Path, Path]) -> None:
+    vault, out = built
+    (out / "search/w/7465.json").write_text("{}")  # "text": B's old words, to patch
+    _edit(vault / "B.md", "B text.", "B zebra.")
+    assert _build(vault, out).indexed == 5
 
 
 def test_only_the_search_shards_of_changed_words_are_written(built: tuple[Path, Path]) -> None:

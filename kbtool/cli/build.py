@@ -12,10 +12,11 @@ from kbtool.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     fail,
-    open_vault,
+    list_vault,
     today_option,
     vault_argument,
 )
+from kbtool.cli.progress import progress
 
 
 def default_output(vault_root: Path) -> Path:
@@ -64,11 +65,13 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
     from kbtool.lint.formats import PathDisplay
     from kbtool.site.builder import build_site
     from kbtool.site.output import OutputError
+    from kbtool.vault.load import load_files
 
-    loaded = open_vault(vault)
+    files = list_vault(vault)  # kept: the link findings' warm check starts from it
+    loaded = load_files(files, progress=progress("Reading notes"), cache=True)
     target = output if output is not None else default_output(loaded.root)
     try:
-        result = build_site(loaded, target, base_url=base_url, today=today)
+        result = build_site(loaded, target, base_url=base_url, today=today, files=files)
     except (OutputError, ConfigError) as exc:
         fail(str(exc))
     except OSError as exc:

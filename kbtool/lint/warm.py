@@ -83,12 +83,15 @@ def cached_check(
     only: Collection[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     checking: Callable[[int, int], None] | None = None,
+    loaded: Vault | None = None,
 ) -> WarmCheck:
     """`check()` of the listed vault, reusing the last result when nothing it depends on
     changed, else checking incrementally what changed (`kbtool.lint.incremental`);
     otherwise the notes are loaded through the parse cache and all checked. The
     result and the state for the next run are stored. Raises `SelectionError` as
-    `check()` does. `progress` hears of each note loaded, `checking` of each rule run."""
+    `check()` does. `progress` hears of each note loaded, `checking` of each rule run.
+    `loaded`: the vault already loaded from these files (the site build's), checked
+    instead of loading it again when a full check is due and it is as listed."""
     today = today or dt.date.today()
     severities = severities_for(files.root, files.config, select, ignore)
     with paused_gc():  # the stored state is many small objects and no cycles
@@ -109,8 +112,9 @@ def _cached_check(
     kind = f"{_KIND}/{options}"
     fingerprint = vault_fingerprint(files)
     path = cache_path(files.root)
+    given = loaded if loaded is not None and unchanged_since_listed(files, loaded) else None
     if fingerprint is None:
-        vault = load_files(files, progress=progress, cache=True)
+        vault = given or load_files(files, progress=progress, cache=True)
         result = check(vault, select=select, ignore=ignore, today=today, progress=checking)
         return WarmCheck(result.restricted_to(only), False, vault)
     stored = read_result(path, kind)
@@ -137,7 +141,7 @@ def _cached_check(
             if _read_as_listed(files, notes.loaded):
                 _store(path, kind, state_kind, fingerprint, files, state)
             return WarmCheck(state.result.restricted_to(only), False, None, True)
-    vault = load_files(files, progress=progress, cache=True)
+    vault = given or load_files(files, progress=progress, cache=True)
     state = full_check(files, vault, severities, today, progress=checking)
     if unchanged_since_listed(files, vault):
         _store(path, kind, state_kind, fingerprint, files, state)

@@ -23,9 +23,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -47,7 +49,8 @@ class SiteOutput:
         """`state`: the last build's, when the caller kept it (else it is read from the
         folder)."""
         self.folder = folder.absolute()
-        self.previous, self.build = _check_folder(self.folder, vault_root)
+        self.listing = _check_folder(self.folder, vault_root)
+        self.previous, self.build = self.listing.manifest, self.listing.build
         self.written: set[str] = set()
         if not self.previous:
             state = BuildState()
@@ -78,7 +81,7 @@ class SiteOutput:
 
     def can_keep(self, rel: str) -> bool:
         """True when the last build wrote `rel` and it is still there."""
-        return rel in self.state.files and (self.folder / rel).is_file()
+        return rel in self.state.files and rel in self.listing.files
 
     def keep(self, rel: str) -> None:
         """Keep the file the last build wrote at `rel` as part of this build."""
@@ -86,7 +89,7 @@ class SiteOutput:
         self.written.add(rel)
 
     def _write(self, rel: str, key: str, fill: Callable[[BinaryIO], object]) -> bool:
-        if self.state.files.get(rel) == key and (self.folder / rel).is_file():
+        if self.state.files.get(rel) == key and rel in self.listing.files:
             self.keep(rel)
             return False
         self._replace(rel, fill)
@@ -111,7 +114,8 @@ class SiteOutput:
         """Remove what the last build wrote and this one did not; record the new manifest
         and the state of this build (with the digest of every file), in the folder unless
         the caller keeps it."""
-        for rel in sorted(self.previous - self.written):
+        removed = sorted(self.previous - self.written)
+        for rel in removed:
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / rel).unlink()
         state.files = dict(sorted(self.digests.items()))
@@ -124,7 +128,7 @@ class SiteOutput:
         self._save(self.written)
         if save_state:
             _save_state(self.folder, state.to_bytes())
-        _remove_empty_folders(self.folder)
+        _remove_empty_folders(self.folder, self.listing.empty, removed)
 
     def abandon(self) -> None:
         """After a failed build: keep listing every file written, so the next build may
@@ -184,10 +188,23 @@ def _forget_state(folder: Path) -> None:
         state_path(folder).unlink()
 
 
-def _check_folder(folder: Path, vault_root: Path) -> tuple[set[str], str]:
-    """The files an earlier build wrote there (its manifest) and that build's id; raise
-    `OutputError` when the folder is the vault, inside it, holds it, or holds anything the
-    manifest does not list."""
+@dataclass
+class Listing:
+    """What the output folder held before the build: the manifest of the build that wrote
+    it, that build's id, its regular files (a kept page needs no other look at the disk)
+    and its empty folders."""
+
+    manifest: set[str] = field(default_factory=set)
+    build: str = ""
+    files: set[str] = field(default_factory=set)
+    others: set[str] = field(default_factory=set)  # neither folders nor files: a FIFO, say
+    empty: list[str] = field(default_factory=list)
+
+
+def _check_folder(folder: Path, vault_root: Path) -> Listing:
+    """The files an earlier build wrote there (its manifest) and what the folder holds;
+    raise `OutputError` when the folder is the vault, inside it, holds it, or holds
+    anything the manifest does not list."""
     real = folder.resolve()
     vault = vault_root.resolve()
     if real == vault:
@@ -197,38 +214,46 @@ def _check_folder(folder: Path, vault_root: Path) -> tuple[set[str], str]:
     if vault.is_relative_to(real):
         raise OutputError(f"{folder}: the output folder contains the vault")
     if not folder.exists() and not folder.is_symlink():
-        return set(), ""
+        return Listing()
     if folder.is_symlink() or not folder.is_dir():
         raise OutputError(f"{folder}: the output path exists and is not a folder")
-    entries = _files_under(folder)
-    if not entries:
-        return set(), ""
-    manifest, build = _read_manifest(folder)
-    for rel in sorted(entries):
-        if (
-            rel not in _OWN
-            and rel not in manifest
-            and not rel.rsplit("/", 1)[-1].startswith(_TMP_PREFIX)
-        ):
+    listing = _list(folder)
+    if not listing.files and not listing.others:
+        return listing
+    listing.manifest, listing.build = _read_manifest(folder)
+    for rel in sorted((listing.files | listing.others) - listing.manifest):
+        if rel not in _OWN and not rel.rsplit("/", 1)[-1].startswith(_TMP_PREFIX):
             raise OutputError(
                 f"{folder}: holds '{rel}', which kbtool did not write; refusing to build there "
                 "(use an empty or new folder)"
             )
-    return manifest, build
+    return listing
 
 
-def _files_under(folder: Path) -> set[str]:
-    """Every file below `folder` as a `/` path; a symlink anywhere is refused."""
-    found: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(folder):
-        base = Path(dirpath)
-        for name in dirnames + filenames:
-            if (base / name).is_symlink():
-                rel = (base / name).relative_to(folder).as_posix()
-                raise OutputError(f"{folder}: holds a symlink '{rel}'; refusing to build there")
-        for name in filenames:
-            found.add((base / name).relative_to(folder).as_posix())
-    return found
+def _list(folder: Path) -> Listing:
+    """Every entry below `folder` (one `scandir` per folder, no `stat` per file): its
+    files as `/` paths, its other entries, its empty folders; a symlink anywhere is
+    refused."""
+    listing = Listing()
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        count = 0
+        with os.scandir(path) as entries:
+            for entry in entries:
+                count += 1
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    raise OutputError(f"{folder}: holds a symlink '{rel}'; refusing to build there")
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    listing.files.add(rel)
+                else:
+                    listing.others.add(rel)
+        if count == 0 and prefix:
+            listing.empty.append(prefix[:-1])
+    return listing
 
 
 def _read_manifest(folder: Path) -> tuple[set[str], str]:
@@ -249,9 +274,14 @@ def _read_manifest(folder: Path) -> tuple[set[str], str]:
     return set(files), build if isinstance(build, str) else ""
 
 
-def _remove_empty_folders(folder: Path) -> None:
-    for dirpath, _dirnames, _filenames in os.walk(folder, topdown=False):
-        path = Path(dirpath)
-        if path != folder:
-            with contextlib.suppress(OSError):
-                path.rmdir()  # only succeeds when empty
+def _remove_empty_folders(folder: Path, empty: list[str], removed: list[str]) -> None:
+    """Remove the folders left empty: those found empty, those that held a removed file,
+    and their parents (deepest first), without listing the whole site again."""
+    candidates: set[str] = set()
+    for rel in [*empty, *(posixpath.dirname(r) for r in removed)]:
+        while rel and rel not in candidates:
+            candidates.add(rel)
+            rel = posixpath.dirname(rel)
+    for rel in sorted(candidates, key=lambda r: (-r.count("/"), r)):
+        with contextlib.suppress(OSError):
+            (folder / rel).rmdir()  # only succeeds when empty

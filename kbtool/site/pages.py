@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +20,7 @@ from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import link_label
 from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap, slug
-from kbtool.vault.resolve import is_note
+from kbtool.vault.resolve import ResolvedLink, is_note
 
 _WIKILINK = re.compile(r"^\s*\[\[([^\]]+)\]\]\s*$")
 _INLINE_LINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
@@ -115,31 +114,44 @@ def snippet(line: str) -> str:
     return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1].rstrip() + "…"
 
 
-def backlinks(
-    note: Note, links: SiteLinks, urls: UrlMap, texts: NoteTexts, notes: Mapping[str, Note]
-) -> list[Backlink]:
-    """The notes that link here (the resolver's backlinks), each with the lines that link."""
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for item in links.resolver.links_to(note.path):
-        source = item.note
-        if source.path == note.path:
+def quotes(note: Note, links: list[ResolvedLink], texts: NoteTexts) -> dict[str, tuple[str, ...]]:
+    """What the notes `note` links to quote of it among their backlinks: for each (itself
+    aside), the first three distinct lines that link there (a property's link as
+    `key: [[link]]`). Kept with the note between builds: a page's backlinks read no
+    other note's text."""
+    by_target: dict[str, list[str]] = {}
+    for item in links:
+        target = item.target
+        if target is None or target == note.path or not is_note(target):
             continue
         if item.link.property_key is not None:
             text = f"{item.link.property_key}: {item.link.raw}"
         else:
-            lines = texts.lines(source.path)
-            index = item.link.line - source.body_line
+            lines = texts.lines(note.path)
+            index = item.link.line - note.body_line
             text = lines[index] if 0 <= index < len(lines) else ""
         found = snippet(text)
-        if found and found not in by_source[source.path]:
-            by_source[source.path].append(found)
-        else:
-            by_source.setdefault(source.path, [])
+        seen = by_target.setdefault(target, [])
+        if found and found not in seen:
+            seen.append(found)
+    return {target: tuple(found[:3]) for target, found in by_target.items()}
+
+
+def backlinks(
+    note: Note,
+    linkers: list[str],
+    quoted: Mapping[str, Mapping[str, tuple[str, ...]]],
+    urls: UrlMap,
+    notes: Mapping[str, Note],
+) -> list[Backlink]:
+    """The notes that link here (`linkers`, in vault order), each with the lines that link
+    (`quoted`: each note's `quotes`)."""
+    by_source = {p: quoted[p].get(note.path, ()) for p in linkers if p != note.path}
     result = []
     for path in sorted(by_source, key=lambda p: notes[p].title.lower()):
         url = urls.url_of(path)
         if url is not None:
-            result.append(Backlink(notes[path].title, url, tuple(by_source[path][:3])))
+            result.append(Backlink(notes[path].title, url, by_source[path]))
     return result
 
 
@@ -147,7 +159,7 @@ def outgoing(note: Note, links: SiteLinks, urls: UrlMap) -> list[dict[str, str]]
     """The notes this note links to (body and properties), each once, in the order first
     linked: the page lists them, and its neighbourhood graph is drawn from them."""
     seen: dict[str, dict[str, str]] = {}
-    for item in links.resolver.links_from(note.path):
+    for item in links.resolver.links_of(note):
         target = item.target
         if target is None or target == note.path or target in seen or not is_note(target):
             continue

@@ -92,9 +92,78 @@ class SearchIndex:
             rel = f"search/d/{start // DOCS_PER_SHARD}.json"
             if not unchanged(rel):
                 out[rel] = _json(self.docs[start : start + DOCS_PER_SHARD])
-        meta = {"docsPerShard": DOCS_PER_SHARD, "docs": len(self.docs), "shards": sorted(shards)}
-        out["search/meta.json"] = _json(meta)
+        out["search/meta.json"] = _meta(len(self.docs), sorted(shards))
         return out
+
+    def shard_keys(self) -> list[str]:
+        """The word shards `files` writes, sorted (the manifest lists them)."""
+        return sorted({shard_key(word) for word in self.postings})
+
+
+#: A note indexed anew: its number, its words' scores before and now.
+Change = tuple[int, dict[str, int], dict[str, int]]
+
+
+def patch_shards(
+    shards: list[str],
+    old: dict[str, dict[str, list[int]]],
+    docs: list[list[str]],
+    changes: list[Change],
+    touched: set[str],
+) -> tuple[dict[str, str], list[str]]:
+    """The `touched` shard files of an index whose notes are numbered as before (`shards`:
+    its word shards, `old`: the content of those touched, `docs`: every note's document),
+    with the `changes` made: byte for byte what `SearchIndex.files` writes for the whole
+    index. Also the word shards there are now."""
+    keys = set(shards)
+    files: dict[str, str] = {}
+    for rel in sorted(touched):
+        name = rel.rsplit("/", 1)[-1].removesuffix(".json")
+        if rel.startswith("search/w/"):
+            content = _patched(old.get(name, {}), name, changes)
+            if content:
+                files[rel] = _json(content)
+                keys.add(name)
+            else:  # its last word is gone: the file goes (nobody writes it)
+                keys.discard(name)
+        else:
+            start = int(name) * DOCS_PER_SHARD
+            files[rel] = _json(docs[start : start + DOCS_PER_SHARD])
+    files["search/meta.json"] = _meta(len(docs), sorted(keys))
+    return files, sorted(keys)
+
+
+def _patched(
+    content: dict[str, list[int]], key: str, changes: list[Change]
+) -> dict[str, list[int]]:
+    """A word shard (word -> [note, score, note, score, ...]) with the changed notes' old
+    scores out and their new ones in, words and notes in order."""
+    redone: dict[str, dict[int, int]] = {}
+
+    def scores(word: str) -> dict[int, int]:
+        if word not in redone:
+            flat = content.get(word, [])
+            redone[word] = dict(zip(flat[::2], flat[1::2], strict=True))
+        return redone[word]
+
+    for number, before, after in changes:
+        for word in before:
+            if shard_key(word) == key:
+                scores(word).pop(number, None)
+        for word, score in after.items():
+            if shard_key(word) == key:
+                scores(word)[number] = score
+    result = dict(content)
+    for word, found in redone.items():
+        if found:
+            result[word] = [n for pair in sorted(found.items()) for n in pair]
+        else:
+            result.pop(word, None)
+    return {word: result[word] for word in sorted(result)}
+
+
+def _meta(docs: int, shards: list[str]) -> str:
+    return _json({"docsPerShard": DOCS_PER_SHARD, "docs": docs, "shards": shards})
 
 
 def _json(value: object) -> str:

@@ -28,7 +28,7 @@ from kbtool.config import ConfigError
 from kbtool.site.builder import BuildResult, build_site
 from kbtool.site.incremental import BuildState
 from kbtool.site.output import OutputError
-from kbtool.vault.load import VaultError, load_vault
+from kbtool.vault.load import VaultError, load_files, scan_vault
 
 EVENTS = "/_kbtool/events"
 LIVE_SCRIPT = "/_kbtool/live.js"
@@ -72,8 +72,11 @@ class LiveSite:
     def rebuild(self) -> BuildResult | None:
         """Build the site again; on failure keep the last good one and tell open pages."""
         try:
-            vault = load_vault(self.vault_root, cache=True)
-            result = build_site(vault, self.out, live=True, previous=self.state, save_state=False)
+            files = scan_vault(self.vault_root)  # the link findings' warm check starts from it
+            vault = load_files(files, cache=True)
+            result = build_site(
+                vault, self.out, live=True, previous=self.state, save_state=False, files=files
+            )
         except (OSError, ConfigError, VaultError, OutputError) as exc:
             self.state = None  # what the folder holds is no longer known: start afresh
             self._announce(problem=f"build failed, showing the last good site: {exc}")

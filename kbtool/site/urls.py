@@ -86,6 +86,10 @@ class UrlMap:
         self._claimed.add(candidate.lower())
         return candidate
 
+    def reserve(self, rel: str) -> None:
+        """Take `rel` as `claim` gave it in the last build (a kept page's path)."""
+        self._claimed.add(rel.lower())
+
     def claimed(self) -> list[str]:
         """Every output path claimed so far (lower-cased), sorted."""
         return sorted(self._claimed)
