@@ -95,7 +95,9 @@ def cached_check(
     today = today or dt.date.today()
     severities = severities_for(files.root, files.config, select, ignore)
     with paused_gc():  # the stored state is many small objects and no cycles
-        return _cached_check(files, severities, select, ignore, today, only, progress, checking)
+        return _cached_check(
+            files, severities, select, ignore, today, only, progress, checking, loaded
+        )
 
 
 def _cached_check(
@@ -107,6 +109,7 @@ def _cached_check(
     only: Collection[str] | None,
     progress: Callable[[int, int], None] | None,
     checking: Callable[[int, int], None] | None,
+    loaded: Vault | None,
 ) -> WarmCheck:
     options = _options_key(dict(severities), today)
     kind = f"{_KIND}/{options}"
