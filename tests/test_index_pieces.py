@@ -5,6 +5,7 @@ most of a large vault is never held whole, nor copied once per MOC)."""
 from __future__ import annotations
 
 import datetime as dt
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,24 @@ def test_index_command_prints_the_same_text_with_or_without_the_cache(
         assert cold.exit_code == warm.exit_code == 0
         assert cold.output == warm.output
         assert cold.output.count("\n") > 1000
+
+
+def test_rendering_in_pieces_holds_a_bounded_part_of_the_text(tmp_path: Path) -> None:
+    """200 MOCs in a ring, each reaching all 1,000 notes: 240,000 list lines (5 MB),
+    made while holding less than a tenth of them (the items are escaped once each)."""
+    notes, mocs = 1000, 200
+    for i in range(notes):
+        (tmp_path / f"n{i}.md").write_text(f"# N{i}\n\nNote {i} links [[n{(i + 1) % notes}]].\n")
+    for m in range(mocs):
+        (tmp_path / f"MOC {m}.md").write_text(f"# MOC {m}\n\n[[MOC {(m + 1) % mocs}]] [[n0]]\n")
+    index = _index(tmp_path)
+    assert [moc.count for moc in index.mocs] == [notes + mocs - 1] * mocs
+    for pieces in (markdown_pieces, json_pieces):
+        tracemalloc.start()
+        try:
+            size = sum(len(piece) for piece in pieces(index))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert size > 4_500_000
+        assert peak < size / 10, (pieces.__name__, peak, size)
