@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeGuard, TypeVar
 
@@ -246,3 +246,30 @@ def reused_or_computed(
     if found.reused:
         note("nothing changed since the last run: its result is reused, no note read")
     return found.value
+
+
+def written_in_pieces(
+    files: VaultFiles,
+    slot: str,
+    options: Sequence[object],
+    render: Callable[[Vault], Iterable[str]],
+    output: Path | None,
+    *,
+    cache: bool,
+    hashed: Sequence[str] = (),
+) -> None:
+    """A text result (`render` gives it in pieces) written to `output` or standard
+    output. With the cache, the whole text is reused or stored as `reused_or_computed`
+    does; without it, the pieces go to standard output as they are made, so that a
+    large export or index is never held whole (issue 11 §5: memory)."""
+    if cache or output is not None:
+        text = reused_or_computed(
+            files, slot, options, lambda v: "".join(render(v)), is_text, cache=cache, hashed=hashed
+        )
+        write_output(text, output)
+        return
+    from kbtool.vault.load import load_files
+
+    vault = load_files(files, progress=progress("Reading notes"), cache=False)
+    for piece in render(vault):
+        click.echo(piece, nl=False)

@@ -9,16 +9,16 @@ import click
 
 from kbtool.cli.common import (
     format_option,
-    is_text,
     list_vault,
     no_cache_option,
     output_option,
-    reused_or_computed,
     vault_argument,
-    write_output,
+    written_in_pieces,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from kbtool.vault.load import Vault
 
 #: kbtool.graph.export.FORMATS, named here so that listing commands does not import networkx
@@ -46,11 +46,15 @@ def command(vault: Path | None, fmt: str, output: Path | None, no_cache: bool) -
     note is read); `--no-cache` makes it afresh.
     """
 
-    def export(loaded: Vault) -> str:
+    def export(loaded: Vault) -> Iterator[str]:
+        if fmt == "json":  # from the flat link table, in pieces: no MultiDiGraph
+            from kbtool.graph.json_export import vault_json_chunks
+
+            yield from vault_json_chunks(loaded)
+            return
         from kbtool.graph.export import export_graph
 
-        return export_graph(loaded.graph, fmt)
+        yield export_graph(loaded.graph, fmt)
 
     files = list_vault(vault, stat_notes=not no_cache)
-    text = reused_or_computed(files, f"graph/{fmt}", (), export, is_text, cache=not no_cache)
-    write_output(text, output)
+    written_in_pieces(files, f"graph/{fmt}", (), export, output, cache=not no_cache)

@@ -10,17 +10,17 @@ import click
 
 from kbtool.cli.common import (
     format_option,
-    is_text,
     list_vault,
     no_cache_option,
     output_option,
-    reused_or_computed,
     today_option,
     vault_argument,
-    write_output,
+    written_in_pieces,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from kbtool.vault.load import Vault
 
 #: kbtool.index.DEFAULT_RECENT, named here so that listing commands does not load the scanner
@@ -69,17 +69,18 @@ def command(
     files = list_vault(vault, stat_notes=not no_cache)
     index_path = path_in_vault(output, files.root) if output is not None else None
 
-    def render(loaded: Vault) -> str:
-        from kbtool.index import build_index, render_json, render_markdown
+    def render(loaded: Vault) -> Iterator[str]:
+        from kbtool.index.build import build_index
+        from kbtool.index.render_json import json_pieces
+        from kbtool.index.render_md import markdown_pieces
 
         index = build_index(
             loaded, today=today, recent=recent, index_path=index_path, cache=not no_cache
         )
-        return render_markdown(index) if fmt == "md" else render_json(index)
+        return markdown_pieces(index) if fmt == "md" else json_pieces(index)
 
     options = (today.isoformat(), recent, index_path)
     hashed = [index_path] if index_path is not None else []
-    text = reused_or_computed(
-        files, f"index/{fmt}", options, render, is_text, cache=not no_cache, hashed=hashed
+    written_in_pieces(
+        files, f"index/{fmt}", options, render, output, cache=not no_cache, hashed=hashed
     )
-    write_output(text, output)

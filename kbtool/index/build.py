@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,8 +60,23 @@ class TypeGroup:
 
 @dataclass(frozen=True, slots=True)
 class MocGroup:
+    """A MOC and the notes it reaches. MOCs that reach each other share one `listed`
+    tuple (paths sorted by title), which may hold the MOC itself; each lists it without
+    itself. Shared, not copied: with many MOCs that each reach most of a vault, one copy
+    each would be quadratic in memory (issue 11 §5)."""
+
     path: str
-    reaches: tuple[str, ...]  # paths, sorted by title
+    listed: tuple[str, ...]
+    count: int  # how many `reached()` gives
+
+    def reached(self) -> Iterator[str]:
+        """The notes this MOC reaches, sorted by title, itself left out."""
+        path = self.path
+        return (p for p in self.listed if p != path)
+
+    @property
+    def reaches(self) -> tuple[str, ...]:
+        return tuple(self.reached())
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +121,7 @@ def _moc_groups(
     MOCs that reach each other share one sorted list, which each takes without itself."""
     from kbtool.graph.stats import moc_reach_groups
 
-    reaches: dict[str, tuple[str, ...]] = {}
+    reaches: dict[str, MocGroup] = {}
     reached: set[str] = set()
     for group in moc_reach_groups(vault):
         listed = [moc for moc in group.mocs if moc in entries]  # not the index note itself
@@ -115,8 +130,8 @@ def _moc_groups(
         ordered = _by_title((p for p in group.reach if p in entries), entries)
         reached.update(ordered)  # MOCs included: never listed as unreached anyway
         for moc in listed:
-            reaches[moc] = tuple(p for p in ordered if p != moc)
-    groups = [MocGroup(moc, reaches[moc]) for moc in _by_title(reaches, entries)]
+            reaches[moc] = MocGroup(moc, ordered, len(ordered) - (moc in group.reach))
+    groups = [reaches[moc] for moc in _by_title(reaches, entries)]
     unreached = (p for p in entries if p not in reached and p not in reaches)
     return tuple(groups), _by_title(unreached, entries)
 

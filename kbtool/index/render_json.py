@@ -7,6 +7,7 @@ vault-relative path, in the order the Markdown lists them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from kbtool.base.jsonout import json_text
@@ -42,21 +43,54 @@ def _tag(node: TagNode) -> dict[str, Any]:
     }
 
 
+def _sections(index: Index) -> Iterator[tuple[str, Any]]:
+    """The document's keys in order, each with its value; a long list as an iterator
+    of its items, made one at a time (a MOC's reach is one item of `mocs`)."""
+    yield "kbtool", __version__
+    yield "vault", index.root
+    yield "today", index.today.isoformat()
+    yield "notes", (_entry(entry) for entry in index.entries.values())
+    yield "types", [{"type": g.type, "notes": list(g.notes)} for g in index.types]
+    yield "tags", [_tag(node) for node in index.tags]
+    yield "mocs", ({"path": m.path, "reaches": list(m.reached())} for m in index.mocs)
+    yield "unreached", list(index.unreached)
+    yield "recent", list(index.recent)
+
+
 def index_data(index: Index) -> dict[str, Any]:
     """The index as a JSON-ready dict."""
     return {
-        "kbtool": __version__,
-        "vault": index.root,
-        "today": index.today.isoformat(),
-        "notes": [_entry(entry) for entry in index.entries.values()],
-        "types": [{"type": g.type, "notes": list(g.notes)} for g in index.types],
-        "tags": [_tag(node) for node in index.tags],
-        "mocs": [{"path": m.path, "reaches": list(m.reaches)} for m in index.mocs],
-        "unreached": list(index.unreached),
-        "recent": list(index.recent),
+        key: list(value) if isinstance(value, Iterator) else value
+        for key, value in _sections(index)
     }
+
+
+def _nested(value: Any, depth: int) -> str:
+    """`value` as `json_text` writes it `depth` levels down in an indented document."""
+    return json_text(value)[:-1].replace("\n", "\n" + "  " * depth)
+
+
+def json_pieces(index: Index) -> Iterator[str]:
+    """The text of `render_json` in pieces, at most one list item at a time, so that the
+    index of a large vault is never held whole (issue 11 §5). Newlines in the text are
+    the layout's only (JSON writes one inside a string as `\\n`), so indenting a
+    piece's lines nests it."""
+    yield "{"
+    separator = "\n"
+    for key, value in _sections(index):
+        yield f"{separator}  {json_text(key)[:-1]}: "
+        separator = ",\n"
+        if not isinstance(value, Iterator):
+            yield _nested(value, 1)
+            continue
+        first = True
+        for item in value:
+            yield ("[\n    " if first else ",\n    ") + _nested(item, 2)
+            first = False
+        yield "[]" if first else "\n  ]"
+    yield "\n}\n"
 
 
 def render_json(index: Index) -> str:
     """The index as indented JSON text, ending with a newline."""
-    return json_text(index_data(index))
+    return "".join(json_pieces(index))

@@ -1,0 +1,88 @@
+"""The index rendered in pieces is the index rendered whole, and MOCs that reach each
+other share one list of what they reach (issue 11 §5: an index whose MOCs each list
+most of a large vault is never held whole, nor copied once per MOC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from benchmark_scripts import load_script
+from click.testing import CliRunner
+from conftest import corpus_vaults
+
+from kbtool.base.jsonout import json_text
+from kbtool.cli import main
+from kbtool.index.build import Index, build_index
+from kbtool.index.render_json import index_data, json_pieces
+from kbtool.index.render_md import markdown_pieces, render_markdown
+from kbtool.vault.load import load_vault
+
+TODAY = dt.date(2026, 12, 1)
+FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures").iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("generated")
+    load_script("generate_vault").generate(300, root, seed=1)
+    return root
+
+
+def _index(root: Path) -> Index:
+    return build_index(load_vault(root, cache=False), today=TODAY)
+
+
+def test_pieces_join_to_the_whole_text(generated: Path) -> None:
+    for root in [*FIXTURES, *corpus_vaults(), generated]:
+        index = _index(root)
+        whole = render_markdown(index)
+        for batch in (1, 2, 4096):
+            assert "".join(markdown_pieces(index, batch=batch)) == whole
+        assert "".join(json_pieces(index)) == json_text(index_data(index)), root
+
+
+def test_mocs_that_reach_each_other_share_one_list(generated: Path) -> None:
+    index = _index(generated)
+    assert len(index.mocs) == 3  # one MOC per 100 notes, all in one component
+    first = index.mocs[0]
+    assert all(moc.listed is first.listed for moc in index.mocs)
+    for moc in index.mocs:
+        assert moc.path in moc.listed and moc.path not in moc.reaches
+        assert moc.count == len(moc.reaches) == len(moc.listed) - 1
+
+
+def test_index_command_prints_the_same_text_with_or_without_the_cache(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBTOOL_CACHE_DIR", str(tmp_path))
+    for fmt in ("md", "json"):
+        args = ["index", str(generated), "--format", fmt, "--today", TODAY.isoformat()]
+        cold = CliRunner().invoke(main, [*args, "--no-cache"])
+        warm = CliRunner().invoke(main, args)
+        assert cold.exit_code == warm.exit_code == 0
+        assert cold.output == warm.output
+        assert cold.output.count("\n") > 1000
+
+
+def test_rendering_in_pieces_holds_a_bounded_part_of_the_text(tmp_path: Path) -> None:
+    """200 MOCs in a ring, each reaching all 1,000 notes: 240,000 list lines (5 MB),
+    made while holding less than a tenth of them (the items are escaped once each)."""
+    notes, mocs = 1000, 200
+    for i in range(notes):
+        (tmp_path / f"n{i}.md").write_text(f"# N{i}\n\nNote {i} links [[n{(i + 1) % notes}]].\n")
+    for m in range(mocs):
+        (tmp_path / f"MOC {m}.md").write_text(f"# MOC {m}\n\n[[MOC {(m + 1) % mocs}]] [[n0]]\n")
+    index = _index(tmp_path)
+    assert [moc.count for moc in index.mocs] == [notes + mocs - 1] * mocs
+    for pieces in (markdown_pieces, json_pieces):
+        tracemalloc.start()
+        try:
+            size = sum(len(piece) for piece in pieces(index))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert size > 4_500_000
+        assert peak < size / 10, (pieces.__name__, peak, size)
