@@ -33,7 +33,8 @@ from kbtool.lint.context import RuleContext
 from kbtool.lint.engine import CheckResult, Found, report, run_rules
 from kbtool.lint.registry import all_rules
 from kbtool.model import Diagnostic, Note, Severity
-from kbtool.vault.cache import FORMAT, FileStamp, racily_clean
+from kbtool.vault.cache import FileStamp, racily_clean
+from kbtool.vault.fingerprint import listing_digest
 from kbtool.vault.lazy import LazyNotes
 from kbtool.vault.load import Vault, VaultFiles
 from kbtool.vault.resolve import ResolvedLink, note_aliases
@@ -77,21 +78,6 @@ def _digest(value: object) -> bytes:
     return hashlib.blake2b(text, digest_size=DIGEST).digest()
 
 
-def listing_digest(files: VaultFiles) -> str:
-    """Everything but the notes' contents that a check depends on."""
-    config = files.config
-    settings = (repr(config.settings), repr(config.obsidian), str(config.path))
-    listing = (
-        files.note_paths,
-        files.attachments,
-        files.skipped,
-        [tuple(u) for u in files.unreadable],
-    )
-    return hashlib.sha256(
-        repr((FORMAT, settings, listing)).encode("utf-8", "surrogatepass")
-    ).hexdigest()
-
-
 def _interface(note: Note, aliases: Sequence[str]) -> bytes:
     headings = [(h.level, h.text, h.parents) for h in note.headings]
     return _digest((tuple(aliases), headings, [b.id for b in note.block_ids]))
@@ -127,14 +113,11 @@ class _Run:
         files: VaultFiles,
         notes: Mapping[str, Note],
         severities: dict[str, Severity],
-        today: dt.date,
     ) -> None:
         self.files = files
         self.severities = severities
-        self.today = today
         rules = self.rules = all_rules()
         self.codes = tuple(severities)
-        self.order = {code: i for i, code in enumerate(self.codes)}
         self.vault_codes = tuple(c for c in self.codes if rules[c].vault_input is not None)
         self.note_codes = tuple(c for c in self.codes if rules[c].vault_input is None)
         self.inputs = [rules[c].vault_input for c in self.vault_codes]
@@ -212,17 +195,9 @@ class _Run:
     ) -> CheckState:
         """Each path's report (made again for `redo` and wherever findings changed) and
         the state that holds them."""
-        by_path: dict[str, Found] = {}
-        for rel, rec in records.items():
-            if rec.local:
-                by_path[rel] = list(rec.local)  # type: ignore[arg-type]
-        for found in vault_found.values():
-            for code, finding in found:
-                by_path.setdefault(finding.path, []).append((code, finding))
-        for found in by_path.values():
-            found.sort(key=lambda cf: self.order[cf[0]])
+        by_path = _found_by_path(records, vault_found, self.codes)
         paths = by_path.keys() | {rel for rel, rec in records.items() if rec.suppressions}
-        previous = _old_found(old) if old is not None else {}
+        previous = _found_by_path(old.records, old.vault_found, old.codes) if old else {}
         reported = _by_path(old.result.diagnostics) if old is not None else {}
         reports: dict[str, list[Diagnostic]] = {}
         for path in paths:
@@ -256,13 +231,16 @@ def _by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
     return grouped
 
 
-def _old_found(state: CheckState) -> dict[str, Found]:
+def _found_by_path(
+    records: Mapping[str, NoteRecord], vault_found: Mapping[str, Found], codes: Sequence[str]
+) -> dict[str, Found]:
+    """Every finding of a check by the path it is in, in rule order (`codes`)."""
     by_path: dict[str, Found] = {}
-    order = {code: i for i, code in enumerate(state.codes)}
-    for rel, rec in state.records.items():
+    order = {code: i for i, code in enumerate(codes)}
+    for rel, rec in records.items():
         if rec.local:
             by_path[rel] = list(rec.local)  # type: ignore[arg-type]
-    for found in state.vault_found.values():
+    for found in vault_found.values():
         for code, finding in found:
             by_path.setdefault(finding.path, []).append((code, finding))
     for found in by_path.values():
@@ -287,7 +265,7 @@ def full_check(
 ) -> CheckState:
     """The check of every note of `vault` (loaded from `files`), as `check()` makes it,
     with the state for the next one."""
-    run = _Run(files, vault.notes, severities, today)
+    run = _Run(files, vault.notes, severities)
     ctx = RuleContext(vault, today)
     local = run_rules(ctx, severities, run.note_codes, progress)
     vault_found = _by_code(run_rules(ctx, severities, run.vault_codes), run.vault_codes)
@@ -313,7 +291,7 @@ def incremental_check(
     input changed: that rule must read every note, which a full check does faster)."""
     if old.listing != listing_digest(files) or old.codes != tuple(severities):
         return None
-    run = _Run(files, notes, severities, today)
+    run = _Run(files, notes, severities)
     run.raw = {code: dict(old.raw_inputs.get(code, {})) for code in run.raw}
     run.adopt_vocabulary(old.vocabulary)
     changed: list[str] = []

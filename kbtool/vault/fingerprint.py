@@ -29,10 +29,7 @@ def vault_fingerprint(files: VaultFiles, unstamped: Collection[str] = ()) -> str
     count by their path alone: the caller vouches for their bytes by hash (a note the
     command itself rewrites each run, such as `index -o VAULT/Index.md`)."""
     digest = hashlib.sha256(_encode(FORMAT))
-    config = files.config
-    # the settings are plain dataclasses of TOML values: their repr names every field
-    settings = (repr(config.settings), repr(config.obsidian), str(config.path))
-    digest.update(_encode(repr(settings)))
+    digest.update(_encode(repr(_settings(files))))
     for rel, _path, status in files.notes:
         if status is None:
             return None
@@ -40,9 +37,26 @@ def vault_fingerprint(files: VaultFiles, unstamped: Collection[str] = ()) -> str
         if rel in unstamped:
             stamp = f"\n{rel}\0hashed"
         digest.update(_encode(stamp))
-    listing = (files.attachments, files.skipped, [tuple(u) for u in files.unreadable])
-    digest.update(_encode(repr(listing)))
+    digest.update(_encode(repr(_entries(files))))
     return digest.hexdigest()
+
+
+def listing_digest(files: VaultFiles) -> str:
+    """A digest of what `vault_fingerprint` digests but the notes' stamps: the
+    configuration and the listing (note paths, attachments, skipped entries)."""
+    text = repr((FORMAT, _settings(files), (files.note_paths, *_entries(files))))
+    return hashlib.sha256(_encode(text)).hexdigest()
+
+
+def _settings(files: VaultFiles) -> tuple[str, str, str]:
+    config = files.config
+    # the settings are plain dataclasses of TOML values: their repr names every field
+    return (repr(config.settings), repr(config.obsidian), str(config.path))
+
+
+def _entries(files: VaultFiles) -> tuple[object, ...]:
+    """The listing's files other than notes."""
+    return (files.attachments, files.skipped, [tuple(u) for u in files.unreadable])
 
 
 def racily_clean_notes(files: VaultFiles, checked_ns: int) -> list[tuple[str, str | Path]]:
