@@ -59,17 +59,9 @@ class RuleContext:
         """`links` to a note with a subpath of this kind (`#heading` or `#^block`)."""
         if self.subjects is None:
             return self.vault.resolver.subpath_links(kind)
-        from kbtool.vault.resolve import is_note
-        from kbtool.vault.subpaths import subpath_kind
+        from kbtool.vault.resolve import subpath_links_among
 
-        return [
-            item
-            for item in self.links
-            if item.link.subpath
-            and item.target is not None
-            and is_note(item.target)
-            and subpath_kind(item.link.subpath) == kind
-        ]
+        return subpath_links_among(self.links, kind)
 
     @cached_property
     def schema(self) -> SchemaReport:

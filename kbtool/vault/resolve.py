@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -325,14 +325,10 @@ class Resolver:
         (what KB203 and KB204 check), filtered once from `resolved_links()`; with `kind`,
         only those of that kind."""
         if self._with_subpath is None:
-            self._with_subpath = [
-                item
-                for item in self.resolved_links()
-                if item.link.subpath and item.target is not None and is_note(item.target)
-            ]
+            self._with_subpath = subpath_links_among(self.resolved_links())
         if kind is None:
             return self._with_subpath
-        return [r for r in self._with_subpath if subpath_kind(r.link.subpath) == kind]
+        return subpath_links_among(self._with_subpath, kind)
 
     def links_from(self, path: str) -> list[ResolvedLink]:
         """The resolved internal links written in the note at `path`, in file order."""
@@ -461,6 +457,21 @@ class Resolver:
                     by_name.setdefault(name if attachments else without_md(name), f)
             self._names[attachments] = (NameIndex(list(by_name)), list(by_name.values()))
         return self._names[attachments]
+
+
+def subpath_links_among(
+    items: Iterable[ResolvedLink], kind: SubpathKind | None = None
+) -> list[ResolvedLink]:
+    """The links among `items` to a note with a `#heading` or `#^block` subpath (of
+    `kind`, when given)."""
+    return [
+        item
+        for item in items
+        if item.link.subpath
+        and item.target is not None
+        and is_note(item.target)
+        and (kind is None or subpath_kind(item.link.subpath) == kind)
+    ]
 
 
 def _choose(candidates: list[str], key: str, folder: str) -> Resolution:
