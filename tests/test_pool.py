@@ -164,17 +164,17 @@ def test_progress_counts_every_note_once_in_order(
 
 
 @pytest.mark.parametrize(
-    ("setting", "notes", "cores", "load_average", "expected"),
+    ("setting", "notes", "cores", "idle", "expected"),
     [
-        ("", 1999, 2, 0.0, False),  # too few notes to repay the worker
-        ("", 2000, 2, 0.9, True),
-        ("auto", 5000, 2, 1.1, False),  # no core idle
-        ("", 5000, 1, 0.0, False),  # one core
-        ("", 5000, 4, 2.9, True),
-        ("on", 1, 1, 8.0, True),
-        ("1", 1, 1, 8.0, True),
-        ("off", 10**6, 8, 0.0, False),
-        ("0", 10**6, 8, 0.0, False),
+        ("", 1999, 2, 2.0, False),  # too few notes to repay the worker
+        ("", 2000, 2, 1.6, True),
+        ("auto", 5000, 2, 1.2, False),  # the second core is mostly busy
+        ("", 5000, 1, 1.0, False),  # one core
+        ("", 5000, 4, 1.5, True),
+        ("on", 1, 1, 0.0, True),
+        ("1", 1, 1, 0.0, True),
+        ("off", 10**6, 8, 8.0, False),
+        ("0", 10**6, 8, 8.0, False),
     ],
 )
 def test_when_a_worker_starts(
@@ -182,11 +182,11 @@ def test_when_a_worker_starts(
     setting: str,
     notes: int,
     cores: int,
-    load_average: float,
+    idle: float,
     expected: bool,
 ) -> None:
     monkeypatch.setenv(pool.ENV, setting)
-    assert pool.worth_a_worker(notes, cores=cores, load=load_average) is expected
+    assert pool.worth_a_worker(notes, cores=cores, idle=idle) is expected
 
 
 def test_a_bad_setting_is_one_line_and_exit_2(

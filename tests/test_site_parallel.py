@@ -42,7 +42,7 @@ def test_workers_start_only_for_a_large_build_on_idle_cores(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
-    assert worker_count(None, PARALLEL_NOTES - 1, load=0.0) == 1
-    assert worker_count(None, PARALLEL_NOTES, load=0.9) == 2
-    assert worker_count(None, PARALLEL_NOTES, load=1.5) == 1  # the other core is busy
+    assert worker_count(None, PARALLEL_NOTES - 1, idle=2.0) == 1
+    assert worker_count(None, PARALLEL_NOTES, idle=1.7) == 2
+    assert worker_count(None, PARALLEL_NOTES, idle=1.1) == 1  # the other core is busy
     assert worker_count(3, 10) == 3 and worker_count(0, 10**6) == 1

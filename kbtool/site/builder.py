@@ -18,7 +18,6 @@ import datetime as dt
 import gc
 import json
 import multiprocessing
-import os
 import posixpath
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +31,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from kbtool.base.cores import a_core_is_idle, usable_cores
 from kbtool.base.version import __version__
 from kbtool.lint.warm import cached_check
 from kbtool.model import Diagnostic, Note
@@ -163,19 +163,18 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
-def worker_count(wanted: int | None, to_render: int, load: float | None = None) -> int:
+def worker_count(wanted: int | None, to_render: int, idle: float | None = None) -> int:
     """How many processes render the notes: `wanted`, or (None) every core this process may
     use once there are `PARALLEL_NOTES` notes to render (below that, starting workers
-    costs more than they save) and a core is idle (`load`: the 1-minute load average;
-    on a busy machine a second process only waits for a core, and the build takes longer)."""
+    costs more than they save) and a core is idle (`idle`: the idle cores, sampled when
+    None, see `kbtool.base.cores`; on a busy machine a second process only waits for a
+    core, and the build takes longer)."""
     if wanted is not None:
         return max(1, wanted)
     if to_render < PARALLEL_NOTES:
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if load is None:
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return cores if cores > 1 and load <= cores - 1 else 1
+    cores = usable_cores()
+    return cores if cores > 1 and a_core_is_idle(idle) else 1
 
 
 #: A note's search document, and its words' scores (or the last build's state holding them).

@@ -12,9 +12,9 @@ the other; each chunk comes back as one pickle of its notes in their column form
 the order, and equal to what, one process gives.
 
 It starts only when it repays its start (`POOL_NOTES` notes or more to read) and a
-core is idle: the 1-minute load average at most the usable cores minus one (on a
-busy machine a second process only waits for a core, and shipping costs more than it
-saves). `KBTOOL_PARALLEL=on` always starts it, `off` never (tests, benchmarks).
+core is idle (`kbtool.base.cores`: sampled from `/proc/stat`, so that neither this
+process nor what ran before it counts; on a busy machine a second process only waits
+for a core, and shipping costs more than it saves). `KBTOOL_PARALLEL=on` always starts it, `off` never (tests, benchmarks).
 When the worker cannot start, dies or sends something it should not, this process
 reads and parses whatever the worker did not deliver: the result is the same.
 """
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kbtool import codes
+from kbtool.base.cores import a_core_is_idle, usable_cores
 from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, read_regular
 from kbtool.errors import KbtoolError
 from kbtool.model import Frontmatter, Note, Problem, Span
@@ -72,23 +73,16 @@ def setting() -> str:
     return value
 
 
-def usable_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def worth_a_worker(notes: int, cores: int | None = None, load: float | None = None) -> bool:
-    """Whether reading `notes` notes should start a worker (see the module's doc)."""
+def worth_a_worker(notes: int, cores: int | None = None, idle: float | None = None) -> bool:
+    """Whether reading `notes` notes should start a worker (see the module's doc);
+    `idle`: the idle cores (`kbtool.base.cores.idle_cores`), sampled when None."""
     chosen = setting()
     if chosen != "auto" or os.name != "posix":
         return chosen == "on" and os.name == "posix"
     cores = usable_cores() if cores is None else cores
     if notes < POOL_NOTES or cores < 2:
         return False
-    if load is None:
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float(cores)
-    return load <= cores - 1
+    return a_core_is_idle(idle)
 
 
 def unread(rel: str, message: str) -> Note:

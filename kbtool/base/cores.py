@@ -1,0 +1,93 @@
+"""How many of this process's cores other work leaves idle right now.
+
+A second process (the parse worker, the site's render workers) only pays when a core
+is idle: on a busy machine it waits for a core and the shipping is lost. The
+1-minute load average answers late and counts this very process (and whatever ran
+just before it, such as a benchmark's previous run), so a build that has been
+parsing for a while finds "no idle core" on an otherwise quiet machine. Instead the
+idle time of each usable CPU is sampled from `/proc/stat` over a tenth of a second
+while this process sleeps, so only other work is counted. Where `/proc/stat` cannot
+be read, the load average stands in.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+#: How long the idle time is sampled: ten clock ticks on Linux (USER_HZ is 100).
+SAMPLE_SECONDS = 0.1
+_STAT = "/proc/stat"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity), else every core."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _cpu_times(text: str, cpus: set[int]) -> dict[int, tuple[int, int]]:
+    """Per usable CPU of a `/proc/stat` text: (idle ticks incl. iowait, all ticks)."""
+    times: dict[int, tuple[int, int]] = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(" ")
+        if not name.startswith("cpu") or name == "cpu":
+            continue
+        try:
+            cpu = int(name[3:])
+            ticks = [int(field) for field in rest.split()]
+        except ValueError:
+            continue
+        if cpu in cpus and len(ticks) >= 4:
+            idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+            # guest time is already counted in user time
+            times[cpu] = (idle, sum(ticks[:8]))
+    return times
+
+
+def idle_between(before: str, after: str, cpus: set[int]) -> float | None:
+    """Idle cores between two `/proc/stat` texts: the sum of each usable CPU's idle
+    share of its ticks; None when they tell nothing (no usable CPU, no tick passed)."""
+    first, second = _cpu_times(before, cpus), _cpu_times(after, cpus)
+    idle = 0.0
+    counted = False
+    for cpu, (idle_then, total_then) in first.items():
+        if cpu not in second:
+            continue
+        idle_now, total_now = second[cpu]
+        if total_now > total_then:
+            idle += min(1.0, max(0.0, (idle_now - idle_then) / (total_now - total_then)))
+            counted = True
+    return idle if counted else None
+
+
+def idle_cores(sample: float = SAMPLE_SECONDS) -> float:
+    """How many usable cores other processes left idle over the last `sample` seconds
+    (this process sleeps meanwhile); from the load average where that cannot be read."""
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    try:
+        with open(_STAT, encoding="ascii") as f:
+            before = f.read()
+        time.sleep(sample)
+        with open(_STAT, encoding="ascii") as f:
+            after = f.read()
+    except (OSError, ValueError):
+        idle = None
+    else:
+        idle = idle_between(before, after, cpus)
+    if idle is None:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float(usable_cores())
+        idle = max(0.0, usable_cores() - load)
+    return idle
+
+
+#: Idle cores that make a second process pay. This process sleeps while sampling, so
+#: the core it runs on counts as idle too: two cores, the second at least half free of
+#: other work.
+IDLE_ENOUGH = 1.5
+
+
+def a_core_is_idle(idle: float | None = None) -> bool:
+    """Whether, besides the core this process runs on, one is (at least half) idle."""
+    return (idle_cores() if idle is None else idle) >= IDLE_ENOUGH
