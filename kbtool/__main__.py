@@ -1,3 +1,3 @@
-from kbtool.cli import main
+from kbtool.cli import run
 
-main()
+run()
