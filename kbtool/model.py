@@ -10,8 +10,10 @@ on disk (frontmatter lines included).
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -37,6 +39,8 @@ class Link(NamedTuple):
     `path` is the target as written, percent-decoded for Markdown links, with
     whitespace trimmed and without the subpath; empty for a same-note link.
     `subpath` keeps its leading `#` (`#Heading#Sub`, `#^blockid`, `#page=3`).
+    Where it sits is four fields of its own, not a `Span`: a vault holds many links,
+    and a tuple inside each costs 72 bytes more (`span` makes one on demand).
     """
 
     kind: LinkKind
@@ -45,16 +49,15 @@ class Link(NamedTuple):
     path: str
     subpath: str
     display: str | None
-    span: Span
+    line: int
+    column: int
+    end_line: int
+    end_column: int
     property_key: str | None = None
 
     @property
-    def line(self) -> int:
-        return self.span.line
-
-    @property
-    def column(self) -> int:
-        return self.span.column
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.end_line, self.end_column)
 
 
 class Heading(NamedTuple):
@@ -104,12 +107,62 @@ class PropertyPos(NamedTuple):
     value_column: int
 
 
+class KeyPositions(Mapping[str, PropertyPos]):
+    """Each top-level frontmatter key's `PropertyPos`, in the order written, held as
+    one tuple of keys and one array of four numbers a key: a note has some twenty
+    keys, and a dict of named tuples costs about 2 KB of it, this about 0.5 KB. A
+    `PropertyPos` is made when asked for; equal to any mapping of the same items."""
+
+    __slots__ = ("_at", "_keys")
+
+    def __init__(self, keys: tuple[str, ...] = (), at: bytes | array[int] = b"") -> None:
+        self._keys = keys
+        self._at = at if isinstance(at, array) else array("I", at)
+        if len(self._at) != 4 * len(keys):
+            raise ValueError("four numbers a key")
+
+    @classmethod
+    def of(cls, positions: Mapping[str, tuple[int, int, int, int]]) -> KeyPositions:
+        """From a mapping of keys to (line, column, value line, value column)."""
+        return cls(tuple(positions), array("I", chain.from_iterable(positions.values())))
+
+    def __getitem__(self, key: str) -> PropertyPos:
+        try:
+            at = 4 * self._keys.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        return PropertyPos(*self._at[at : at + 4])
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The key's position, or `default` (without raising and catching a KeyError)."""
+        return self[key] if key in self._keys else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return f"KeyPositions({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return KeyPositions, (self._keys, self._at.tobytes())
+
+
 class Problem(NamedTuple):
     """A diagnostic found while parsing one file (KB001 to KB006; KB102: an impossible date)."""
 
     code: str
     message: str
     span: Span
+
+
+#: The empty `Frontmatter.broken` that notes share (each `frozenset()` is an object).
+NO_KEYS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +176,13 @@ class Frontmatter:
 
     present: bool = False
     data: dict[str, Any] | None = None
-    positions: dict[str, PropertyPos] = field(default_factory=dict)
+    positions: KeyPositions = field(default_factory=KeyPositions)
     start_line: int = 0
     end_line: int = 0
-    raw: str = ""
     #: (line, column) of each item of a list value, by key
     items: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     #: keys whose value (or part of it) could not be built: reported, and read as empty
-    broken: frozenset[str] = frozenset()
+    broken: frozenset[str] = NO_KEYS
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _by_fields(self)
@@ -313,15 +365,13 @@ def _columns_shape(note: Note) -> bool:
     return (
         type(note) is Note
         and type(fm) is Frontmatter
-        and type(fm.positions) is dict
-        and set(map(type, fm.positions.values())) <= {PropertyPos}
+        and type(fm.positions) is KeyPositions
         and _of_only(note.headings, Heading)
         and _of_only(note.block_ids, BlockId)
         and _of_only(note.tags, Tag)
         and _of_only(note.links, Link)
         and _of_only(note.suppressions, Suppression)
         and _of_only(note.problems, Problem)
-        and set(map(type, map(attrgetter("span"), note.links))) <= {Span}
         and set(map(type, map(attrgetter("span"), note.problems))) <= {Span}
     )
 
@@ -331,8 +381,6 @@ def _note_reduce(note: Note) -> tuple[Any, ...]:
         return _by_fields(note)
     fm = note.frontmatter
     links: tuple[Any, ...] = tuple(zip(*note.links, strict=True))
-    if links:  # the spans' four columns in place of the column of spans
-        links = (*links[:6], *zip(*links[6], strict=True), links[7])
     problems: tuple[Any, ...] = tuple(zip(*note.problems, strict=True))
     if problems:
         problems = (*problems[:2], *zip(*problems[2], strict=True))
@@ -344,11 +392,10 @@ def _note_reduce(note: Note) -> tuple[Any, ...]:
         note.body_line,
         fm.present,
         fm.data,
-        tuple(fm.positions),
-        tuple(zip(*fm.positions.values(), strict=True)),
+        fm.positions._keys,
+        fm.positions._at.tobytes(),
         fm.start_line,
         fm.end_line,
-        fm.raw,
         fm.items,
         fm.broken,
         tuple(zip(*note.headings, strict=True)),
@@ -378,10 +425,9 @@ def _note_from_columns(
     present: bool,
     data: dict[str, Any] | None,
     keys: tuple[str, ...],
-    positions: tuple[tuple[int, ...], ...],
+    positions: bytes,
     start_line: int,
     end_line: int,
-    raw: str,
     items: dict[str, tuple[tuple[int, int], ...]],
     broken: frozenset[str],
     headings: tuple[tuple[Any, ...], ...],
@@ -392,13 +438,8 @@ def _note_from_columns(
     problems: tuple[tuple[Any, ...], ...],
 ) -> Note:
     """The note that `_note_reduce` pickled (pickle calls it by name: keep it)."""
-    at = dict(zip(keys, map(_new, repeat(PropertyPos), zip(*positions, strict=True)), strict=True))
-    fm = Frontmatter(present, data, at, start_line, end_line, raw, items, broken)
-    link_rows: tuple[Link, ...] = ()
-    if links:
-        *text, line, column, end, end_column, key = links
-        parts = zip(*text, _spans((line, column, end, end_column)), key, strict=True)
-        link_rows = tuple(map(_new, repeat(Link), parts))
+    at = KeyPositions(keys, positions)
+    fm = Frontmatter(present, data, at, start_line, end_line, items, broken or NO_KEYS)
     problem_rows: tuple[Problem, ...] = ()
     if problems:
         code, message, *span = problems
@@ -415,7 +456,7 @@ def _note_from_columns(
         _rows(Heading, headings),
         _rows(BlockId, block_ids),
         _rows(Tag, tags),
-        link_rows,
+        _rows(Link, links),
         _rows(Suppression, suppressions),
         problem_rows,
     )

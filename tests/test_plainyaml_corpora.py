@@ -17,6 +17,7 @@ from conftest import corpus_vaults
 
 from kbtool.lint.engine import check
 from kbtool.notes import frontmatter
+from kbtool.notes.lines import split_lines
 from kbtool.notes.parse import parse_note
 from kbtool.notes.plainyaml import read_plain
 from kbtool.vault.load import load_vault
@@ -35,7 +36,10 @@ def _notes(vault: Path) -> list[tuple[str, bytes]]:
 def _frontmatter_text(data: bytes) -> str | None:
     """The frontmatter's text as `scan_frontmatter` hands it on, or None without one."""
     note = parse_note("x.md", data)
-    return note.frontmatter.raw if note.frontmatter.end_line else None
+    if not note.frontmatter.end_line:
+        return None
+    lines = split_lines(data.decode("utf-8"))
+    return "\n".join(lines[1 : note.frontmatter.end_line - 1]) + "\n"
 
 
 def _declined(vault: Path) -> tuple[int, list[str]]:

@@ -19,7 +19,7 @@ import yaml
 
 from kbtool import codes
 from kbtool.base import work
-from kbtool.model import Frontmatter, Link, Problem, PropertyPos, Span, Suppression
+from kbtool.model import NO_KEYS, Frontmatter, KeyPositions, Link, Problem, Span, Suppression
 from kbtool.notes.linktext import split_wikilink
 from kbtool.notes.plainyaml import read_plain
 from kbtool.notes.yamlvalues import Entry, build
@@ -56,7 +56,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
         return FrontmatterScan(Frontmatter(present=True, start_line=1), 0, problems=(problem,))
     raw = "\n".join(lines[1:close]) + "\n"
     suppressions = tuple(_suppressions(lines, close))
-    base = Frontmatter(present=True, start_line=1, end_line=close + 1, raw=raw)
+    base = Frontmatter(present=True, start_line=1, end_line=close + 1)
     try:
         document = read_plain(raw, first_line=2) or build(raw, first_line=2)
     except yaml.MarkedYAMLError as exc:
@@ -73,7 +73,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
         return FrontmatterScan(base, close + 1, (), suppressions, (problem,))
     problems = tuple(document.problems)
     if document.kind == "empty":
-        fm = Frontmatter(True, {}, {}, 1, close + 1, raw)
+        fm = Frontmatter(True, {}, KeyPositions(), 1, close + 1)
         return FrontmatterScan(fm, close + 1, (), suppressions, problems)
     data = document.value
     if not isinstance(data, dict):
@@ -84,14 +84,17 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
                 _problem(codes.FRONTMATTER_NOT_MAPPING, message, document.line, document.column),
             )
         return FrontmatterScan(base, close + 1, (), suppressions, problems)
-    positions: dict[str, PropertyPos] = {}
+    positions: dict[str, tuple[int, int, int, int]] = {}
     items: dict[str, tuple[tuple[int, int], ...]] = {}
     links: list[Link] = []
     broken: set[str] = set()
     for entry in document.entries:
         # a repeated key (KB004) points at its last occurrence: the value YAML keeps
-        positions[intern(entry.key)] = PropertyPos(
-            entry.line, entry.column, entry.value_line, entry.value_column
+        positions[intern(entry.key)] = (
+            entry.line,
+            entry.column,
+            entry.value_line,
+            entry.value_column,
         )
         items[entry.key] = entry.items
         if entry.broken:
@@ -99,7 +102,8 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
         links.extend(_property_links(entry))
     items = {key: places for key, places in items.items() if places}
     clean = {intern(str(k)): v for k, v in data.items()}  # keys repeat in every note: kept once
-    fm = Frontmatter(True, clean, positions, 1, close + 1, raw, items, frozenset(broken))
+    at = KeyPositions.of(positions)
+    fm = Frontmatter(True, clean, at, 1, close + 1, items, frozenset(broken) or NO_KEYS)
     return FrontmatterScan(fm, close + 1, tuple(links), suppressions, problems)
 
 
@@ -113,7 +117,6 @@ def _property_links(entry: Entry) -> list[Link]:
             raw = value[start:end]
             path, subpath, display = split_wikilink(value[start + 2 + (raw[0] == "!") : end - 2])
             col = scalar.column + quoted + start
-            span = Span(scalar.line, col, scalar.line, col + end - start)
             links.append(
                 Link(
                     "property",
@@ -122,7 +125,10 @@ def _property_links(entry: Entry) -> list[Link]:
                     intern(path),
                     subpath,
                     display,
-                    span,
+                    scalar.line,
+                    col,
+                    scalar.line,
+                    col + end - start,
                     property_key=entry.key,
                 )
             )

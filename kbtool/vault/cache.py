@@ -50,7 +50,7 @@ def _code_stamp() -> str:
 
 
 #: Bump the number when the note model or the tables change.
-FORMAT = f"{__version__}/6/{_code_stamp()}"
+FORMAT = f"{__version__}/7/{_code_stamp()}"
 #: What a cache file of kbtool starts its name with (`kbtool cache clear --all` removes these).
 FILE_PREFIX = "kbtool-"
 SUFFIX = ".sqlite"

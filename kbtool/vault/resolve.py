@@ -104,9 +104,9 @@ class ResolvedLink(NamedTuple):
 
     def finding(self, message: str, fix: Fix | None = None) -> Finding:
         """A rule finding that spans this link in its note."""
-        span = self.link.span
+        link = self.link
         return Finding(
-            self.note.path, span.line, span.column, message, span.end_line, span.end_column, fix
+            self.note.path, link.line, link.column, message, link.end_line, link.end_column, fix
         )
 
 

@@ -92,7 +92,8 @@ def _is_subsequence(wanted: list[str], within: list[str]) -> bool:
 class SubpathIndex:
     """The headings and block ids of one note, keyed for lookup (built once per note)."""
 
-    headings: dict[str, list[Heading]] = field(default_factory=dict)
+    #: tuples, not lists: nearly every key has one heading, and a vault has many keys
+    headings: dict[str, tuple[Heading, ...]] = field(default_factory=dict)
     blocks: dict[str, BlockId] = field(default_factory=dict)
     style: SlugStyle = "obsidian"
     anchors: dict[str, Heading] = field(default_factory=dict)  # by GitHub slug
@@ -100,8 +101,10 @@ class SubpathIndex:
     @classmethod
     def for_note(cls, note: Note, style: SlugStyle = "obsidian") -> SubpathIndex:
         index = cls(style=style)
+        by_key: dict[str, tuple[Heading, ...]] = index.headings
         for heading in note.headings:
-            index.headings.setdefault(heading_key(heading.text), []).append(heading)
+            key = heading_key(heading.text)
+            by_key[key] = (*by_key[key], heading) if key in by_key else (heading,)
         for block in note.block_ids:
             index.blocks.setdefault(block.id.lstrip("^").lower(), block)
         if style != "obsidian":

@@ -148,8 +148,8 @@ class _InlinePass(_Links):
         if src[i - 1] not in "])" or not self.links:
             return False
         line, col = self._where(i)
-        end = self.links[-1].span
-        return (end.end_line, end.end_column) == (self.base + line, col + 1)
+        last = self.links[-1]
+        return (last.end_line, last.end_column) == (self.base + line, col + 1)
 
     def _angle(self, src: str, i: int) -> int:
         """An HTML comment, autolink or tag at `i` is opaque; return where to go on."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sys import intern
 
 from kbtool.base import work
-from kbtool.model import Link, LinkKind, Span
+from kbtool.model import Link, LinkKind
 from kbtool.notes.linktext import decode_markdown_destination, has_scheme, split_wikilink
 from kbtool.notes.scan.escapes import _UNESCAPE, _escaped
 from kbtool.notes.scan.positions import _Positions
@@ -50,10 +50,12 @@ class _Links(_Positions):
         start = i - 1 if embed else i
         line, col = self._where(start)
         line += self.base
-        span = Span(line, col + 1, line, col + 1 + k + 2 - start)
         kind: LinkKind = "embed" if embed else "link"
         raw = intern(src[start : k + 2])  # targets repeat across notes: each string kept once
-        self.links.append(Link(kind, "wiki", raw, intern(path), subpath, display, span))
+        end_column = col + 1 + k + 2 - start
+        self.links.append(
+            Link(kind, "wiki", raw, intern(path), subpath, display, line, col + 1, line, end_column)
+        )
         return k + 2
 
     def _markdown_link(
@@ -84,6 +86,6 @@ class _Links(_Positions):
                 intern(path),
                 subpath,
                 src[text_start:label_end],
-                self._span(start, end),
+                *self._span(start, end),
             )
         )
