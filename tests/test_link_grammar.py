@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbtool.lint.engine import check
-from kbtool.model import Heading
+from kbtool.model import Frontmatter, Heading, Note
 from kbtool.notes.linktext import (
     decode_markdown_destination,
     has_scheme,
@@ -26,7 +26,7 @@ from kbtool.notes.linktext import (
 )
 from kbtool.notes.parse import parse_note
 from kbtool.vault.load import load_vault
-from kbtool.vault.subpaths import SubpathIndex, heading_chain, heading_key, subpath_kind
+from kbtool.vault.subpaths import SubpathIndex, heading_chain, subpath_kind
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -69,9 +69,7 @@ def test_any_link_inside_splits_and_looks_up_without_raising(inner: str) -> None
     assert "|" not in path and "#" not in path
     assert subpath == "" or subpath.startswith("#")
     kind = subpath_kind(subpath)
-    index = SubpathIndex()
-    for heading in _HEADINGS:
-        index.headings.setdefault(heading_key(heading.text), []).append(heading)
+    index = SubpathIndex(Note("n.md", 0, 0, "", Frontmatter(), 1, headings=_HEADINGS))
     if kind == "heading":
         assert heading_chain(subpath), "a heading subpath always names a heading"
         index.find_heading(subpath)

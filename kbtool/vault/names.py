@@ -11,6 +11,7 @@ with the query, and the rare ones (word joins, unusual words) single it out.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 
 #: names scored per query
@@ -31,7 +32,8 @@ class NameIndex:
         from rapidfuzz import utils  # imported here: listing rules needs no fuzzy matching
 
         self.processed = [utils.default_process(name) for name in names]
-        postings: defaultdict[str, list[int]] = defaultdict(list)
+        # arrays of 4-byte numbers, not lists of 8-byte pointers: some 40 postings a name
+        postings: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
         for index, name in enumerate(self.processed):
             for gram in _grams(name):
                 postings[gram].append(index)

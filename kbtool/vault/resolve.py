@@ -154,8 +154,8 @@ class Resolver:
     _memo: dict[tuple[str, str], Resolution] = field(default_factory=dict)  # by source folder
     _notes: Mapping[str, Note] = field(default_factory=dict)
     _resolved: list[ResolvedLink] | None = None
-    _by_source: dict[str, list[ResolvedLink]] = field(default_factory=dict)
-    _by_target: dict[str, list[ResolvedLink]] = field(default_factory=dict)
+    _by_source: dict[str, tuple[int, int]] = field(default_factory=dict)  # bounds in _resolved
+    _by_target: dict[str, list[ResolvedLink]] | None = None
     _names: dict[bool, tuple[NameIndex, list[str]]] = field(default_factory=dict)
     _with_subpath: list[ResolvedLink] | None = None
     _extensions: frozenset[str] = frozenset()
@@ -304,10 +304,13 @@ class Resolver:
                 for link in note.links
                 if not is_external(link)
             ]
-            for item in self._resolved:
-                self._by_source.setdefault(item.note.path, []).append(item)
-                if item.target is not None:
-                    self._by_target.setdefault(item.target, []).append(item)
+            # each note's links are one run of the list: kept as its bounds, not a list
+            by_source = self._by_source
+            start = 0
+            for end, item in enumerate(self._resolved, 1):
+                if end == len(self._resolved) or self._resolved[end].note is not item.note:
+                    by_source[item.note.path] = (start, end)
+                    start = end
         return self._resolved
 
     def links_of(self, note: Note) -> list[ResolvedLink]:
@@ -332,24 +335,31 @@ class Resolver:
 
     def links_from(self, path: str) -> list[ResolvedLink]:
         """The resolved internal links written in the note at `path`, in file order."""
-        self.resolved_links()
-        return self._by_source.get(path, [])
+        resolved = self.resolved_links()
+        start, end = self._by_source.get(path, (0, 0))
+        return resolved[start:end]
 
     def links_to(self, path: str) -> list[ResolvedLink]:
         """Every link that resolves to `path` (backlinks, self-links included)."""
-        self.resolved_links()
+        if self._by_target is None:  # made on first use: a check never asks
+            self._by_target = {}
+            for item in self.resolved_links():
+                if item.target is not None:
+                    self._by_target.setdefault(item.target, []).append(item)
         return self._by_target.get(path, [])
 
     def note(self, path: str) -> Note:
         return self._notes[path]
 
     def subpath_index(self, path: str) -> SubpathIndex:
-        """The headings and block ids of the note at `path`, indexed once per note."""
+        """Lookups in the headings and block ids of the note at `path` (kept only for
+        GitHub anchors, which are made once per note)."""
+        style = self.links.heading_slugs
+        if style == "obsidian":
+            return SubpathIndex(self._notes[path])
         index = self._subpaths.get(path)
         if index is None:
-            index = self._subpaths[path] = SubpathIndex.for_note(
-                self._notes[path], self.links.heading_slugs
-            )
+            index = self._subpaths[path] = SubpathIndex(self._notes[path], style)
         return index
 
     def is_attachment_path(self, path: str) -> bool:

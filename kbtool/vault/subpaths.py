@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -88,28 +87,32 @@ def _is_subsequence(wanted: list[str], within: list[str]) -> bool:
     return all(any(w == item for item in remaining) for w in wanted)
 
 
-@dataclass
 class SubpathIndex:
-    """The headings and block ids of one note, keyed for lookup (built once per note)."""
+    """Lookups of `#A#B` and `#^id` subpaths in one note's headings and block ids.
 
-    #: tuples, not lists: nearly every key has one heading, and a vault has many keys
-    headings: dict[str, tuple[Heading, ...]] = field(default_factory=dict)
-    blocks: dict[str, BlockId] = field(default_factory=dict)
-    style: SlugStyle = "obsidian"
-    anchors: dict[str, Heading] = field(default_factory=dict)  # by GitHub slug
+    It holds nothing but the note: a note has a handful of headings, so a lookup
+    walks them (each heading's key is memoised by `heading_key`), and a vault
+    whose every note is a link target keeps no per-note dictionaries for it. Only
+    GitHub anchors (opt-in) are kept once made, since numbering repeats needs all.
+    """
+
+    __slots__ = ("note", "style", "_anchors")
+
+    def __init__(self, note: Note, style: SlugStyle = "obsidian") -> None:
+        self.note = note
+        self.style = style
+        self._anchors: dict[str, Heading] | None = None
 
     @classmethod
     def for_note(cls, note: Note, style: SlugStyle = "obsidian") -> SubpathIndex:
-        index = cls(style=style)
-        by_key: dict[str, tuple[Heading, ...]] = index.headings
-        for heading in note.headings:
-            key = heading_key(heading.text)
-            by_key[key] = (*by_key[key], heading) if key in by_key else (heading,)
-        for block in note.block_ids:
-            index.blocks.setdefault(block.id.lstrip("^").lower(), block)
-        if style != "obsidian":
-            index.anchors = _github_slugs(note.headings)
-        return index
+        return cls(note, style)
+
+    @property
+    def anchors(self) -> dict[str, Heading]:
+        """Each heading by its GitHub slug (`-1`, `-2` for repeats)."""
+        if self._anchors is None:
+            self._anchors = _github_slugs(self.note.headings)
+        return self._anchors
 
     def find_heading(self, subpath: str) -> Heading | None:
         """The heading a `#A#B` subpath reaches, or None."""
@@ -124,7 +127,10 @@ class SubpathIndex:
         chain = [heading_key(part) for part in heading_chain(subpath)]
         if not chain:
             return None
-        for heading in self.headings.get(chain[-1], ()):
+        last = chain[-1]
+        for heading in self.note.headings:
+            if heading_key(heading.text) != last:
+                continue
             if len(chain) == 1:
                 return heading
             if _is_subsequence(chain[:-1], [heading_key(p) for p in heading.parents]):
@@ -142,8 +148,12 @@ class SubpathIndex:
         return heading if _is_subsequence(chain[:-1], parents) else None
 
     def find_block(self, subpath: str) -> BlockId | None:
-        """The block a `#^id` subpath reaches, or None."""
-        return self.blocks.get(subpath[2:].strip().lower())
+        """The block a `#^id` subpath reaches (the first of that id), or None."""
+        wanted = subpath[2:].strip().lower()
+        for block in self.note.block_ids:
+            if block.id.lstrip("^").lower() == wanted:
+                return block
+        return None
 
     def closest_heading(self, subpath: str) -> str | None:
         """A subpath that exists and is close to `subpath`, for "did you mean".
@@ -153,19 +163,22 @@ class SubpathIndex:
         GitHub slugs only, the answer is the heading's anchor (`#key-features`).
         """
         chain = heading_chain(subpath)
-        if not chain or not self.headings:
+        if not chain or not self.note.headings:
             return None
-        same = self.headings.get(heading_key(chain[-1]))
-        if same:
-            return self._shown(same[0], "#" + "#".join((*same[0].parents, same[0].text)))
+        first: dict[str, Heading] = {}
+        for heading in self.note.headings:
+            first.setdefault(heading_key(heading.text), heading)
+        same = first.get(heading_key(chain[-1]))
+        if same is not None:
+            return self._shown(same, "#" + "#".join((*same.parents, same.text)))
         from rapidfuzz import fuzz, process
 
         match = process.extractOne(
-            heading_key(chain[-1]), list(self.headings), scorer=fuzz.ratio, score_cutoff=70
+            heading_key(chain[-1]), list(first), scorer=fuzz.ratio, score_cutoff=70
         )
         if not match:
             return None
-        heading = self.headings[match[0]][0]
+        heading = first[match[0]]
         return self._shown(heading, "#" + heading.text)
 
     def _shown(self, heading: Heading, obsidian_form: str) -> str:
