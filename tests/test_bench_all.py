@@ -4,6 +4,7 @@ growth verdict (no timing is asserted: the figures themselves are the script's o
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -56,10 +57,16 @@ def test_every_figure_prints_a_ratio_and_record_writes_the_section(
         ("startup", "10"),
     ]
     for row in rows:
-        cpu, base, ratio = float(row[4]), float(row[5]), float(row[6])
-        assert math.isfinite(ratio) and ratio > 0
-        # the seconds are printed to 0.01, so the ratio lies within their rounding
-        assert (cpu - 0.005) / (base + 0.005) <= ratio <= (cpu + 0.005) / (base - 0.005)
+        for took_at, base_at, ratio_at in ((4, 5, 6), (9, 10, 11)):  # CPU, then wall
+            took, base, ratio = float(row[took_at]), float(row[base_at]), float(row[ratio_at])
+            assert math.isfinite(ratio) and ratio > 0
+            # the seconds are printed to 0.01, so the ratio lies within their rounding
+            assert (took - 0.005) / (base + 0.005) <= ratio <= (took + 0.005) / (base - 0.005)
+        assert 0.0 <= float(row[13]) <= os.cpu_count()  # idle cores
+    # the cold check's target is about using both cores: judged by its wall ratio
+    cold = rows[0]
+    assert cold[8] == ("meets (wall)" if float(cold[11]) <= 0.25 else "MISSES (wall)")
+    assert rows[1][8] == ("meets" if float(rows[1][6]) <= 0.05 else "MISSES")
     text = md.read_text()
     head = subprocess.run(
         ["git", "-C", str(BENCHMARKS.parent), "rev-parse", "--short", "HEAD"],
