@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kbtool.lint.rules.missing_heading import _missing
-from kbtool.model import Heading
+from kbtool.model import Frontmatter, Heading, Note
 from kbtool.notes.frontmatter import scan_frontmatter
 from kbtool.notes.linktext import normalise_target, split_wikilink
 from kbtool.notes.scan import scan_body, scan_regions
-from kbtool.vault.subpaths import SubpathIndex, heading_chain, heading_key, subpath_kind
+from kbtool.vault.subpaths import SubpathIndex, heading_chain, subpath_kind
 
 _HEADINGS = (Heading(1, "Top", 1, 1, ()), Heading(2, "Sub", 3, 1, ("Top",)))
 
@@ -42,9 +42,7 @@ def linktext(data: bytes) -> None:
     """A wiki-link's inside splits, classifies and looks up without raising (KB203 too)."""
     path, subpath, _display = split_wikilink(_text(data))
     normalise_target(path)
-    index = SubpathIndex()
-    for heading in _HEADINGS:
-        index.headings.setdefault(heading_key(heading.text), []).append(heading)
+    index = SubpathIndex(Note("n.md", 0, 0, "", Frontmatter(), 1, headings=_HEADINGS))
     kind = subpath_kind(subpath)
     if kind == "heading":
         if index.find_heading(subpath) is None:

@@ -179,10 +179,17 @@ class Frontmatter:
     positions: KeyPositions = field(default_factory=KeyPositions)
     start_line: int = 0
     end_line: int = 0
-    #: (line, column) of each item of a list value, by key
-    items: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    #: line and column of each item of a list value, by key, flat: (line 1, column 1,
+    #: line 2, ...), one tuple a key rather than a tuple an item (see `item_at`)
+    items: dict[str, tuple[int, ...]] = field(default_factory=dict)
     #: keys whose value (or part of it) could not be built: reported, and read as empty
     broken: frozenset[str] = NO_KEYS
+
+    def item_at(self, key: str, index: int) -> tuple[int, int] | None:
+        """(line, column) of item `index` of the list under `key`, if written there."""
+        places = self.items.get(key, ())
+        at = 2 * index
+        return (places[at], places[at + 1]) if 0 <= at < len(places) else None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _by_fields(self)
@@ -428,7 +435,7 @@ def _note_from_columns(
     positions: bytes,
     start_line: int,
     end_line: int,
-    items: dict[str, tuple[tuple[int, int], ...]],
+    items: dict[str, tuple[int, ...]],
     broken: frozenset[str],
     headings: tuple[tuple[Any, ...], ...],
     block_ids: tuple[tuple[Any, ...], ...],

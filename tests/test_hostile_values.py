@@ -110,7 +110,9 @@ def test_a_problem_inside_a_list_empties_only_that_item() -> None:
         ("KB102", 2, 21, "2024-13-01 is not a date: month 13")
     ]
     assert result.frontmatter.data == {"dates": [dt.date(2024, 1, 2), None]}
-    assert result.frontmatter.items == {"dates": ((2, 9), (2, 21))}
+    assert result.frontmatter.items == {"dates": (2, 9, 2, 21)}
+    assert result.frontmatter.item_at("dates", 1) == (2, 21)
+    assert result.frontmatter.item_at("dates", 2) is None
 
 
 def test_a_key_that_cannot_be_built_keeps_its_text() -> None:

@@ -72,7 +72,7 @@ def frontmatters(draw: st.DrawFn) -> Frontmatter:
     positions = KeyPositions.of(
         {k: draw(st.builds(PropertyPos, small, small, small, small)) for k in names}
     )
-    pairs = st.lists(st.tuples(small, small), max_size=3).map(tuple)
+    pairs = st.lists(small, max_size=6).map(tuple)
     items = {k: draw(pairs) for k in names}
     return Frontmatter(
         draw(st.booleans()),

@@ -302,7 +302,7 @@ def test_crlf_bom_and_trailing_spaces(libyaml_calls: _LibyamlCalls) -> None:
     data = "\ufeff---\r\ntitle: A  \r\ntags:\r\n  - x\r\nwhen: 2024-01-01 \r\n---\r\nbody\r\n"
     note = parse_note("n.md", data.encode("utf-8"))
     assert note.frontmatter.data == {"title": "A", "tags": ["x"], "when": dt.date(2024, 1, 1)}
-    assert note.frontmatter.items == {"tags": ((4, 5),)}
+    assert note.frontmatter.items == {"tags": (4, 5)}
     assert (note.frontmatter.positions["when"].line, note.body_line) == (5, 7)
     assert libyaml_calls.calls == 0
 

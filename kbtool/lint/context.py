@@ -47,7 +47,7 @@ class RuleContext:
         return self.subjects
 
     @cached_property
-    def links(self) -> list[ResolvedLink]:
+    def links(self) -> Sequence[ResolvedLink]:
         """The internal links written in `notes`, resolved, in file order note by note
         (for every note: `Resolver.resolved_links()`)."""
         resolver = self.vault.resolver

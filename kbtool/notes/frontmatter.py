@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from sys import intern
 
 import yaml
@@ -85,7 +86,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
             )
         return FrontmatterScan(base, close + 1, (), suppressions, problems)
     positions: dict[str, tuple[int, int, int, int]] = {}
-    items: dict[str, tuple[tuple[int, int], ...]] = {}
+    items: dict[str, tuple[int, ...]] = {}
     links: list[Link] = []
     broken: set[str] = set()
     for entry in document.entries:
@@ -96,7 +97,7 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
             entry.value_line,
             entry.value_column,
         )
-        items[entry.key] = entry.items
+        items[entry.key] = tuple(chain.from_iterable(entry.items))
         if entry.broken:
             broken.add(entry.key)
         links.extend(_property_links(entry))

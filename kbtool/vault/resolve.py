@@ -37,10 +37,12 @@ linear in their number.
 from __future__ import annotations
 
 import posixpath
+from array import array
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from kbtool.base.paths import without_md
 from kbtool.vault.subpaths import SubpathIndex, SubpathKind, subpath_kind
@@ -110,6 +112,68 @@ class ResolvedLink(NamedTuple):
         )
 
 
+class ResolvedLinks(Sequence[ResolvedLink]):
+    """Every internal link of a vault with its resolution, note by note, in file order.
+
+    Held as one tuple of resolutions a note beside the note's own links, not as a
+    `ResolvedLink` a link: some fifteen links a note at 64 bytes each were, after the
+    notes themselves, the largest part of a large check's memory. A `ResolvedLink`
+    is made when read (iterating makes each in turn) and is equal every time.
+    """
+
+    __slots__ = ("_notes", "_links", "_resolutions", "_starts", "_at")
+
+    def __init__(self) -> None:
+        self._notes: list[Note] = []
+        self._links: list[tuple[Link, ...]] = []
+        self._resolutions: list[tuple[Resolution, ...]] = []
+        self._starts = array("Q", [0])  # where each note's links start, and the end
+        self._at: dict[str, int] = {}  # note path -> its place in the lists above
+
+    def add(self, note: Note, links: tuple[Link, ...], resolved: tuple[Resolution, ...]) -> None:
+        """The internal `links` of `note` (in file order) and their resolutions."""
+        if not links:
+            return
+        self._at[note.path] = len(self._notes)
+        self._notes.append(note)
+        self._links.append(links)
+        self._resolutions.append(resolved)
+        self._starts.append(self._starts[-1] + len(links))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __iter__(self) -> Iterator[ResolvedLink]:
+        for note, links, resolved in zip(self._notes, self._links, self._resolutions):
+            for link, resolution in zip(links, resolved):
+                yield ResolvedLink(note, link, resolution)
+
+    @overload
+    def __getitem__(self, index: int) -> ResolvedLink: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ResolvedLink]: ...
+
+    def __getitem__(self, index: int | slice) -> ResolvedLink | list[ResolvedLink]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("link index out of range")
+        k = bisect_right(self._starts, index) - 1
+        at = index - self._starts[k]
+        return ResolvedLink(self._notes[k], self._links[k][at], self._resolutions[k][at])
+
+    def of_note(self, path: str) -> list[ResolvedLink]:
+        """The links written in the note at `path`, in file order."""
+        k = self._at.get(path)
+        if k is None:
+            return []
+        note = self._notes[k]
+        return [ResolvedLink(note, *pair) for pair in zip(self._links[k], self._resolutions[k])]
+
+
 def _lower_key(path: str) -> str:
     """The lookup key of a vault file: notes without `.md`, lower-cased."""
     return without_md(path).lower()
@@ -153,8 +217,7 @@ class Resolver:
     _anywhere: dict[str, Resolution] = field(default_factory=dict)  # same from every folder
     _memo: dict[tuple[str, str], Resolution] = field(default_factory=dict)  # by source folder
     _notes: Mapping[str, Note] = field(default_factory=dict)
-    _resolved: list[ResolvedLink] | None = None
-    _by_source: dict[str, tuple[int, int]] = field(default_factory=dict)  # bounds in _resolved
+    _resolved: ResolvedLinks | None = None
     _by_target: dict[str, list[ResolvedLink]] | None = None
     _names: dict[bool, tuple[NameIndex, list[str]]] = field(default_factory=dict)
     _with_subpath: list[ResolvedLink] | None = None
@@ -293,24 +356,19 @@ class Resolver:
             return Resolution(None, link.path, (), "external")
         return self.resolve(link.path, note.path)
 
-    def resolved_links(self) -> list[ResolvedLink]:
+    def resolved_links(self) -> ResolvedLinks:
         """Every internal link of the vault with its resolution, computed once and shared
         by KB201 to KB207, the graph, stats and show. External Markdown links are left out."""
         if self._resolved is None:
             resolve = self.resolve
-            self._resolved = [
-                ResolvedLink(note, link, resolve(link.path, note.path))
-                for note in self._notes.values()
-                for link in note.links
-                if not is_external(link)
-            ]
-            # each note's links are one run of the list: kept as its bounds, not a list
-            by_source = self._by_source
-            start = 0
-            for end, item in enumerate(self._resolved, 1):
-                if end == len(self._resolved) or self._resolved[end].note is not item.note:
-                    by_source[item.note.path] = (start, end)
-                    start = end
+            resolved = ResolvedLinks()
+            for note in self._notes.values():
+                links = note.links
+                if any(map(is_external, links)):
+                    links = tuple(link for link in links if not is_external(link))
+                path = note.path
+                resolved.add(note, links, tuple(resolve(link.path, path) for link in links))
+            self._resolved = resolved
         return self._resolved
 
     def links_of(self, note: Note) -> list[ResolvedLink]:
@@ -335,9 +393,7 @@ class Resolver:
 
     def links_from(self, path: str) -> list[ResolvedLink]:
         """The resolved internal links written in the note at `path`, in file order."""
-        resolved = self.resolved_links()
-        start, end = self._by_source.get(path, (0, 0))
-        return resolved[start:end]
+        return self.resolved_links().of_note(path)
 
     def links_to(self, path: str) -> list[ResolvedLink]:
         """Every link that resolves to `path` (backlinks, self-links included)."""

@@ -59,10 +59,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         tags = note.meta.get("tags")
         if not isinstance(tags, list):
             continue
-        places = note.frontmatter.items.get("tags", ())
         for index, tag in enumerate(tags):
             problem = tag_problem(tag)
             if problem is None:
                 continue
-            line, column = places[index] if index < len(places) else (note.key_line("tags"), 1)
+            line, column = note.frontmatter.item_at("tags", index) or (note.key_line("tags"), 1)
             yield Finding(note.path, line, column, problem)

@@ -8,6 +8,7 @@ Closing a leaf is where its text gets its inline pass or the block becomes a reg
 from __future__ import annotations
 
 import re
+from sys import intern
 
 from kbtool.model import Heading
 from kbtool.notes.scan.blockgrammar import _FENCE, _HTML, _ICODE, _MATH, _PARA, _TABLE
@@ -98,5 +99,6 @@ class _Leaves(_InlinePass):
         while hs and hs[-1][0] >= level:
             hs.pop()
         parents = hs[-1][1] if hs else ()
+        text = intern(text)  # `## Summary`, `## Related`: the same headings in many notes
         self.headings.append(Heading(level, text, self.base + idx, col + 1, parents))
         hs.append((level, (*parents, text)))

@@ -54,7 +54,18 @@ class _Links(_Positions):
         raw = intern(src[start : k + 2])  # targets repeat across notes: each string kept once
         end_column = col + 1 + k + 2 - start
         self.links.append(
-            Link(kind, "wiki", raw, intern(path), subpath, display, line, col + 1, line, end_column)
+            Link(
+                kind,
+                "wiki",
+                raw,
+                intern(path),
+                intern(subpath),
+                display,
+                line,
+                col + 1,
+                line,
+                end_column,
+            )
         )
         return k + 2
 
@@ -84,7 +95,7 @@ class _Links(_Positions):
                 "markdown",
                 intern(src[start:end]),
                 intern(path),
-                subpath,
+                intern(subpath),
                 src[text_start:label_end],
                 *self._span(start, end),
             )
