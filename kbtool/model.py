@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from itertools import chain, repeat
 from operator import attrgetter
+from sys import intern
 from typing import Any, Literal, NamedTuple, TypeVar
 
 from kbtool.base.paths import without_md
@@ -444,7 +445,29 @@ def _note_from_columns(
     suppressions: tuple[tuple[Any, ...], ...],
     problems: tuple[tuple[Any, ...], ...],
 ) -> Note:
-    """The note that `_note_reduce` pickled (pickle calls it by name: keep it)."""
+    """The note that `_note_reduce` pickled (pickle calls it by name: keep it).
+
+    The strings that repeat across notes (keys, link targets, headings, tags) are
+    interned again, as the parser interns them: a pickle shares a string only within
+    itself, and notes from the cache or from the worker would each hold their own."""
+    keys = tuple(map(intern, keys))
+    if data and set(map(type, data)) <= {str}:
+        data = dict(zip(map(intern, data), data.values(), strict=True))
+    if links:
+        kind, syntax, raw, target, subpath, *rest = links
+        kind, syntax = tuple(map(intern, kind)), tuple(map(intern, syntax))
+        raw, target, subpath = (
+            tuple(map(intern, raw)),
+            tuple(map(intern, target)),
+            tuple(map(intern, subpath)),
+        )
+        links = (kind, syntax, raw, target, subpath, *rest)
+    if headings:
+        level, text, *rest = headings
+        headings = (level, tuple(map(intern, text)), *rest)
+    if tags:
+        name, *rest = tags
+        tags = (tuple(map(intern, name)), *rest)
     at = KeyPositions(keys, positions)
     fm = Frontmatter(present, data, at, start_line, end_line, items, broken or NO_KEYS)
     problem_rows: tuple[Problem, ...] = ()

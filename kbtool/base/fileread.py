@@ -85,7 +85,7 @@ def size_text(size: int) -> str:
     return f"{size // 1024} KiB" if size % 1024 == 0 else f"{size} bytes"
 
 
-def read_regular(path: Path, cap: int) -> tuple[bytes, os.stat_result]:
+def read_regular(path: str | os.PathLike[str], cap: int) -> tuple[bytes, os.stat_result]:
     """The bytes and status of the regular file `path`, of at most `cap` bytes.
 
     Raises `NotReadable` for anything else (a FIFO, a device, a folder, a file over
@@ -97,9 +97,8 @@ def read_regular(path: Path, cap: int) -> tuple[bytes, os.stat_result]:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             raise NotReadable(path, f"{file_kind(status.st_mode)}, not a regular file")
-        too_big = NotReadable(path, f"larger than the {size_text(cap)} cap")
         if status.st_size > cap:
-            raise too_big
+            raise NotReadable(path, f"larger than the {size_text(cap)} cap")
         first = os.read(fd, min(status.st_size, cap) + 1)
         if len(first) <= status.st_size:  # a short read of a regular file is its end:
             return first, status  # one system call for the usual file, not two
@@ -112,7 +111,7 @@ def read_regular(path: Path, cap: int) -> tuple[bytes, os.stat_result]:
             chunks.append(chunk)
             left -= len(chunk)
         if left <= 0:
-            raise too_big
+            raise NotReadable(path, f"larger than the {size_text(cap)} cap")
         return b"".join(chunks), status
     finally:
         os.close(fd)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
+from operator import itemgetter
 
 #: names scored per query
 CANDIDATES = 48
@@ -59,7 +60,9 @@ class NameIndex:
                 break
             counts.update(ids)
             spent += len(ids)
-        candidates = sorted(i for i, _ in counts.most_common(CANDIDATES))
+        # what most_common gives (nlargest is this sort, stable), sorted in C
+        ranked = sorted(counts.items(), key=itemgetter(1), reverse=True)[:CANDIDATES]
+        candidates = sorted(i for i, _ in ranked)
         if not candidates:
             return None
         match = process.extractOne(

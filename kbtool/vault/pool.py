@@ -95,7 +95,7 @@ def read_file(rel: str, path: str | os.PathLike[str]) -> tuple[bytes, os.stat_re
     """The bytes and status of a note's file, or (when it cannot be read: another kind
     of file, over `MAX_NOTE_BYTES`, an I/O error) the KB001 note that says why."""
     try:
-        return read_regular(Path(path), MAX_NOTE_BYTES)
+        return read_regular(path, MAX_NOTE_BYTES)
     except NotReadable as exc:
         return unread(rel, f"not read: {exc.reason}")
     except OSError as exc:

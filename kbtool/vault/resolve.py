@@ -165,6 +165,15 @@ class ResolvedLinks(Sequence[ResolvedLink]):
         at = index - self._starts[k]
         return ResolvedLink(self._notes[k], self._links[k][at], self._resolutions[k][at])
 
+    def to_note_subpaths(self) -> list[ResolvedLink]:
+        """`subpath_links_among(self)`, without making a `ResolvedLink` of every link."""
+        found = []
+        for note, links, resolved in zip(self._notes, self._links, self._resolutions):
+            for link, resolution in zip(links, resolved):
+                if link.subpath and resolution.target is not None and is_note(resolution.target):
+                    found.append(ResolvedLink(note, link, resolution))
+        return found
+
     def of_note(self, path: str) -> list[ResolvedLink]:
         """The links written in the note at `path`, in file order."""
         k = self._at.get(path)
@@ -220,7 +229,7 @@ class Resolver:
     _resolved: ResolvedLinks | None = None
     _by_target: dict[str, list[ResolvedLink]] | None = None
     _names: dict[bool, tuple[NameIndex, list[str]]] = field(default_factory=dict)
-    _with_subpath: list[ResolvedLink] | None = None
+    _with_subpath: dict[SubpathKind | None, list[ResolvedLink]] | None = None
     _extensions: frozenset[str] = frozenset()
     _stems: dict[str, str] | None = None
     _suggestions: dict[str, str | None] = field(default_factory=dict)
@@ -386,10 +395,10 @@ class Resolver:
         (what KB203 and KB204 check), filtered once from `resolved_links()`; with `kind`,
         only those of that kind."""
         if self._with_subpath is None:
-            self._with_subpath = subpath_links_among(self.resolved_links())
-        if kind is None:
-            return self._with_subpath
-        return subpath_links_among(self._with_subpath, kind)
+            self._with_subpath = {None: self.resolved_links().to_note_subpaths()}
+        if kind not in self._with_subpath:
+            self._with_subpath[kind] = subpath_links_among(self._with_subpath[None], kind)
+        return self._with_subpath[kind]
 
     def links_from(self, path: str) -> list[ResolvedLink]:
         """The resolved internal links written in the note at `path`, in file order."""
