@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from kbtool.base.paths import without_md
@@ -145,8 +146,7 @@ class ResolvedLinks(Sequence[ResolvedLink]):
 
     def __iter__(self) -> Iterator[ResolvedLink]:
         for note, links, resolved in zip(self._notes, self._links, self._resolutions):
-            for link, resolution in zip(links, resolved):
-                yield ResolvedLink(note, link, resolution)
+            yield from _made(note, links, resolved)
 
     @overload
     def __getitem__(self, index: int) -> ResolvedLink: ...
@@ -179,8 +179,15 @@ class ResolvedLinks(Sequence[ResolvedLink]):
         k = self._at.get(path)
         if k is None:
             return []
-        note = self._notes[k]
-        return [ResolvedLink(note, *pair) for pair in zip(self._links[k], self._resolutions[k])]
+        return list(_made(self._notes[k], self._links[k], self._resolutions[k]))
+
+
+def _made(
+    note: Note, links: Iterable[Link], resolved: Iterable[Resolution]
+) -> Iterator[ResolvedLink]:
+    """`ResolvedLink(note, link, resolution)` for each pair, built in C (`tuple.__new__`):
+    the named tuple's own `__new__` is a Python call, and a check makes millions."""
+    return map(tuple.__new__, repeat(ResolvedLink), zip(repeat(note), links, resolved))
 
 
 def _lower_key(path: str) -> str:
