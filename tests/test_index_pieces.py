@@ -39,9 +39,10 @@ def test_pieces_join_to_the_whole_text(generated: Path) -> None:
     for root in [*FIXTURES, *corpus_vaults(), generated]:
         index = _index(root)
         whole = render_markdown(index)
+        data = json_text(index_data(index))
         for batch in (1, 2, 4096):
             assert "".join(markdown_pieces(index, batch=batch)) == whole
-        assert "".join(json_pieces(index)) == json_text(index_data(index)), root
+            assert "".join(json_pieces(index, batch=batch)) == data, root
 
 
 def test_mocs_that_reach_each_other_share_one_list(generated: Path) -> None:
