@@ -8,6 +8,10 @@ stays (with `within`, only when the target is inside that folder). The write is
 refused, and nothing changes, when the target is not a regular file (a device
 node, a FIFO, a folder), is read-only, or, with `expect`, no longer holds those
 bytes (someone edited it since we read it).
+
+A text larger than memory (the index of a large vault) is written as it is made
+(`write_text_pieces_atomic`, or `replacing` for any writer): only the temporary
+file grows, and the target changes at the rename, once the last piece is in.
 """
 
 from __future__ import annotations
