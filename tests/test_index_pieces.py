@@ -39,9 +39,10 @@ def test_pieces_join_to_the_whole_text(generated: Path) -> None:
     for root in [*FIXTURES, *corpus_vaults(), generated]:
         index = _index(root)
         whole = render_markdown(index)
+        data = json_text(index_data(index))
         for batch in (1, 2, 4096):
             assert "".join(markdown_pieces(index, batch=batch)) == whole
-        assert "".join(json_pieces(index)) == json_text(index_data(index)), root
+            assert "".join(json_pieces(index, batch=batch)) == data, root
 
 
 def test_mocs_that_reach_each_other_share_one_list(generated: Path) -> None:
@@ -86,3 +87,18 @@ def test_rendering_in_pieces_holds_a_bounded_part_of_the_text(tmp_path: Path) ->
             tracemalloc.stop()
         assert size > 4_500_000
         assert peak < size / 10, (pieces.__name__, peak, size)
+
+
+def test_a_moc_reach_is_written_in_batches(tmp_path: Path) -> None:
+    """In the JSON, a MOC that reaches 1,200 notes is written `batch` paths at a time,
+    so that no piece grows with MOCs times notes."""
+    notes = 1200
+    for i in range(notes):
+        (tmp_path / f"n{i:04d}.md").write_text(f"# N{i}\n\nLinks [[n{(i + 1) % notes:04d}]].\n")
+    (tmp_path / "MOC.md").write_text("# MOC\n\n[[n0000]]\n")
+    index = _index(tmp_path)
+    assert [moc.count for moc in index.mocs] == [notes]
+    pieces = json_pieces(index, batch=100)
+    reach = [p for p in pieces if '\n        "n' in p and '"type"' not in p]  # not `types`
+    assert len(reach) == 12
+    assert max(map(len, reach)) <= 100 * len(',\n        "n0000.md"')

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from conftest import FIXTURES, corpus_vaults
 from kbtool.cli import main
 from kbtool.vault import load, reuse
 from kbtool.vault.cache import cache_path, read_result, write_result
+from kbtool.vault.pieces import stored_head
 
 OLD_NS = 1_600_000_000 * 10**9
 TODAY = ["--today", "2025-12-01"]
@@ -273,9 +275,30 @@ def test_a_result_too_large_to_store_is_computed_each_time(
     over 1 GB, and the cache would be taken for damaged)."""
     monkeypatch.setattr(reuse, "MAX_STORED", 100)
     root = copy_vault(FIXTURES / "links_stats", tmp_path / "vault")
+    expected = cold(["stats"], root)
+    assert run(["stats"], root) == (expected, False)
+    load.counts.reset()
+    assert run(["stats"], root) == (expected, False)
+    assert (load.counts.hashed, load.counts.parsed) == (0, 0)  # notes from the parse cache
+    assert read_result(cache_path(root.absolute()), "reuse/stats") is None
+
+
+def test_a_text_too_large_to_store_streams_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text (here the graph's JSON) whose compressed pieces pass the bound is not
+    stored; its head says so, and no piece of it is left in the cache."""
+    monkeypatch.setattr(reuse, "MAX_STORED_TEXT", 100)
+    root = copy_vault(FIXTURES / "links_stats", tmp_path / "vault")
     expected = cold(["graph"], root)
+    assert len(expected) > 1000
     assert run(["graph"], root) == (expected, False)
     load.counts.reset()
     assert run(["graph"], root) == (expected, False)
     assert (load.counts.hashed, load.counts.parsed) == (0, 0)  # notes from the parse cache
-    assert read_result(cache_path(root.absolute()), "reuse/graph/json") is None
+    path = cache_path(root.absolute())
+    head = stored_head(path, "reuse/graph/json")
+    assert head is not None and head.too_large and head.pieces == ()
+    with sqlite3.connect(path) as db:
+        kinds = [k for (k,) in db.execute("SELECT kind FROM results WHERE kind LIKE 'reuse/%'")]
+    assert kinds == ["reuse/graph/json"]

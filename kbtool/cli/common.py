@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeGuard, TypeVar
 
@@ -258,18 +258,53 @@ def written_in_pieces(
     cache: bool,
     hashed: Sequence[str] = (),
 ) -> None:
-    """A text result (`render` gives it in pieces) written to `output` or standard
-    output. With the cache, the whole text is reused or stored as `reused_or_computed`
-    does; without it, the pieces go to standard output as they are made, so that a
-    large export or index is never held whole (issue 11 §5: memory)."""
-    if cache or output is not None:
-        text = reused_or_computed(
-            files, slot, options, lambda v: "".join(render(v)), is_text, cache=cache, hashed=hashed
-        )
-        write_output(text, output)
-        return
-    from kbtool.vault.load import load_files
+    """A text result (`render` gives it in pieces) written to `output` (atomically) or
+    standard output piece by piece, whether it is made afresh or the stored one is
+    replayed (`kbtool.vault.reuse.streamed_text`; `-v` says which), so that a large
+    export or index is never held whole (issue 11 §5: memory)."""
+    from kbtool.vault.pieces import StoredTextLost
+    from kbtool.vault.reuse import streamed_text
 
-    vault = load_files(files, progress=progress("Reading notes"), cache=False)
-    for piece in render(vault):
-        click.echo(piece, nl=False)
+    reading = progress("Reading notes")
+    try:
+        with streamed_text(
+            files, slot, options, render, cache=cache, hashed=hashed, progress=reading
+        ) as found:
+            if found.reused:
+                note("nothing changed since the last run: its result is reused, no note read")
+            write_pieces(found.value, output)
+    except StoredTextLost as exc:
+        fail(f"{exc}; run the command again")
+
+
+class _MakingFailed(Exception):
+    """An OSError while the text was being made, not written (told apart from the write's)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _made(pieces: Iterable[str]) -> Iterator[str]:
+    try:
+        yield from pieces
+    except OSError as exc:
+        raise _MakingFailed(exc) from exc
+
+
+def write_pieces(pieces: Iterable[str], output: Path | None) -> None:
+    """`write_output` of the text `pieces` join to, one piece at a time: standard
+    output, or FILE replaced atomically (a temporary file beside it, renamed into place
+    once every piece is written; an error on the way leaves the old file)."""
+    if output is None:
+        for piece in pieces:
+            click.echo(piece, nl=False)
+        return
+    from kbtool.write.atomic import write_text_pieces_atomic
+
+    try:
+        write_text_pieces_atomic(output, _made(pieces))
+    except _MakingFailed as exc:
+        raise exc.error from None
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")

@@ -62,7 +62,12 @@ def command(
 
     With nothing changed since the last run (the index note it wrote into the
     vault aside, whose bytes are compared), the index is the stored one and no
-    note is read; `--no-cache` builds it afresh.
+    note is read; `--no-cache` builds it afresh. Either way it is written a
+    piece at a time, never held whole (each MOC lists every note it reaches, so
+    a large vault's index can be larger than memory); an index that would take
+    over 64 MB in the cache is not stored, but built again each run. `-o FILE`
+    is replaced only once the whole index is written: an error or an interrupt
+    leaves the old FILE.
     """
     from kbtool.write.guard import path_in_vault
 

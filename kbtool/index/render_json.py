@@ -7,7 +7,10 @@ vault-relative path, in the order the Markdown lists them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from kbtool.base.jsonout import json_text
@@ -52,15 +55,45 @@ def _sections(index: Index) -> Iterator[tuple[str, Any]]:
     yield "notes", (_entry(entry) for entry in index.entries.values())
     yield "types", [{"type": g.type, "notes": list(g.notes)} for g in index.types]
     yield "tags", [_tag(node) for node in index.tags]
-    yield "mocs", ({"path": m.path, "reaches": list(m.reached())} for m in index.mocs)
+    yield "mocs", (_Moc(m.path, m.reached()) for m in index.mocs)
     yield "unreached", list(index.unreached)
     yield "recent", list(index.recent)
+
+
+@dataclass(frozen=True, slots=True)
+class _Moc:
+    """One item of `mocs`: its reach is a list as long as the vault, written in pieces."""
+
+    path: str
+    reaches: Iterator[str]
+
+    def data(self) -> dict[str, Any]:
+        return {"path": self.path, "reaches": list(self.reaches)}
+
+    def pieces(self, depth: int, batch: int) -> Iterator[str]:
+        """The text of `_nested(self.data(), depth)`, `batch` paths at a time."""
+        inner, item = "\n" + "  " * (depth + 1), "\n" + "  " * (depth + 2)
+        yield f'{{{inner}"path": {_string(self.path)},{inner}"reaches": '
+        empty = True
+        while chunk := list(itertools.islice(self.reaches, batch)):
+            yield ("[" if empty else ",") + item + ("," + item).join(map(_string, chunk))
+            empty = False
+        yield "[]" if empty else f"{inner}]"
+        yield "\n" + "  " * depth + "}"
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    return value.data() if isinstance(value, _Moc) else value
 
 
 def index_data(index: Index) -> dict[str, Any]:
     """The index as a JSON-ready dict."""
     return {
-        key: list(value) if isinstance(value, Iterator) else value
+        key: [_plain(item) for item in value] if isinstance(value, Iterator) else value
         for key, value in _sections(index)
     }
 
@@ -70,11 +103,11 @@ def _nested(value: Any, depth: int) -> str:
     return json_text(value)[:-1].replace("\n", "\n" + "  " * depth)
 
 
-def json_pieces(index: Index) -> Iterator[str]:
-    """The text of `render_json` in pieces, at most one list item at a time, so that the
-    index of a large vault is never held whole (issue 11 §5). Newlines in the text are
-    the layout's only (JSON writes one inside a string as `\\n`), so indenting a
-    piece's lines nests it."""
+def json_pieces(index: Index, batch: int = 4096) -> Iterator[str]:
+    """The text of `render_json` in pieces, at most one list item at a time (of a MOC's
+    reach, `batch` notes at a time), so that the index of a large vault is never held
+    whole (issue 11 §5). Newlines in the text are the layout's only (JSON writes one
+    inside a string as `\\n`), so indenting a piece's lines nests it."""
     yield "{"
     separator = "\n"
     for key, value in _sections(index):
@@ -85,7 +118,11 @@ def json_pieces(index: Index) -> Iterator[str]:
             continue
         first = True
         for item in value:
-            yield ("[\n    " if first else ",\n    ") + _nested(item, 2)
+            yield "[\n    " if first else ",\n    "
+            if isinstance(item, _Moc):
+                yield from item.pieces(2, batch)
+            else:
+                yield _nested(item, 2)
             first = False
         yield "[]" if first else "\n  ]"
     yield "\n}\n"

@@ -14,18 +14,22 @@ by hash, so that writing it does not make the next run cold.
 
 One row per `slot` (a command and its format), replaced when the vault or an option
 changes, so that the store holds a few results, not one per date or option ever used.
-A result is stored pickled and compressed: a rendered index repeats each note's line
-under every MOC that reaches it (200 MB of Markdown at 10,000 generated notes), and
-compresses about tenfold. A result that is still larger than `MAX_STORED` is not
-kept (SQLite refuses a value over 1 GB), and that command runs cold each time.
+A value (`cached_result`) is stored pickled and compressed, and not kept when it is
+larger than `MAX_STORED` (SQLite refuses a value over 1 GB). A text (`streamed_text`:
+the output of `index` and `graph`) is stored and replayed in pieces as it is made
+(`kbtool.vault.pieces`), since a rendered index repeats each note's line under every
+MOC that reaches it (214 MB of Markdown at 10,000 generated notes, 21 GB at
+100,000); one whose compressed pieces pass `MAX_STORED_TEXT` is not kept, and that
+command then streams its output, computed afresh, each time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import zlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeGuard, TypeVar
@@ -38,12 +42,18 @@ from kbtool.vault.fingerprint import (
     vault_fingerprint,
 )
 from kbtool.vault.load import Vault, VaultFiles, load_files
+from kbtool.vault.pieces import Head, TextStore, stored_as_made, stored_head, stored_text
 
 T = TypeVar("T")
 
 _KIND = "reuse"
 #: Compressed bytes beyond which a result is not stored.
 MAX_STORED = 256 * 2**20
+#: Compressed bytes beyond which a text is not stored: about 500 MB of index text
+#: (10,000 generated notes give 214 MB of Markdown, stored in 27 MB; 100,000 give
+#: 21 GB, which would take 2.7 GB), past which the cache would outgrow the vault
+#: and each change would cost minutes of compression.
+MAX_STORED_TEXT = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,9 @@ class Reused(Generic[T]):
     vault: Vault | None
 
 
-def _vouched(files: VaultFiles, checked_ns: int, hashed: Collection[str]) -> list[tuple[str, str | Path]]:
+def _vouched(
+    files: VaultFiles, checked_ns: int, hashed: Collection[str]
+) -> list[tuple[str, str | Path]]:
     """The notes whose bytes must be hashed to trust a result made at `checked_ns`: the
     racily clean ones and those in `hashed`."""
     racy = racily_clean_notes(files, checked_ns)
@@ -127,3 +139,55 @@ def cached_result(
         if len(packed) <= MAX_STORED:
             write_result(path, kind, key, files.started_ns, (packed, checked))
     return Reused(result, False, vault)
+
+
+def _worth_storing(path: Path, kind: str, key: str) -> bool:
+    """Whether to store a text made for `key`: not when the last run with the same
+    inputs found it too large (storing it again would be dropped again)."""
+    head = stored_head(path, kind)
+    return head is None or head.key != key or not head.too_large
+
+
+@contextlib.contextmanager
+def streamed_text(
+    files: VaultFiles,
+    slot: str,
+    options: Sequence[object],
+    render: Callable[[Vault], Iterable[str]],
+    *,
+    cache: bool = True,
+    hashed: Collection[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Reused[Iterator[str]]]:
+    """The text `render(vault)` gives, in pieces, or the one it gave last time when
+    nothing it depends on changed (as `cached_result` decides). The pieces must be
+    consumed inside the block; when they all were, a text made afresh is stored (in
+    pieces, as it was made, unless too large), and when the block raises, nothing is."""
+    fingerprint = vault_fingerprint(files, hashed) if cache else None
+    path = cache_path(files.root)
+    kind = f"{_KIND}/{slot}"
+    key = _key(fingerprint, options) if fingerprint is not None else ""
+    if fingerprint is not None:
+
+        def vouch(head: Head) -> bool:
+            return same_bytes(_vouched(files, head.checked_ns, hashed), head.checked)
+
+        with stored_text(path, kind, key, vouch) as replay:
+            if replay is not None:
+                yield Reused(replay, True, None)
+                return
+    vault = load_files(files, progress=progress, cache=cache)
+    store = None
+    if (
+        fingerprint is not None
+        and unchanged_since_listed(files, vault)
+        and _worth_storing(path, kind, key)
+    ):
+        vouched = _vouched(files, files.started_ns, hashed)
+        checked = {rel: vault.notes[rel].sha256 for rel, _path in vouched}
+        store = TextStore(path, kind, key, files.started_ns, checked, MAX_STORED_TEXT)
+    try:
+        yield Reused(stored_as_made(render(vault), store), False, vault)
+    finally:
+        if store is not None:
+            store.abandon()  # unless `stored_as_made` finished it

@@ -8,6 +8,10 @@ stays (with `within`, only when the target is inside that folder). The write is
 refused, and nothing changes, when the target is not a regular file (a device
 node, a FIFO, a folder), is read-only, or, with `expect`, no longer holds those
 bytes (someone edited it since we read it).
+
+A text larger than memory (the index of a large vault) is written as it is made
+(`write_text_pieces_atomic`, or `replacing` for any writer): only the temporary
+file grows, and the target changes at the rename, once the last piece is in.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kbtool.base.fileread import MAX_NOTE_BYTES, NotReadable, file_kind, read_regular
 from kbtool.errors import KbtoolError
@@ -52,6 +58,45 @@ def write_atomic(
     read-only file and, with `within`, for a link that leads out of that folder;
     refused (`ConcurrentChangeError`) when the file no longer holds `expect`.
     """
+    with replacing(path, expect=expect, within=within) as handle:
+        handle.write(data)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a generated text file (index, calendar, graph) atomically, UTF-8.
+
+    A file name that is not UTF-8 reaches the text as surrogate escapes; each becomes
+    U+FFFD, as on standard output, so that the file is valid UTF-8.
+    """
+    write_text_pieces_atomic(path, [text])
+
+
+def write_text_pieces_atomic(path: Path, pieces: Iterable[str]) -> None:
+    """`write_text_atomic` of the text that `pieces` join to, written piece by piece as
+    they come, so that a text larger than memory (the index of a large vault) is never
+    held whole. An exception while the pieces are made leaves the old file as it was."""
+    with replacing(path) as handle:
+        for piece in pieces:
+            handle.write(_utf8(piece))
+
+
+def _utf8(text: str) -> bytes:
+    """`text` as UTF-8, each lone surrogate as U+FFFD (each code point on its own, so
+    that pieces encoded apart join to the whole text encoded at once)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+@contextlib.contextmanager
+def replacing(
+    path: Path, *, expect: bytes | None = None, within: Path | None = None
+) -> Iterator[BinaryIO]:
+    """A binary file to write the new content of `path` into: a temporary file beside
+    it, flushed to disk and renamed over it when the block ends, removed (the old file
+    untouched) when the block raises. The refusals are `write_atomic`'s; the target is
+    checked before the block runs, and `expect` once it has written everything."""
     target = real_target(Path(path), within)
     try:
         status: os.stat_result | None = os.lstat(target)
@@ -62,7 +107,7 @@ def write_atomic(
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             _keep_mode_and_owner(handle.fileno(), target, status)
             os.fsync(handle.fileno())
@@ -74,19 +119,6 @@ def write_atomic(
             os.unlink(tmp_name)
         raise
     _sync_folder(target.parent)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a generated text file (index, calendar, graph) atomically, UTF-8.
-
-    A file name that is not UTF-8 reaches the text as surrogate escapes; each becomes
-    U+FFFD, as on standard output, so that the file is valid UTF-8.
-    """
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
-        data = _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
-    write_atomic(path, data)
 
 
 def read_for_update(path: Path, within: Path | None = None, cap: int = MAX_NOTE_BYTES) -> bytes:
