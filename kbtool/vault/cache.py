@@ -362,20 +362,25 @@ class ParseCache:
         if not self._ok:
             return
         started = self.started_ns
-        changed = []
-        for path, (stamp, note) in self._changed.items():
-            blob, crc = dumps(note)
-            changed.append((_key(path), *stamp, started, note.sha256, crc, blob))
+
+        def changed() -> Iterator[tuple[object, ...]]:
+            # made one at a time as SQLite takes them: a list held every note's bytes at once
+            for path, (stamp, note) in self._changed.items():
+                blob, crc = dumps(note)
+                yield (_key(path), *stamp, started, note.sha256, crc, blob)
+
         refreshed = [(*stamp, started, _key(path)) for path, stamp in self._refreshed.items()]
         if self.lazy:
             gone = [(_key(path),) for path in gone_files]
         else:
             gone = [(_key(path),) for path in self._stored if path not in self._seen]
-        if not changed and not refreshed and not gone:
+        if not self._changed and not refreshed and not gone:
             return
         with contextlib.suppress(CacheUnavailable), session(self.path) as db:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", changed)
+            db.executemany(
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", changed()
+            )
             db.executemany(
                 "UPDATE notes SET size = ?, mtime_ns = ?, ino = ?, ctime_ns = ?, checked_ns = ? "
                 "WHERE path = ?",
