@@ -63,11 +63,11 @@ def _timed(fn: Callable[..., object], *args: object) -> tuple[float, float, obje
 def build(root: Path, out: Path, workers: int | None, cache: bool = False) -> int:
     """List, load and build as `kbtool build` does (`cache`: through the parse cache); the
     number of pages rendered."""
-    from kbtool.site.builder import build_site
-    from kbtool.vault.load import load_files, scan_vault
+    from kbtool.site.builder import build_site, load_for_build
+    from kbtool.vault.load import scan_vault
 
     files = scan_vault(root)
-    vault = load_files(files, cache=cache)
+    vault = load_for_build(files, cache=cache)
     return len(build_site(vault, out, workers=workers, files=files).rendered)
 
 

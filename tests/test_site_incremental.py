@@ -4,7 +4,9 @@ byte for byte what a cold build writes."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,10 +18,10 @@ from hypothesis import strategies as st
 from kbtool.cli import main
 from kbtool.lint.engine import check
 from kbtool.site import builder
-from kbtool.site.builder import BuildResult, build_site
+from kbtool.site.builder import BuildResult, build_site, load_for_build
 from kbtool.site.incremental import STATE, state_path
 from kbtool.vault import text as vault_text
-from kbtool.vault.load import load_vault
+from kbtool.vault.load import load_vault, scan_vault
 
 TODAY = dt.date(2026, 3, 1)
 NOTES = {
@@ -237,13 +239,13 @@ def test_a_folder_another_build_filled_is_not_trusted(built: tuple[Path, Path]) 
 
 NAMES = ["A", "B", "C", "Sub/D"]
 START = {
-    "A.md": "# A\n\n## Part\n\nText of A, see [[B#Part]].\n",
+    "A.md": "---\ncreated: 2026-01-01\n---\n# A\n\n## Part\n\nText of A, see [[B#Part]].\n",
     "B.md": "# B\n\n## Part\n\nText of B.\n\n![[C#Part]]\n",
     "C.md": "---\ntags: [c]\n---\n# C\n\n## Part\n\nText of C, see [[D]].\n",
     "Sub/D.md": "# D\n\n## Part\n\nText of D, back to [[A]].\n",
 }
 KINDS = ["text", "link", "embed", "unlink", "title", "tag", "delete", "create"]
-KINDS += ["heading", "alias", "alias-link", "rename", "config"]
+KINDS += ["heading", "alias", "alias-link", "rename", "config", "review"]
 EDITS = st.tuples(
     st.sampled_from(KINDS),
     st.sampled_from(NAMES),
@@ -277,6 +279,8 @@ def _apply(vault: Path, edit: tuple[str, str, str]) -> None:
         else text.replace("## Renamed", "## Part", 1),
         "alias": f"---\naliases: [Nick {name}]\n---\n" + text.split("---\n")[-1],
         "alias-link": text + f"\nCalled [[Nick {target}]].\n",
+        "review": f"---\ncreated: 2026-01-{'15' if 'created: 2026-01-01' in text else '01'}\n---\n"
+        + text.split("---\n")[-1],
         "delete": None,
         "rename": None,
     }[kind]
@@ -372,3 +376,52 @@ def test_only_the_search_shards_of_changed_words_are_written(built: tuple[Path, 
     assert rewritten == ["search/d/0.json", "search/meta.json", "search/w/7a65.json"]
     assert "search/w/7465.json" in before and "search/w/7465.json" not in after  # only "text"
     assert (out / "search/w/7365.json").is_file()  # "second", only in A: kept
+
+
+def test_graph_and_review_pages_are_kept_unless_what_they_show_changed(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    assert _build(vault, out).made == []  # no title, link or review date changed
+    _edit(vault / "A.md", "Second paragraph of A.\n", "Second paragraph of A.\n\nAlso [[D]].\n")
+    assert _build(vault, out).made == ["graph"]
+    _edit(vault / "D.md", "modified: 2026-01-04\n", "modified: 2026-01-04\ncreated: 2025-06-01\n")
+    result = _build(vault, out)
+    assert result.made == ["review"] and "review.html" in result.rendered
+    assert "/d.html" in (out / "review.html").read_text()
+    _edit(vault / "B.md", "modified: 2026-01-02\n", "modified: 2026-01-02\ntitle: Bee\n")
+    assert _build(vault, out).made == ["review", "graph"]  # the graph's nodes show titles
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_kept_review_pages_take_their_urls_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five notes due, in pages of two: the list of what is due is three pages, kept with
+    their URLs while no note's review date changes."""
+    monkeypatch.setattr(builder, "PAGE_SIZE", 2)
+    notes = {f"N{i}.md": f"---\ncreated: 2025-01-0{i + 1}\n---\nNote {i}.\n" for i in range(5)}
+    vault, out = _write(tmp_path / "vault", notes), tmp_path / "site"
+    first = _build(vault, out)
+    assert {"review-due.html", "review-due-2.html", "review-due-3.html"} <= set(first.rendered)
+    _edit(vault / "N1.md", "Note 1.", "Note one.")
+    again = _build(vault, out)
+    assert again.made == [] and not {"review.html", "review-due-2.html"} & set(again.rendered)
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_a_build_leaves_nothing_that_holds_the_vault(built: tuple[Path, Path]) -> None:
+    """The notes are freed when the build is done, without a garbage collection (which in
+    `serve` would walk every note of every earlier build)."""
+    vault_root, out = built
+    _edit(vault_root / "B.md", "B text.", "B changed.")
+    gc.disable()
+    try:
+        vault = load_for_build(scan_vault(vault_root))
+        note = vault.notes["B.md"]
+        build_site(vault, out, today=TODAY)
+        del vault
+        assert sys.getrefcount(note) == 2  # `note`, and getrefcount's argument: nothing else
+    finally:
+        gc.enable()

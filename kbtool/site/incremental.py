@@ -48,7 +48,7 @@ def state_path(output: Path) -> Path:
     return cache_folder() / f"kbtool-site-{key}.json"
 
 
-_VERSION = 4
+_VERSION = 5
 
 #: A recorded link resolution: (source note, path, subpath) -> (url, file, anchor, problem).
 LinkKey = tuple[str, str, str]
@@ -232,6 +232,7 @@ class NoteState:
     index_key: str  # digest of what its search entry was made of
     doc: list[str]  # [url, title, folder, excerpt]
     reach: Reach  # what its links reach, kept while the vault's names stay the same
+    facts: str  # digest of what the site-wide pages show of it: title, tags, review item
 
     def __init__(
         self,
@@ -241,10 +242,11 @@ class NoteState:
         doc: list[str],
         postings: dict[str, int],
         reach: Reach,
+        facts: str,
     ) -> None:
         self.inputs, self.body, self.index_key, self.doc = inputs, body, index_key, doc
         self.postings = postings  # word -> score
-        self.reach = reach
+        self.reach, self.facts = reach, facts
         self._raw: dict[str, Any] | None = None
         self.numbering: list[str] | None = None  # the notes as numbered in `_raw`
 
@@ -272,15 +274,17 @@ class NoteState:
             "doc": self.doc,
             "words": " ".join(self.postings),
             "scores": " ".join(map(str, self.postings.values())),
+            "facts": self.facts,
         }
 
     @classmethod
     def from_json(cls, data: Any, paths: list[str]) -> NoteState:
         state = cls.__new__(cls)
         state.doc, state.body, state.index_key = data["doc"], data["body"], data["index"]
+        state.facts = data["facts"]
         if not isinstance(state.doc, list) or not isinstance(data["words"], str):
             raise TypeError
-        if not isinstance(data["scores"], str):
+        if not isinstance(data["scores"], str) or not isinstance(state.facts, str):
             raise TypeError
         state.inputs = Inputs.from_json(data["inputs"], paths)
         state.reach = Reach.from_json(data["reach"], paths)
@@ -302,6 +306,7 @@ class BuildState:
     shards: list[str] = field(default_factory=list)  # the search index's word shards
     listings_key: str = ""  # what the tag and folder pages show: the notes' titles and tags
     listings: list[tuple[str, str, bool]] = field(default_factory=list)  # path, key, claimed
+    reviews: list[str] = field(default_factory=list)  # the review pages (review.html first)
     build: str = ""  # the build that wrote the folder (its marker names it too)
 
     def to_bytes(self) -> bytes:
@@ -325,6 +330,7 @@ class BuildState:
             "shards": self.shards,
             "listings_key": self.listings_key,
             "listings": self.listings,
+            "reviews": self.reviews,
             "build": self.build,
         }
 
@@ -351,6 +357,7 @@ class BuildState:
         state.listings_key = str(data["listings_key"])
         state.listings = [(str(r), str(k), bool(c)) for r, k, c in data["listings"]]
         state.build = str(data.get("build", ""))
+        state.reviews = [str(rel) for rel in data["reviews"]]
         if not isinstance(state.shards, list):
             return cls()
         if not all(isinstance(v, dict) for v in (state.shas, state.pages, state.files)):
