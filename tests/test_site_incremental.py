@@ -3,9 +3,11 @@ byte for byte what a cold build writes."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -17,9 +19,9 @@ from hypothesis import strategies as st
 
 from kbtool.cli import main
 from kbtool.lint.engine import check
-from kbtool.site import builder
+from kbtool.site import builder, incremental
 from kbtool.site.builder import BuildResult, build_site, load_for_build
-from kbtool.site.incremental import STATE, state_path
+from kbtool.site.incremental import STATE, NoteState, rows_path, state_path
 from kbtool.vault import text as vault_text
 from kbtool.vault.load import load_vault, scan_vault
 
@@ -425,3 +427,49 @@ def test_a_build_leaves_nothing_that_holds_the_vault(built: tuple[Path, Path]) -
         assert sys.getrefcount(note) == 2  # `note`, and getrefcount's argument: nothing else
     finally:
         gc.enable()
+
+
+def _rows(out: Path) -> int:
+    with contextlib.closing(sqlite3.connect(rows_path(out))) as db:
+        return int(db.execute("SELECT count(*) FROM piece").fetchone()[0])
+
+
+def test_a_rebuild_reads_the_rows_of_what_it_renders_alone(built: tuple[Path, Path]) -> None:
+    """The bulky part of the state is rows. After B changed the rebuild reads the link keys
+    of A and D (they link to B: resolved again), the lines A, C and D quote on B's page
+    and E on A's (checked, as A links to B), and the old search words of B and C (indexed
+    anew). It adds two rows, B's and C's new words: the rest of what it keeps of them is
+    as it was, the same rows."""
+    vault, out = built
+    before_rows, before_reads = _rows(out), incremental.reads
+    _edit(vault / "B.md", "B text.", "B changed.")
+    assert sorted(_build(vault, out).rendered) == ["b.html", "c.html"]
+    assert incremental.reads - before_reads == 8
+    assert _rows(out) - before_rows == 2
+
+
+@pytest.mark.parametrize("damage", ["remove", "garble"])
+def test_lost_rows_mean_a_full_build(built: tuple[Path, Path], tmp_path: Path, damage: str) -> None:
+    vault, out = built
+    if damage == "remove":
+        rows_path(out).unlink()
+    else:
+        rows_path(out).write_bytes(b"not a database" * 100)
+    _edit(vault / "B.md", "B text.", "B changed.")
+    assert set(_build(vault, out).rendered) == EVERY_PAGE
+    _same_as_cold(vault, out, tmp_path)
+    _edit(vault / "B.md", "B changed.", "B changed again.")
+    assert sorted(_build(vault, out).rendered) == ["b.html", "c.html"]  # incremental again
+
+
+def test_rows_no_state_names_are_removed(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    _build(vault, out)  # B's and C's old rows are now named by no state
+    monkeypatch.setattr(incremental, "PRUNE_SLACK", 0)
+    _edit(vault / "B.md", "B changed.", "B changed again.")
+    _build(vault, out)
+    named = json.loads(state_path(out).read_bytes())["notes"]
+    assert _rows(out) == len({k for n in named.values() for k in NoteState.rows_named(n)})

@@ -40,7 +40,15 @@ from kbtool.model import Diagnostic, Note
 from kbtool.notes.properties import note_tags
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
-from kbtool.site.incremental import BuildState, Deps, Inputs, NoteState, Reach, digest
+from kbtool.site.incremental import (
+    BuildState,
+    Deps,
+    Inputs,
+    NoteState,
+    Reach,
+    RowsLost,
+    digest,
+)
 from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
@@ -1059,12 +1067,12 @@ def build_site(
     """
     with _frozen_heap():
         out = SiteOutput(output, vault.root, previous)
-        builder = _Builder(vault, out, base_url, today or dt.date.today(), live, workers)
+        settings = (base_url, today or dt.date.today(), live, workers)
         try:
-            result = builder.run()
-        except BaseException:
-            out.abandon()
-            raise
+            builder, result = _run(vault, out, *settings)
+        except RowsLost:  # a piece of the last build's state is gone: build afresh
+            out.start_afresh()
+            builder, result = _run(vault, out, *settings)
         out.finish(builder.state, save_state=save_state)
         result.state = builder.state
         result.findings = link_findings(vault, today, files)
@@ -1084,6 +1092,24 @@ def load_for_build(
         vault = load_files(files, progress=progress, cache=cache)
         gc.freeze()
     return vault
+
+
+def _run(
+    vault: Vault,
+    out: SiteOutput,
+    base_url: str,
+    today: dt.date,
+    live: bool,
+    workers: int | None,
+) -> tuple[_Builder, BuildResult]:
+    builder = _Builder(vault, out, base_url, today, live, workers)
+    try:
+        return builder, builder.run()
+    except RowsLost:
+        raise  # the caller builds again, afresh
+    except BaseException:
+        out.abandon()
+        raise
 
 
 @contextmanager
