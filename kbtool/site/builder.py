@@ -48,6 +48,7 @@ from kbtool.site.incremental import (
     Reach,
     RowsLost,
     digest,
+    json_bytes,
 )
 from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
@@ -295,6 +296,7 @@ class _Builder:
         self.tags = {p: note_tags(n) for p, n in self.notes.items()}
         self.state.names = digest(tuple(self.notes), self.vault.attachments, self.aliases)
         self.reach = self._reach()
+        self.texts.forget_lines()
         linked = sorted({a for reach in self.reach.values() for a in reach.attachments})
         attachments = [a for a in linked if _inside(self.vault.root, self.vault.root / a)]
         for path in attachments:
@@ -510,6 +512,7 @@ class _Builder:
                 doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
                 self._reindexed(number, old, doc, postings)
         self.excerpts[path] = doc[3]
+        self.texts.forget(path)
         if path in self.texts.failed:
             pass
         elif (
@@ -940,23 +943,16 @@ class _Builder:
             return
         self.result.made.append("graph")
         index = {path: i for i, path in enumerate(self.notes)}
-        edges = sorted(
-            {
-                (index[path], index[target])
-                for path, reach in self.reach.items()
-                for target in reach.notes
-                if target != path
-            }
-        )
+        edges: list[tuple[int, int]] = []  # by source, then target: sorted
         degree = [0] * len(index)
-        for a, b in edges:
-            degree[a] += 1
-            degree[b] += 1
+        for a, path in enumerate(self.notes):
+            targets = sorted({index[t] for t in self.reach[path].notes} - {a})
+            degree[a] += len(targets)
+            for b in targets:
+                degree[b] += 1
+            edges += [(a, b) for b in targets]
         nodes = [[self.urls.url_of(p) or "", self.titles[p], degree[i]] for p, i in index.items()]
-        data = json.dumps(
-            {"nodes": nodes, "edges": edges}, ensure_ascii=False, separators=(",", ":")
-        )
-        self.out.write_text("graph.json", data)
+        self.out.write("graph.json", json_bytes({"nodes": nodes, "edges": edges}))
         self._page("graph.html", "graph.html", page={"notes": len(nodes), "links": len(edges)})
 
     def _review_page(self) -> None:
@@ -1066,7 +1062,9 @@ def build_site(
     listed again for the link findings.
     """
     with _frozen_heap():
-        out = SiteOutput(output, vault.root, previous)
+        with paused_gc():  # the last build's state: many objects, long-lived, no cycles
+            out = SiteOutput(output, vault.root, previous)
+            gc.freeze()
         settings = (base_url, today or dt.date.today(), live, workers)
         try:
             builder, result = _run(vault, out, *settings)

@@ -119,7 +119,7 @@ class StateRows:
             raise RowsLost(key) from None
 
     def put(self, value: object) -> str:
-        data = _dumps(value)
+        data = json_bytes(value)
         key = digest(data)
         self.pending[key] = data
         return key
@@ -188,20 +188,20 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def _dumps(data: object) -> bytes:
-    """JSON through orjson (ten times json's speed on a state of megabytes); a string that
-    is not UTF-8 (a lone surrogate from a file name) goes through json instead."""
+def json_bytes(data: object) -> bytes:
+    """Compact JSON through orjson (ten times json's speed on a state of megabytes); with
+    a string that is not UTF-8 (a lone surrogate from a file name), through json with
+    every such character escaped (the bytes stay UTF-8: a page's script can read them)."""
     try:
         return orjson.dumps(data)
     except orjson.JSONEncodeError:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return text.encode("utf-8", "surrogatepass")
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def _loads(data: bytes) -> Any:
     try:
         return orjson.loads(data)
-    except orjson.JSONDecodeError:  # what `_dumps` wrote through json (or a damaged file)
+    except orjson.JSONDecodeError:  # what `json_bytes` wrote through json (or a damaged file)
         return json.loads(data.decode("utf-8", "surrogatepass"))
 
 
@@ -278,7 +278,8 @@ class Inputs:
     def from_json(cls, data: Any, paths: list[str], rows: StateRows) -> Inputs:
         inputs = cls.__new__(cls)
         inputs.notes, inputs.site_urls = data["notes"], data["site"]
-        inputs.targets = {paths[i] for i in data["targets"]} | set(data["others"])
+        inputs.targets = set(map(paths.__getitem__, data["targets"]))
+        inputs.targets.update(data["others"])
         inputs._row = (rows, _key(data["row"]))
         if not isinstance(inputs.notes, dict) or not isinstance(inputs.site_urls, dict):
             raise TypeError
@@ -344,9 +345,9 @@ class Reach:
     @classmethod
     def from_json(cls, data: Any, paths: list[str], rows: StateRows) -> Reach:
         reach = cls.__new__(cls)
-        reach.notes = frozenset(paths[i] for i in data["n"])
-        reach.embeds = frozenset(paths[i] for i in data["e"])
-        reach.attachments = tuple(str(a) for a in data["a"])
+        reach.notes = frozenset(map(paths.__getitem__, data["n"]))
+        reach.embeds = frozenset(map(paths.__getitem__, data["e"]))
+        reach.attachments = tuple(map(str, data["a"]))
         reach._row = (rows, _key(data["q"]))
         return reach
 
@@ -460,7 +461,7 @@ class BuildState:
         with paused_gc():  # many small objects, no cycles: collecting would only rescan
             document = self._to_json(rows)
             named = {key for s in document["notes"].values() for key in NoteState.rows_named(s)}
-            return _dumps(document), named
+            return json_bytes(document), named
 
     def _to_json(self, rows: StateRows) -> dict[str, Any]:
         number = {path: i for i, path in enumerate(self.shas)}  # notes by number, to save room
