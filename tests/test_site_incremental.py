@@ -473,3 +473,16 @@ def test_rows_no_state_names_are_removed(
     _build(vault, out)
     named = json.loads(state_path(out).read_bytes())["notes"]
     assert _rows(out) == len({k for n in named.values() for k in NoteState.rows_named(n)})
+
+
+def test_cache_clear_all_removes_the_state_and_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBTOOL_CACHE_DIR", str(tmp_path / "cache"))
+    vault, out = _write(tmp_path / "vault", NOTES), tmp_path / "site"
+    _build(vault, out)
+    assert state_path(out).is_file() and rows_path(out).is_file()
+    result = CliRunner().invoke(main, ["cache", "clear", "--all"])
+    assert result.exit_code == 0, result.output
+    assert not state_path(out).exists() and not rows_path(out).exists()
+    assert (out / "index.html").is_file()  # the site itself is left alone
