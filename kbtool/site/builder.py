@@ -309,7 +309,9 @@ class _Builder:
         self._tag_urls(tags)
         policy = ReviewPolicy.from_config(self.vault.config)
         entries = self._note_pages(renderer, links, policy)
-        search = self._search_files(entries)
+        for rel, text in self._search_files(entries).items():
+            self.out.write_text(rel, text)
+        del entries  # every note's search words: a cold build need not hold them further
         self._listings(tags)
         self._home(tags)
         self._review_page()
@@ -318,8 +320,6 @@ class _Builder:
         self._sitemap()
         self._page("search.html", "search.html", page={})
         self._page("404.html", "404.html", page={})
-        for rel, text in search.items():
-            self.out.write_text(rel, text)
         self._assets()
         for path in attachments:
             self.out.copy(self.urls.output_path(path) or path, self.vault.root / path)
