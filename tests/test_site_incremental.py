@@ -3,8 +3,12 @@ byte for byte what a cold build writes."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import json
+import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,11 +19,11 @@ from hypothesis import strategies as st
 
 from kbtool.cli import main
 from kbtool.lint.engine import check
-from kbtool.site import builder
-from kbtool.site.builder import BuildResult, build_site
-from kbtool.site.incremental import STATE, state_path
+from kbtool.site import builder, incremental
+from kbtool.site.builder import BuildResult, build_site, load_for_build
+from kbtool.site.incremental import STATE, NoteState, rows_path, state_path
 from kbtool.vault import text as vault_text
-from kbtool.vault.load import load_vault
+from kbtool.vault.load import load_vault, scan_vault
 
 TODAY = dt.date(2026, 3, 1)
 NOTES = {
@@ -237,13 +241,13 @@ def test_a_folder_another_build_filled_is_not_trusted(built: tuple[Path, Path]) 
 
 NAMES = ["A", "B", "C", "Sub/D"]
 START = {
-    "A.md": "# A\n\n## Part\n\nText of A, see [[B#Part]].\n",
+    "A.md": "---\ncreated: 2026-01-01\n---\n# A\n\n## Part\n\nText of A, see [[B#Part]].\n",
     "B.md": "# B\n\n## Part\n\nText of B.\n\n![[C#Part]]\n",
     "C.md": "---\ntags: [c]\n---\n# C\n\n## Part\n\nText of C, see [[D]].\n",
     "Sub/D.md": "# D\n\n## Part\n\nText of D, back to [[A]].\n",
 }
 KINDS = ["text", "link", "embed", "unlink", "title", "tag", "delete", "create"]
-KINDS += ["heading", "alias", "alias-link", "rename", "config"]
+KINDS += ["heading", "alias", "alias-link", "rename", "config", "review"]
 EDITS = st.tuples(
     st.sampled_from(KINDS),
     st.sampled_from(NAMES),
@@ -277,6 +281,8 @@ def _apply(vault: Path, edit: tuple[str, str, str]) -> None:
         else text.replace("## Renamed", "## Part", 1),
         "alias": f"---\naliases: [Nick {name}]\n---\n" + text.split("---\n")[-1],
         "alias-link": text + f"\nCalled [[Nick {target}]].\n",
+        "review": f"---\ncreated: 2026-01-{'15' if 'created: 2026-01-01' in text else '01'}\n---\n"
+        + text.split("---\n")[-1],
         "delete": None,
         "rename": None,
     }[kind]
@@ -372,3 +378,111 @@ def test_only_the_search_shards_of_changed_words_are_written(built: tuple[Path, 
     assert rewritten == ["search/d/0.json", "search/meta.json", "search/w/7a65.json"]
     assert "search/w/7465.json" in before and "search/w/7465.json" not in after  # only "text"
     assert (out / "search/w/7365.json").is_file()  # "second", only in A: kept
+
+
+def test_graph_and_review_pages_are_kept_unless_what_they_show_changed(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    assert _build(vault, out).made == []  # no title, link or review date changed
+    _edit(vault / "A.md", "Second paragraph of A.\n", "Second paragraph of A.\n\nAlso [[D]].\n")
+    assert _build(vault, out).made == ["graph"]
+    _edit(vault / "D.md", "modified: 2026-01-04\n", "modified: 2026-01-04\ncreated: 2025-06-01\n")
+    result = _build(vault, out)
+    assert result.made == ["review"] and "review.html" in result.rendered
+    assert "/d.html" in (out / "review.html").read_text()
+    _edit(vault / "B.md", "modified: 2026-01-02\n", "modified: 2026-01-02\ntitle: Bee\n")
+    assert _build(vault, out).made == ["review", "graph"]  # the graph's nodes show titles
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_kept_review_pages_take_their_urls_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five notes due, in pages of two: the list of what is due is three pages, kept with
+    their URLs while no note's review date changes."""
+    monkeypatch.setattr(builder, "PAGE_SIZE", 2)
+    notes = {f"N{i}.md": f"---\ncreated: 2025-01-0{i + 1}\n---\nNote {i}.\n" for i in range(5)}
+    vault, out = _write(tmp_path / "vault", notes), tmp_path / "site"
+    first = _build(vault, out)
+    assert {"review-due.html", "review-due-2.html", "review-due-3.html"} <= set(first.rendered)
+    _edit(vault / "N1.md", "Note 1.", "Note one.")
+    again = _build(vault, out)
+    assert again.made == [] and not {"review.html", "review-due-2.html"} & set(again.rendered)
+    _same_as_cold(vault, out, tmp_path)
+
+
+def test_a_build_leaves_nothing_that_holds_the_vault(built: tuple[Path, Path]) -> None:
+    """The notes are freed when the build is done, without a garbage collection (which in
+    `serve` would walk every note of every earlier build)."""
+    vault_root, out = built
+    _edit(vault_root / "B.md", "B text.", "B changed.")
+    gc.disable()
+    try:
+        vault = load_for_build(scan_vault(vault_root))
+        note = vault.notes["B.md"]
+        build_site(vault, out, today=TODAY)
+        del vault
+        assert sys.getrefcount(note) == 2  # `note`, and getrefcount's argument: nothing else
+    finally:
+        gc.enable()
+
+
+def _rows(out: Path) -> int:
+    with contextlib.closing(sqlite3.connect(rows_path(out))) as db:
+        return int(db.execute("SELECT count(*) FROM piece").fetchone()[0])
+
+
+def test_a_rebuild_reads_the_rows_of_what_it_renders_alone(built: tuple[Path, Path]) -> None:
+    """The bulky part of the state is rows. After B changed the rebuild reads the link keys
+    of A and D (they link to B: resolved again), the lines A, C and D quote on B's page
+    and E on A's (checked, as A links to B), and the old search words of B and C (indexed
+    anew). It adds two rows, B's and C's new words: the rest of what it keeps of them is
+    as it was, the same rows."""
+    vault, out = built
+    before_rows, before_reads = _rows(out), incremental.reads
+    _edit(vault / "B.md", "B text.", "B changed.")
+    assert sorted(_build(vault, out).rendered) == ["b.html", "c.html"]
+    assert incremental.reads - before_reads == 8
+    assert _rows(out) - before_rows == 2
+
+
+@pytest.mark.parametrize("damage", ["remove", "garble"])
+def test_lost_rows_mean_a_full_build(built: tuple[Path, Path], tmp_path: Path, damage: str) -> None:
+    vault, out = built
+    if damage == "remove":
+        rows_path(out).unlink()
+    else:
+        rows_path(out).write_bytes(b"not a database" * 100)
+    _edit(vault / "B.md", "B text.", "B changed.")
+    assert set(_build(vault, out).rendered) == EVERY_PAGE
+    _same_as_cold(vault, out, tmp_path)
+    _edit(vault / "B.md", "B changed.", "B changed again.")
+    assert sorted(_build(vault, out).rendered) == ["b.html", "c.html"]  # incremental again
+
+
+def test_rows_no_state_names_are_removed(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, out = built
+    _edit(vault / "B.md", "B text.", "B changed.")
+    _build(vault, out)  # B's and C's old rows are now named by no state
+    monkeypatch.setattr(incremental, "PRUNE_SLACK", 0)
+    _edit(vault / "B.md", "B changed.", "B changed again.")
+    _build(vault, out)
+    named = json.loads(state_path(out).read_bytes())["notes"]
+    assert _rows(out) == len({k for n in named.values() for k in NoteState.rows_named(n)})
+
+
+def test_cache_clear_all_removes_the_state_and_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBTOOL_CACHE_DIR", str(tmp_path / "cache"))
+    vault, out = _write(tmp_path / "vault", NOTES), tmp_path / "site"
+    _build(vault, out)
+    assert state_path(out).is_file() and rows_path(out).is_file()
+    result = CliRunner().invoke(main, ["cache", "clear", "--all"])
+    assert result.exit_code == 0, result.output
+    assert not state_path(out).exists() and not rows_path(out).exists()
+    assert (out / "index.html").is_file()  # the site itself is left alone

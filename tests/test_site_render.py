@@ -9,8 +9,9 @@ import pytest
 
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import NoteRenderer
-from kbtool.site.source import body_text
+from kbtool.site.source import NoteTexts, body_text
 from kbtool.site.urls import UrlMap, heading_id, slug
+from kbtool.vault import text as vault_text
 from kbtool.vault.load import load_vault
 from tests.site_vault import write_vault
 
@@ -155,3 +156,16 @@ def test_nothing_is_loaded_from_another_host(tmp_path: Path) -> None:
     html = _render(write_vault(tmp_path, notes), "X.md")
     assert '<img alt="a">' in html
     assert '<a class="external-link external-image" href="https://e.com/b.png">b</a>' in html
+
+
+def test_a_forgotten_note_text_is_read_again_as_it_was(tmp_path: Path) -> None:
+    """A build drops each note's text once its page is made (memory); a later embed of
+    the note reads the same text again."""
+    (tmp_path / "A.md").write_text("---\ntags: [x]\n---\nBody %%hidden%% of A.\n")
+    vault = load_vault(tmp_path, cache=False)
+    texts = NoteTexts(vault.root, vault.notes)
+    first = texts["A.md"]
+    assert texts.lines("A.md") == ["Body            of A.", ""]
+    before = vault_text.reads
+    texts.forget("A.md")
+    assert texts["A.md"] == first and vault_text.reads - before == 1

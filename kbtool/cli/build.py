@@ -63,12 +63,11 @@ def command(vault: Path, output: Path | None, base_url: str, strict: bool, today
     """
     from kbtool.config import ConfigError
     from kbtool.lint.formats import PathDisplay
-    from kbtool.site.builder import build_site
+    from kbtool.site.builder import build_site, load_for_build
     from kbtool.site.output import OutputError
-    from kbtool.vault.load import load_files
 
     files = list_vault(vault)  # kept: the link findings' warm check starts from it
-    loaded = load_files(files, progress=progress("Reading notes"), cache=True)
+    loaded = load_for_build(files, progress=progress("Reading notes"))
     target = output if output is not None else default_output(loaded.root)
     try:
         result = build_site(loaded, target, base_url=base_url, today=today, files=files)

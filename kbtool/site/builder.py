@@ -19,10 +19,11 @@ import gc
 import json
 import multiprocessing
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,23 @@ import jinja2
 from markupsafe import Markup
 
 from kbtool.base.cores import a_core_is_idle, usable_cores
+from kbtool.base.gcpause import paused_gc
 from kbtool.base.version import __version__
 from kbtool.lint.warm import cached_check
 from kbtool.model import Diagnostic, Note
 from kbtool.notes.properties import note_tags
 from kbtool.review.schedule import ReviewPolicy, scheduled
 from kbtool.site.feeds import FEED_ENTRIES, Entry, is_absolute, recent_notes, rfc3339
-from kbtool.site.incremental import BuildState, Deps, Inputs, NoteState, Reach, digest
+from kbtool.site.incremental import (
+    BuildState,
+    Deps,
+    Inputs,
+    NoteState,
+    Reach,
+    RowsLost,
+    digest,
+    json_bytes,
+)
 from kbtool.site.output import SiteOutput
 from kbtool.site.pages import (
     Crumb,
@@ -66,7 +77,7 @@ from kbtool.site.search import (
 )
 from kbtool.site.source import NoteTexts
 from kbtool.site.urls import UrlMap
-from kbtool.vault.load import Vault, VaultFiles, scan_vault
+from kbtool.vault.load import Vault, VaultFiles, load_files, scan_vault
 from kbtool.vault.resolve import Resolver, is_note, note_aliases
 
 #: Every page's policy: nothing inline, nothing from elsewhere.
@@ -95,6 +106,7 @@ class BuildResult:
     resolved: list[str] = field(default_factory=list)  # the notes whose links it resolved
     indexed: int = 0  # the search entries the index was made from (only new ones: patched)
     listed: int = 0  # the listing pages made (and compared with the last build's)
+    made: list[str] = field(default_factory=list)  # of "graph", "review": made, not kept
     state: BuildState = field(default_factory=BuildState)  # for the next build
     workers: int = 1  # processes that rendered the notes
     findings: list[Diagnostic] = field(default_factory=list)
@@ -274,14 +286,17 @@ class _Builder:
         self.touched_shards: set[str] | None = None  # None: every search shard is written
         self.listed: list[tuple[str, str, bool]] = []  # listing pages made: path, key, claimed
         self.reindexed: list[Reindexed] = []  # the entries made anew, when shards are patched
+        self.same_notes = False  # the last build's notes, in its order, under its URLs
 
     def run(self) -> BuildResult:
         for path in self.notes:
             self.urls.add_note(path)
         self.aliases = {p: note_aliases(n) for p, n in self.notes.items()}
         self.titles = {p: n.title for p, n in self.notes.items()}  # listings show each often
+        self.tags = {p: note_tags(n) for p, n in self.notes.items()}
         self.state.names = digest(tuple(self.notes), self.vault.attachments, self.aliases)
         self.reach = self._reach()
+        self.texts.forget_lines()
         linked = sorted({a for reach in self.reach.values() for a in reach.attachments})
         attachments = [a for a in linked if _inside(self.vault.root, self.vault.root / a)]
         for path in attachments:
@@ -290,11 +305,13 @@ class _Builder:
         links = SiteLinks(self.vault, self.urls)
         renderer = NoteRenderer(self.texts, self.notes, links, raw_html=self.raw_html)
         renderer.keep_parsed = {e for reach in self.reach.values() for e in reach.embeds}
-        tags = tag_tree(self.notes)
+        tags = tag_tree(self.tags)
         self._tag_urls(tags)
         policy = ReviewPolicy.from_config(self.vault.config)
         entries = self._note_pages(renderer, links, policy)
-        search = self._search_files(entries)
+        for rel, text in self._search_files(entries).items():
+            self.out.write_text(rel, text)
+        del entries  # every note's search words: a cold build need not hold them further
         self._listings(tags)
         self._home(tags)
         self._review_page()
@@ -303,8 +320,6 @@ class _Builder:
         self._sitemap()
         self._page("search.html", "search.html", page={})
         self._page("404.html", "404.html", page={})
-        for rel, text in search.items():
-            self.out.write_text(rel, text)
         self._assets()
         for path in attachments:
             self.out.copy(self.urls.output_path(path) or path, self.vault.root / path)
@@ -350,6 +365,7 @@ class _Builder:
         for path, targets in links_to.items():
             for target in targets:
                 linkers.setdefault(target, []).append(path)
+        self.same_notes = same_names and list(prev.shas) == list(self.state.shas)
         if list(prev.shas) == list(self.state.shas):  # same notes, same numbers: patch shards
             self.touched_shards = set()
         self.job = _Job(
@@ -484,7 +500,7 @@ class _Builder:
             fields = {
                 "title": [note.title],
                 "alias": self.aliases[path],
-                "tag": note_tags(note),
+                "tag": self.tags[path],
                 "heading": [h.text for h in note.headings],
             }
             index_key = digest(url, note.title, note.folder, fields, body_key)
@@ -496,10 +512,12 @@ class _Builder:
                 doc, postings = entry(url, note.title, note.folder, fields, html_text(body))
                 self._reindexed(number, old, doc, postings)
         self.excerpts[path] = doc[3]
+        self.texts.forget(path)
         if path in self.texts.failed:
             pass
         elif (
             old is not None
+            and path not in job.changed
             and inputs is old.inputs
             and body_key == old.body
             and (index_key == old.index_key and doc is old.doc and self.reach[path] is old.reach)
@@ -507,8 +525,9 @@ class _Builder:
             self.state.notes[path] = old  # as the last build left it
         else:
             found = postings if postings is not None else old.postings if old else {}
+            facts = digest(self.titles[path], self.tags[path], policy.schedule(note, self.today))
             self.state.notes[path] = NoteState(
-                inputs, body_key, index_key, doc, found, self.reach[path]
+                inputs, body_key, index_key, doc, found, self.reach[path], facts
             )
         if postings is None:
             assert old is not None
@@ -662,6 +681,31 @@ class _Builder:
         self.result.pages += 1
         return True
 
+    def _keep_pages(self, rels: list[str]) -> bool:
+        """Keep every page at `rels` as the last build rendered it (the URLs of all but the
+        first taken again), when all of them are there; else keep none."""
+        prev = self.prev
+        if not rels or not all(rel in prev.pages and self.out.can_keep(rel) for rel in rels):
+            return False
+        for rel in rels[1:]:
+            self.urls.reserve(rel)
+        for rel in rels:
+            self._keep_page(rel, prev.pages[rel])
+        return True
+
+    def _same_facts(self) -> bool:
+        """True when every note shows the site-wide pages what it showed the last build:
+        the same notes in the same order under the same URLs, and each changed note with
+        the title, tags and review item it had (`NoteState.facts`)."""
+        if not self.same_notes:
+            return False
+        prev, now = self.prev.notes, self.state.notes
+        for path in self.job.changed:
+            old, new = prev.get(path), now.get(path)
+            if old is None or new is None or old.facts != new.facts:
+                return False
+        return True
+
     def _render_page(self, template: str, rel: str, key: str, context: dict[str, Any]) -> None:
         html = self.env.get_template(template).render(site=self.site, **context)
         self.out.write_text(rel, html)
@@ -673,11 +717,14 @@ class _Builder:
         """The tag and folder pages. They show the notes' paths, titles and tags alone: when
         those are the last build's (and its pages are there), its pages are kept as they
         are, and the URLs their extra pages took are taken again, without making them."""
-        self.state.listings_key = digest(
-            self.state.universe,
-            [(self.titles[p], note_tags(n)) for p, n in self.notes.items()],
-        )
         prev = self.prev
+        if self._same_facts():  # the same titles and tags, so the same key
+            self.state.listings_key = prev.listings_key
+        else:
+            self.state.listings_key = digest(
+                self.state.universe,
+                [(self.titles[p], self.tags[p]) for p in self.notes],
+            )
         if prev.listings_key == self.state.listings_key and all(
             self.out.can_keep(rel) for rel, _key, _claimed in prev.listings
         ):
@@ -733,7 +780,7 @@ class _Builder:
         page = {
             "title": note.title,
             "crumbs": breadcrumbs(note.folder, self.urls, self.folder_pages),
-            "tags": [{"text": t, "url": self._tag_url(t)} for t in note_tags(note)],
+            "tags": [{"text": t, "url": self._tag_url(t)} for t in self.tags[note.path]],
             "properties": [(k, v) for k, v in properties if v],
             "toc": toc,
             "backlinks": found[:MAX_BACKLINKS],
@@ -837,7 +884,7 @@ class _Builder:
             for f, r in self.folder_pages.items()
             if "/" not in f
         ]
-        recent = [path for path, _ in recent_notes(self.notes, RECENT)]
+        recent = [path for path, _ in self._recent[:RECENT]]
         page = {
             "title": self.site["title"],
             "crumbs": [],
@@ -871,29 +918,51 @@ class _Builder:
         }
         self._list_page("index.html", page)
 
+    @cached_property
+    def _recent(self) -> list[tuple[str, dt.datetime]]:
+        """The most recently modified notes, newest first: the home page's and the feed's."""
+        return recent_notes(self.notes, max(RECENT, FEED_ENTRIES))
+
     def _graph(self) -> None:
-        """graph.json (notes and the links between them, each pair once) and its page."""
+        """graph.json (notes and the links between them, each pair once) and its page, kept
+        as the last build wrote them while no note's title or links changed."""
+        prev, now = self.prev.notes, self.state.notes
+        if (
+            self.same_notes
+            and all(
+                p in prev
+                and p in now
+                and prev[p].doc[1] == now[p].doc[1]  # [url, title, ...]
+                and prev[p].reach.notes == now[p].reach.notes
+                for p in self.job.changed
+            )
+            and self.out.can_keep("graph.json")
+            and self._keep_pages(["graph.html"])
+        ):
+            self.out.keep("graph.json")
+            return
+        self.result.made.append("graph")
         index = {path: i for i, path in enumerate(self.notes)}
-        edges = sorted(
-            {
-                (index[path], index[target])
-                for path, reach in self.reach.items()
-                for target in reach.notes
-                if target != path
-            }
-        )
+        edges: list[tuple[int, int]] = []  # by source, then target: sorted
         degree = [0] * len(index)
-        for a, b in edges:
-            degree[a] += 1
-            degree[b] += 1
+        for a, path in enumerate(self.notes):
+            targets = sorted({index[t] for t in self.reach[path].notes} - {a})
+            degree[a] += len(targets)
+            for b in targets:
+                degree[b] += 1
+            edges += [(a, b) for b in targets]
         nodes = [[self.urls.url_of(p) or "", self.titles[p], degree[i]] for p, i in index.items()]
-        data = json.dumps(
-            {"nodes": nodes, "edges": edges}, ensure_ascii=False, separators=(",", ":")
-        )
-        self.out.write_text("graph.json", data)
+        self.out.write("graph.json", json_bytes({"nodes": nodes, "edges": edges}))
         self._page("graph.html", "graph.html", page={"notes": len(nodes), "links": len(edges)})
 
     def _review_page(self) -> None:
+        """The review page (and its list of what is due, when long), kept as the last build
+        made it while no note's schedule changed."""
+        if self._same_facts() and self._keep_pages(self.prev.reviews):
+            self.state.reviews = list(self.prev.reviews)
+            return
+        self.result.made.append("review")
+        listed = len(self.listed)
         items = scheduled(self.vault, self.today)
         due = [
             {"title": i.title, "url": self.urls.url_of(i.path), "status": i.status()}
@@ -928,9 +997,10 @@ class _Builder:
             "height": CHART_HEIGHT,
         }
         self._page("review.html", "review.html", page=page)
+        self.state.reviews = ["review.html"] + [rel for rel, _k, _c in self.listed[listed:]]
 
     def _feed(self) -> None:
-        recent = recent_notes(self.notes, FEED_ENTRIES)
+        recent = self._recent[:FEED_ENTRIES]
         base = self.urls.base_url
         entries = [
             Entry(self.notes[p].title, self.urls.url_of(p) or "", rfc3339(when), self.excerpts[p])
@@ -992,17 +1062,52 @@ def build_site(
     listed again for the link findings.
     """
     with _frozen_heap():
-        out = SiteOutput(output, vault.root, previous)
-        builder = _Builder(vault, out, base_url, today or dt.date.today(), live, workers)
+        with paused_gc():  # the last build's state: many objects, long-lived, no cycles
+            out = SiteOutput(output, vault.root, previous)
+            gc.freeze()
+        settings = (base_url, today or dt.date.today(), live, workers)
         try:
-            result = builder.run()
-        except BaseException:
-            out.abandon()
-            raise
+            builder, result = _run(vault, out, *settings)
+        except RowsLost:  # a piece of the last build's state is gone: build afresh
+            out.start_afresh()
+            builder, result = _run(vault, out, *settings)
         out.finish(builder.state, save_state=save_state)
         result.state = builder.state
         result.findings = link_findings(vault, today, files)
     return result
+
+
+def load_for_build(
+    files: VaultFiles, *, progress: Callable[[int, int], None] | None = None, cache: bool = True
+) -> Vault:
+    """The notes of `files` loaded (through the parse cache, with `cache`) for
+    `build_site`, with the
+    garbage collector paused while they load and then told to leave them out of its
+    scans (`gc.freeze`; `build_site` lets them back in when it is done). Else the
+    first allocation after the load collects every object it made, a tenth of a
+    rebuild, to find no garbage: the note model holds no cycles."""
+    with paused_gc():
+        vault = load_files(files, progress=progress, cache=cache)
+        gc.freeze()
+    return vault
+
+
+def _run(
+    vault: Vault,
+    out: SiteOutput,
+    base_url: str,
+    today: dt.date,
+    live: bool,
+    workers: int | None,
+) -> tuple[_Builder, BuildResult]:
+    builder = _Builder(vault, out, base_url, today, live, workers)
+    try:
+        return builder, builder.run()
+    except RowsLost:
+        raise  # the caller builds again, afresh
+    except BaseException:
+        out.abandon()
+        raise
 
 
 @contextmanager

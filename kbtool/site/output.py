@@ -31,7 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from kbtool.site.incremental import STATE, BuildState, digest, state_path
+from kbtool.site.incremental import (
+    STATE,
+    BuildState,
+    RowsLost,
+    StateRows,
+    digest,
+    rows_path,
+    state_path,
+)
 
 MARKER = ".kbtool-site.json"
 _OWN = frozenset({MARKER, STATE})
@@ -127,8 +135,15 @@ class SiteOutput:
         _forget_state(self.folder)
         self._save(self.written)
         if save_state:
-            _save_state(self.folder, state.to_bytes())
+            rows = self.state.rows or StateRows(rows_path(self.folder))
+            _save_state(self.folder, state, rows)
         _remove_empty_folders(self.folder, self.listing.empty, removed)
+
+    def start_afresh(self) -> None:
+        """Forget the last build's state (a piece of it is gone): what follows is a full
+        build, which writes every file again (those written so far stay listed)."""
+        self.state = BuildState()
+        self.digests = {}
 
     def abandon(self) -> None:
         """After a failed build: keep listing every file written, so the next build may
@@ -169,9 +184,16 @@ def _clean(rel: object) -> bool:
     return all(p not in ("..", ".", "") for p in rel.split("/"))
 
 
-def _save_state(folder: Path, data: bytes) -> None:
-    """The build state into the cache folder, atomically; a cache that cannot be written
-    only means the next build is full."""
+def _save_state(folder: Path, state: BuildState, rows: StateRows) -> None:
+    """The build state into the cache folder, atomically, after the rows it names (so a
+    saved state never names a row that is not there); a cache that cannot be written only
+    means the next build is full."""
+    try:
+        data, named = state.to_bytes(rows)
+    except RowsLost:
+        return
+    if not rows.save(named):
+        return
     target = state_path(folder)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -181,6 +203,7 @@ def _save_state(folder: Path, data: bytes) -> None:
         os.replace(tmp, target)
     except OSError:
         return
+    rows.prune(named)
 
 
 def _forget_state(folder: Path) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from kbtool.model import Note
 from kbtool.notes.linktext import split_wikilink
-from kbtool.notes.properties import note_tags
 from kbtool.site.render.links import SiteLinks
 from kbtool.site.render.note import link_label
 from kbtool.site.source import NoteTexts
@@ -169,11 +168,12 @@ def outgoing(note: Note, links: SiteLinks, urls: UrlMap) -> list[dict[str, str]]
     return list(seen.values())
 
 
-def tag_tree(notes: Mapping[str, Note]) -> TagNode:
-    """Every tag of the vault as a tree (case-insensitive, as Obsidian compares tags)."""
+def tag_tree(tags: Mapping[str, list[str]]) -> TagNode:
+    """Every tag of the vault as a tree (case-insensitive, as Obsidian compares tags), from
+    each note's path and tags (`note_tags`)."""
     root = TagNode("")
-    for note in notes.values():
-        for tag in note_tags(note):
+    for path, found in tags.items():
+        for tag in found:
             node = root
             parts = [p for p in tag.split("/") if p]
             for i, part in enumerate(parts):
@@ -181,7 +181,7 @@ def tag_tree(notes: Mapping[str, Note]) -> TagNode:
                 if key not in node.children:
                     node.children[key] = TagNode("/".join(parts[: i + 1]))
                 node = node.children[key]
-            node.notes.add(note.path)
+            node.notes.add(path)
     return root
 
 

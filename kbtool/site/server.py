@@ -25,10 +25,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from kbtool.config import ConfigError
-from kbtool.site.builder import BuildResult, build_site
+from kbtool.site.builder import BuildResult, build_site, load_for_build
 from kbtool.site.incremental import BuildState
 from kbtool.site.output import OutputError
-from kbtool.vault.load import VaultError, load_files, scan_vault
+from kbtool.vault.load import VaultError, scan_vault
 
 EVENTS = "/_kbtool/events"
 LIVE_SCRIPT = "/_kbtool/live.js"
@@ -73,7 +73,7 @@ class LiveSite:
         """Build the site again; on failure keep the last good one and tell open pages."""
         try:
             files = scan_vault(self.vault_root)  # the link findings' warm check starts from it
-            vault = load_files(files, cache=True)
+            vault = load_for_build(files)
             result = build_site(
                 vault, self.out, live=True, previous=self.state, save_state=False, files=files
             )

@@ -49,6 +49,16 @@ class NoteTexts(Mapping[str, str]):
             self._texts[path] = text
         return text
 
+    def forget(self, path: str) -> None:
+        """Drop the text of a note whose page is made (a cold build would otherwise hold
+        every note's text to the end; a later embed of it reads it again)."""
+        self._texts.pop(path, None)
+        self._lines.pop(path, None)
+
+    def forget_lines(self) -> None:
+        """Drop every note's lines: the backlinks' quotes, their one use, are taken."""
+        self._lines.clear()
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.notes)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from kbtool.base.paths import without_md
@@ -113,6 +114,7 @@ class UrlMap:
         return out
 
     @staticmethod
+    @lru_cache(maxsize=4096)  # every note of a folder asks: slugged once
     def folder_path(folder: str) -> str:
         """The output folder of a vault folder: slugged; a top folder whose slug the site
         reserves (`tags`, `assets`, ...) gets `-notes` appended."""

@@ -11,6 +11,7 @@ never holds one id twice.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -254,10 +255,16 @@ class NoteRenderer:
 
 
 def _unbound(method: Any) -> Any:
-    """markdown-it binds a rule to the renderer; a method of ours keeps its own `self`."""
+    """markdown-it binds a rule to the renderer; a method of ours keeps its own `self`,
+    weakly: the parser must not hold the `NoteRenderer` that holds it, or the two (and
+    the whole vault the renderer reaches) become a cycle that outlives the build until
+    a full garbage collection walks every note (a quarter of a rebuild in `serve`)."""
+    ref = weakref.WeakMethod(method)
 
     def rule(_renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return str(method(tokens, idx, options, env))
+        bound = ref()
+        assert bound is not None, "a rule of a renderer that is gone"
+        return str(bound(tokens, idx, options, env))
 
     return rule
 
