@@ -236,3 +236,16 @@ def test_the_command_finds_the_same_in_two_processes(
                 one.stderr,
             )
             assert one.stdout
+
+
+def test_the_answer_pipe_holds_several_chunks_of_notes() -> None:
+    """A chunk of parsed notes is larger than a pipe's default 64 KiB: the worker must
+    not have to wait, mid-write, for this process to look up from its own notes."""
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("pipe sizes are a Linux setting")
+    worker = pool._Worker()
+    try:
+        assert fcntl.fcntl(worker.output, fcntl.F_GETPIPE_SZ) >= pool.PIPE_BYTES
+    finally:
+        worker.close(lost=True)

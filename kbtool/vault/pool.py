@@ -14,7 +14,8 @@ the order, and equal to what, one process gives.
 It starts only when it repays its start (`POOL_NOTES` notes or more to read) and a
 core is idle (`kbtool.base.cores`: sampled from `/proc/stat`, so that neither this
 process nor what ran before it counts; on a busy machine a second process only waits
-for a core, and shipping costs more than it saves). `KBTOOL_PARALLEL=on` always starts it, `off` never (tests, benchmarks).
+for a core, and shipping costs more than it saves). `KBTOOL_PARALLEL=on` always
+starts it, `off` never (tests, benchmarks).
 When the worker cannot start, dies or sends something it should not, this process
 reads and parses whatever the worker did not deliver: the result is the same.
 """
@@ -22,6 +23,7 @@ reads and parses whatever the worker did not deliver: the result is the same.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import pickle
@@ -53,6 +55,8 @@ ENV = "KBTOOL_PARALLEL"
 #: taken for hung, stopped, and its notes parsed here.
 SILENCE = 120.0
 _HEADER = 8
+#: The answer pipe's size: a few chunks of parsed notes (Linux lets anyone ask 1 MiB).
+PIPE_BYTES = 1 << 20
 
 
 class ParallelSettingError(KbtoolError, ValueError):
@@ -212,6 +216,10 @@ class _Worker:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.input, self.output = self.process.stdin.fileno(), self.process.stdout.fileno()
         os.set_blocking(self.input, False)
+        # A chunk of parsed notes is larger than a pipe's default 64 KiB: the worker would
+        # wait, mid-write, until this process next looks up from its own notes.
+        with contextlib.suppress(OSError, AttributeError):  # Linux only; best effort
+            fcntl.fcntl(self.output, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self.pending = bytearray()
 
     def ask(self, number: int, chunk: Sequence[Task]) -> None:
