@@ -170,7 +170,7 @@ class ResolvedLinks(Sequence[ResolvedLink]):
         found = []
         for note, links, resolved in zip(self._notes, self._links, self._resolutions):
             for link, resolution in zip(links, resolved):
-                if link.subpath and resolution.target is not None and is_note(resolution.target):
+                if _to_note_subpath(link, resolution.target):
                     found.append(ResolvedLink(note, link, resolution))
         return found
 
@@ -549,11 +549,14 @@ def subpath_links_among(
     return [
         item
         for item in items
-        if item.link.subpath
-        and item.target is not None
-        and is_note(item.target)
+        if _to_note_subpath(item.link, item.target)
         and (kind is None or subpath_kind(item.link.subpath) == kind)
     ]
+
+
+def _to_note_subpath(link: Link, target: str | None) -> bool:
+    """A link with a `#heading` or `#^block` subpath that leads to a note."""
+    return bool(link.subpath) and target is not None and is_note(target)
 
 
 def _choose(candidates: list[str], key: str, folder: str) -> Resolution:
