@@ -18,12 +18,12 @@ from kbtool.base.gcpause import paused_gc
 from kbtool.codes import UNUSED_SUPPRESSION
 from kbtool.config import CONFIG_NAME, Config
 from kbtool.errors import KbtoolError
+from kbtool.lint.rulerun import Found, run_rules
 from kbtool.lint.ruletable import RULES
 from kbtool.model import Diagnostic, Finding, Note, Severity
 from kbtool.vault.load import Vault
 
 if TYPE_CHECKING:
-    from kbtool.lint.context import RuleContext
     from kbtool.lint.registry import Default, Rule
 
 
@@ -157,32 +157,6 @@ class _Filter:
                 self.used.add((note.path, s.line, s.column))
                 return False
         return True
-
-
-#: A rule's findings, as (code, finding), grouped by the path they are in.
-Found = list[tuple[str, Finding]]
-
-
-def run_rules(
-    ctx: RuleContext,
-    severities: dict[str, Severity],
-    codes: Iterable[str],
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Found]:
-    """The findings of the rules `codes` (in that order), before ignores and
-    suppressions, by the path they are in."""
-    from kbtool.lint.registry import all_rules  # the rule modules: only to run them
-
-    rules = all_rules()
-    chosen = list(codes)
-    found: dict[str, Found] = {}
-    with paused_gc():
-        for done, code in enumerate(chosen):
-            if progress is not None:
-                progress(done, len(chosen))
-            for finding in rules[code].check(ctx):
-                found.setdefault(finding.path, []).append((code, finding))
-    return found
 
 
 def report(

@@ -30,8 +30,9 @@ from typing import NamedTuple
 
 from kbtool.base.gcpause import paused_gc
 from kbtool.lint.context import RuleContext
-from kbtool.lint.engine import CheckResult, Found, report, run_rules
+from kbtool.lint.engine import CheckResult, report
 from kbtool.lint.registry import all_rules
+from kbtool.lint.rulerun import Found, run_rules
 from kbtool.model import Diagnostic, Note, Severity
 from kbtool.vault.cache import FileStamp, racily_clean
 from kbtool.vault.fingerprint import listing_digest
