@@ -70,3 +70,20 @@ def test_a_pipe_sees_none(tmp_path: Path) -> None:
     )
     assert done.stderr == ""
     assert done.stdout == "Checked 30 notes: 0 errors, 0 warnings, 0 infos.\n"
+
+
+def test_the_bar_runs_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawn from the callback: a refresh thread would keep the check from forking."""
+    import threading
+
+    from kbtool.cli.progress import PhaseProgress
+
+    monkeypatch.setenv("KBTOOL_PROGRESS_DELAY", "0")
+    threads = threading.active_count()
+    bar = PhaseProgress(enabled=True)
+    update = bar.phase("Reading notes")
+    for done in range(0, 129, 64):
+        update(done, 128)
+    assert bar._bar is not None  # shown
+    assert threading.active_count() == threads
+    bar.close()

@@ -5,6 +5,10 @@ seconds: tests set 0), only on a terminal, never with `--quiet`, and it
 disappears when the command ends, so what is printed after it reads as if it
 had never been there. Library functions take a plain `progress(done, total)`
 callback; this module is the command line's one implementation of it.
+
+The bar is drawn from the callback, at most `REDRAWS_PER_SECOND` times a second, not
+from a refresh thread of rich's: a process with no other thread may fork (the check
+runs its rules in a forked copy of itself on a large vault, `kbtool.lint.split`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ ProgressCallback = Callable[[int, int], None]
 _META = "kbtool.progress"
 _QUIET = "kbtool.quiet"
 DEFAULT_DELAY = 1.0
+REDRAWS_PER_SECOND = 10
 
 
 def _delay() -> float:
@@ -41,6 +46,7 @@ class PhaseProgress:
         self._bar: Any = None
         self._task: Any = None
         self._phase = ""
+        self._drawn = 0.0
 
     def phase(self, name: str) -> ProgressCallback:
         """The callback for one phase; its first call names the phase on the bar."""
@@ -55,9 +61,11 @@ class PhaseProgress:
             if self._phase != name:
                 self._phase = name
                 self._bar.update(self._task, description=name, total=total, completed=done)
-                self._bar.refresh()  # a new phase shows at once, however short
+                self._draw()  # a new phase shows at once, however short
             elif done == total or done % 64 == 0:
                 self._bar.update(self._task, total=total, completed=done)
+                if time.monotonic() - self._drawn >= 1 / REDRAWS_PER_SECOND:
+                    self._draw()
 
         return update
 
@@ -70,10 +78,15 @@ class PhaseProgress:
             BarColumn(),
             MofNCompleteColumn(),
             transient=True,
+            auto_refresh=False,  # no thread: see the module's doc
             console=Console(stderr=True),
         )
         self._task = self._bar.add_task("", total=None)
         self._bar.start()
+
+    def _draw(self) -> None:
+        self._bar.refresh()
+        self._drawn = time.monotonic()
 
     def close(self) -> None:
         if self._bar is not None:
