@@ -51,3 +51,24 @@ def test_unreadable_proc_stat_falls_back_to_the_load_average(
 def test_this_machine_reports_between_none_and_every_core() -> None:
     idle = cores.idle_cores()
     assert 0.0 <= idle <= cores.usable_cores()
+
+
+def test_a_recent_sample_answers_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One sample serves the load's decision and the check's right after it."""
+    samples: list[float] = []
+
+    def sample(sample: float = cores.SAMPLE_SECONDS) -> float:
+        samples.append(sample)
+        return 2.0 if len(samples) == 1 else 0.0
+
+    clock = [1000.0]
+    monkeypatch.setattr(cores, "idle_cores", sample)
+    monkeypatch.setattr(cores.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(cores, "_recent", None)
+    assert cores.a_core_is_idle()
+    clock[0] += cores.FRESH_SECONDS - 1
+    assert cores.a_core_is_idle()  # the same sample
+    assert len(samples) == 1
+    clock[0] += 2
+    assert not cores.a_core_is_idle()  # sampled again: now busy
+    assert len(samples) == 2

@@ -8,6 +8,10 @@ parsing for a while finds "no idle core" on an otherwise quiet machine. Instead 
 idle time of each usable CPU is sampled from `/proc/stat` over a tenth of a second
 while this process sleeps, so only other work is counted. Where `/proc/stat` cannot
 be read, the load average stands in.
+
+A sample serves the decisions of the next few seconds (`FRESH_SECONDS`): right after
+a load that had a worker, a new one would count that worker as other work, and the
+check deciding whether to run its rules in two processes would wait for nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ import time
 
 #: How long the idle time is sampled: ten clock ticks on Linux (USER_HZ is 100).
 SAMPLE_SECONDS = 0.1
+#: How long a sample answers `a_core_is_idle`.
+FRESH_SECONDS = 5.0
 _STAT = "/proc/stat"
+_recent: tuple[float, float] | None = None  # (monotonic time, idle cores) of the last sample
 
 
 def usable_cores() -> int:
@@ -88,6 +95,15 @@ def idle_cores(sample: float = SAMPLE_SECONDS) -> float:
 IDLE_ENOUGH = 1.5
 
 
+def recent_idle_cores() -> float:
+    """`idle_cores()`, sampled afresh only when the last sample is over `FRESH_SECONDS` old."""
+    global _recent
+    if _recent is None or time.monotonic() - _recent[0] > FRESH_SECONDS:
+        _recent = (time.monotonic(), idle_cores())
+    return _recent[1]
+
+
 def a_core_is_idle(idle: float | None = None) -> bool:
-    """Whether, besides the core this process runs on, one is (at least half) idle."""
-    return (idle_cores() if idle is None else idle) >= IDLE_ENOUGH
+    """Whether, besides the core this process runs on, one is (at least half) idle
+    (`idle`: the idle cores; a recent sample when None)."""
+    return (recent_idle_cores() if idle is None else idle) >= IDLE_ENOUGH
