@@ -18,7 +18,7 @@ from kbtool.base.gcpause import paused_gc
 from kbtool.codes import UNUSED_SUPPRESSION
 from kbtool.config import CONFIG_NAME, Config
 from kbtool.errors import KbtoolError
-from kbtool.lint.rulerun import Found, run_rules
+from kbtool.lint.rulerun import Found
 from kbtool.lint.ruletable import RULES
 from kbtool.model import Diagnostic, Finding, Note, Severity
 from kbtool.vault.load import Vault
@@ -201,10 +201,11 @@ def check(
     """
     severities = effective_severities(vault, select, ignore)
     from kbtool.lint.context import RuleContext  # the rules: only to run them
+    from kbtool.lint.split import run_rules_split
 
     ctx = RuleContext(vault, today or dt.date.today())
     with paused_gc():  # the findings are acyclic; a collection would rescan every note
-        found = run_rules(ctx, severities, severities, progress)
+        found = run_rules_split(ctx, severities, list(severities), progress)
         return collect(vault, found, severities).restricted_to(only)
 
 
