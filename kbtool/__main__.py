@@ -1,3 +1,3 @@
-from kbtool.cli import run
+from kbtool.cli import console
 
-run()
+console()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -115,7 +116,41 @@ def run() -> None:
     check when each pause ended and one collection walked every note made meanwhile.
     The process ends soon after, and with it anything the collector would have found.
     """
-    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
-    if command not in _LONG_RUNNING:
+    if _command() not in _LONG_RUNNING:
         gc.disable()
     main()
+
+
+def _command() -> str | None:
+    return next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+
+
+def console() -> None:
+    """The console script (`kbtool`, `python -m kbtool`): `run()`, then the process ends
+    without taking apart what the command built. Freeing a loaded vault object by object
+    takes 0.15 s at 10,000 notes and over a second at 100,000, for memory the system
+    takes back at once. Every file kbtool writes is closed (and renamed into place)
+    before its command returns, so only standard output and error are left to flush;
+    when that fails (a closed pipe), Python ends the process as it always does."""
+    try:
+        run()
+    except SystemExit as stop:
+        if _command() in _LONG_RUNNING:
+            raise
+        status = _status(stop.code)
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            raise stop from None
+        os._exit(status)
+
+
+def _status(code: object) -> int:
+    """The exit status Python gives `sys.exit(code)`: a message is printed, status 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
