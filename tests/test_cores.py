@@ -72,3 +72,24 @@ def test_a_recent_sample_answers_again(monkeypatch: pytest.MonkeyPatch) -> None:
     clock[0] += 2
     assert not cores.a_core_is_idle()  # sampled again: now busy
     assert len(samples) == 2
+
+
+def test_a_sample_begun_early_counts_this_process_as_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The listing's time is the window: no sleep when it lasted a tenth of a second,
+    and the CPU this process spent meanwhile is not other work."""
+    texts = iter([BEFORE, AFTER])
+    cpu = iter([1.0, 1.05])
+    clock = iter([50.0, 50.1, 50.1])
+    slept: list[float] = []
+    monkeypatch.setattr(cores, "_read_stat", lambda: next(texts))
+    monkeypatch.setattr(cores, "_own_cpu", lambda: next(cpu))
+    monkeypatch.setattr(cores.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(cores.time, "sleep", slept.append)
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda _pid: {0, 1})
+    cores.begin_sample()
+    idle = cores.idle_cores()
+    assert slept == [0.0]
+    # the other work left 1.1 cores idle; this process used half of one over the window
+    assert idle == pytest.approx(1.1 + 0.5)

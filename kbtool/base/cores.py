@@ -12,6 +12,11 @@ be read, the load average stands in.
 A sample serves the decisions of the next few seconds (`FRESH_SECONDS`): right after
 a load that had a worker, a new one would count that worker as other work, and the
 check deciding whether to run its rules in two processes would wait for nothing.
+
+A sample may also be begun early (`begin_sample`, when a vault's listing starts) and
+ended at the decision: the listing's own time is then the window, this process's CPU
+time over it is counted as idle (it is not other work), and only what is left of the
+tenth of a second is slept.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ SAMPLE_SECONDS = 0.1
 FRESH_SECONDS = 5.0
 _STAT = "/proc/stat"
 _recent: tuple[float, float] | None = None  # (monotonic time, idle cores) of the last sample
+_begun: tuple[float, float, str] | None = None  # (monotonic time, own CPU s, /proc/stat text)
 
 
 def usable_cores() -> int:
@@ -69,21 +75,43 @@ def idle_between(before: str, after: str, cpus: set[int]) -> float | None:
     return idle if counted else None
 
 
-def idle_cores(sample: float = SAMPLE_SECONDS) -> float:
-    """How many usable cores other processes left idle over the last `sample` seconds
-    (this process sleeps meanwhile); from the load average where that cannot be read."""
-    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+def _read_stat() -> str | None:
     try:
         with open(_STAT, encoding="ascii") as f:
-            before = f.read()
-        time.sleep(sample)
-        with open(_STAT, encoding="ascii") as f:
-            after = f.read()
+            return f.read()
     except (OSError, ValueError):
-        idle = None
+        return None
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def begin_sample() -> None:
+    """Start the next sample now: the work done until it is needed is its window."""
+    global _begun
+    text = _read_stat()
+    _begun = None if text is None else (time.monotonic(), _own_cpu(), text)
+
+
+def idle_cores(sample: float = SAMPLE_SECONDS) -> float:
+    """How many usable cores other processes left idle over the last `sample` seconds
+    (or since `begin_sample`, this process's own CPU time counted as idle); from the
+    load average where `/proc/stat` cannot be read."""
+    global _begun
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    begun, _begun = _begun, None
+    if begun is None:
+        before, since, own_before = _read_stat(), time.monotonic(), _own_cpu()
     else:
-        idle = idle_between(before, after, cpus)
-    if idle is None:
+        since, own_before, before = begun
+    time.sleep(max(0.0, sample - (time.monotonic() - since)))
+    after, window, own = _read_stat(), time.monotonic() - since, _own_cpu() - own_before
+    idle = None if before is None or after is None else idle_between(before, after, cpus)
+    if idle is not None:
+        idle = min(float(max(len(cpus), 1)), idle + own / max(window, 1e-9))
+    else:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float(usable_cores())
         idle = max(0.0, usable_cores() - load)
     return idle

@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from kbtool.base.cores import begin_sample
 from kbtool.base.fileread import NotReadable, file_kind, resolve_link
 from kbtool.base.gcpause import paused_gc
 from kbtool.config import CONFIG_NAME, Config, load_config
@@ -290,6 +291,7 @@ def scan_vault(
     """List the vault's notes and attachments (and stat each note, with `stat_notes`)
     without reading a note; raise `VaultError` or `ConfigError`."""
     started = time.time_ns()
+    begin_sample()  # a cold load may ask whether a core is idle: the listing's time is the window
     try:
         setting()  # a bad KBTOOL_PARALLEL is said before anything is read
     except ParallelSettingError as exc:
