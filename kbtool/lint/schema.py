@@ -10,6 +10,7 @@ and date properties.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -118,8 +119,15 @@ def _describe(value: Any) -> str:
 
 
 def _model(name: str, fields: dict[str, FieldKind]) -> type[BaseModel]:
+    return _made_model(name, tuple(fields.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _made_model(name: str, fields: tuple[tuple[str, FieldKind], ...]) -> type[BaseModel]:
+    """A model, made once per process for each type and fields: pydantic takes about
+    25 ms to make one, and each check (or each process of a check) needs the same."""
     definitions: dict[str, Any] = {
-        key: (Annotated[Any, PlainValidator(_expect(kind))], None) for key, kind in fields.items()
+        key: (Annotated[Any, PlainValidator(_expect(kind))], None) for key, kind in fields
     }
     return create_model(f"Schema_{name}", __config__=ConfigDict(extra="ignore"), **definitions)
 
@@ -253,6 +261,17 @@ def _tags_fix(key: str, value: Any) -> SetProperty | None:
     items = [t for t in items if t]
     text = yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=1 << 20)
     return SetProperty(f"write {key} as a list", key, text.strip(), items)
+
+
+def prepare_models(notes: Iterable[Note], config: Config) -> None:
+    """Make the models of the note types among `notes` now, so that a forked copy of
+    this process has them (`kbtool.lint.split`)."""
+    validator = SchemaValidator(config.schema, config.property_kinds)
+    for note in notes:
+        data = note.frontmatter.data
+        raw_type = data.get("type") if data else None
+        if is_note_type(raw_type):
+            validator.model_for(raw_type.strip())
 
 
 def validate_notes(notes: Iterable[Note], config: Config) -> SchemaReport:

@@ -69,6 +69,7 @@ def split_rules(
     vault_codes = [c for c in codes if rules[c].vault_input is not None]
     note_codes = [c for c in codes if rules[c].vault_input is None]
     notes = ctx.notes
+    _prepare(ctx)
     cut = int(len(notes) * own_share)
     theirs_ctx = replace(ctx, subjects=notes[cut:])
     copy = _Copy.start(lambda: run_rules(theirs_ctx, severities, note_codes))
@@ -88,6 +89,17 @@ def split_rules(
     if theirs is None:
         theirs = run_rules(theirs_ctx, severities, note_codes)
     return merged((found, mine, theirs), codes)
+
+
+def _prepare(ctx: RuleContext) -> None:
+    """Before the fork, what both processes would otherwise each make: every link
+    resolved (the rules that need every note need them all here anyway), the index of
+    names for "did you mean" when a link is broken, and the schema's models."""
+    from kbtool.lint.schema import prepare_models
+
+    if any(item.target is None for item in ctx.links):
+        ctx.vault.resolver.prepare_suggestions()
+    prepare_models(ctx.notes, ctx.config)
 
 
 def merged(parts: Sequence[dict[str, Found]], codes: Sequence[str]) -> dict[str, Found]:

@@ -387,6 +387,11 @@ class Resolver:
             self._resolved = resolved
         return self._resolved
 
+    @property
+    def resolved_all(self) -> bool:
+        """Whether `resolved_links()` was made: each note's links are then looked up."""
+        return self._resolved is not None
+
     def links_of(self, note: Note) -> list[ResolvedLink]:
         """The internal links written in `note`, resolved, in file order: what
         `links_from` gives, without resolving every other note's links."""
@@ -504,6 +509,10 @@ class Resolver:
         """Take the hints of a resolver over the same files and aliases: building the
         index of names for "did you mean" costs more than a few links are worth."""
         self._suggestions.update(known)
+
+    def prepare_suggestions(self) -> None:
+        """Index the note names for "did you mean" now (a forked copy then has it)."""
+        self._names_by_kind(False)
 
     def _suggest(self, key: str) -> str | None:
         owners = self.alias_owners(key)
