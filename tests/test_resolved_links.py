@@ -52,3 +52,17 @@ def test_links_from_a_note_and_to_a_note(tmp_path: Path) -> None:
     ]
     assert [r.link.raw for r in resolver.subpath_links()] == ["[[a#Top]]"]
     assert resolver.subpath_links("block") == []
+
+
+def test_the_embeds_alone_are_those_of_every_link() -> None:
+    """KB207 resolves only embeds: the same links, in the same order, as the embeds among
+    every resolved link, without resolving the rest."""
+    from tests.conftest import FIXTURES
+
+    alone = load_vault(FIXTURES / "links").resolver
+    embeds = alone.resolved_embeds()
+    assert not alone.resolved_all
+    every = load_vault(FIXTURES / "links").resolver
+    assert embeds == [r for r in every.resolved_links() if r.link.kind == "embed"]
+    assert every.resolved_embeds() == embeds
+    assert len(embeds) >= 3 and {r.target is None for r in embeds} == {True, False}

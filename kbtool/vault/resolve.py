@@ -387,6 +387,19 @@ class Resolver:
             self._resolved = resolved
         return self._resolved
 
+    def resolved_embeds(self) -> list[ResolvedLink]:
+        """What `resolved_links()` holds of embeds, in its order, resolving only embeds
+        when it was not made: the embed-cycle rule needs no other link."""
+        if self._resolved is not None:
+            return [item for item in self._resolved if item.link.kind == "embed"]
+        resolve = self.resolve
+        return [
+            ResolvedLink(note, link, resolve(link.path, note.path))
+            for note in self._notes.values()
+            for link in note.links
+            if link.kind == "embed" and not is_external(link)
+        ]
+
     @property
     def resolved_all(self) -> bool:
         """Whether `resolved_links()` was made: each note's links are then looked up."""

@@ -46,7 +46,7 @@ def embed_loops(resolver: Resolver) -> list[list[ResolvedLink]]:
     inside it), not from every embed to every embed the part holds, so it grows with
     the embeds, not their square; a part is passed once a loop.
     """
-    embeds = [r for r in resolver.resolved_links() if r.link.kind == "embed" and is_note(r.target)]
+    embeds = [r for r in resolver.resolved_embeds() if is_note(r.target)]
     if not _has_cycle((r.note.path, r.target) for r in embeds):
         return []  # nearly every vault: networkx (a third of a second to import) not needed
     import networkx as nx
