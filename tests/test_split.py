@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from typing import Any
 
 import pytest
 from benchmark_scripts import load_script
@@ -44,12 +45,12 @@ def _split(vault: Vault, share: float) -> dict[str, Found]:
 
 
 @pytest.fixture
-def answers(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Found] | None]:
+def answers(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """What each copy answered (None: it failed), so a test knows the copy did its part."""
-    seen: list[dict[str, Found] | None] = []
+    seen: list[Any] = []
     result = split._Copy.result
 
-    def recorded(self: split._Copy) -> dict[str, Found] | None:
+    def recorded(self: split._Copy) -> object | None:
         seen.append(result(self))
         return seen[-1]
 
@@ -79,18 +80,21 @@ def test_findings_merge_by_rule_order_within_each_path() -> None:
 
 @pytest.mark.parametrize("share", [0.0, 0.3, 0.5, 1.0])
 def test_any_share_finds_what_one_process_finds(
-    generated: Vault, share: float, answers: list[dict[str, Found] | None]
+    generated: Vault, share: float, answers: list[Any]
 ) -> None:
     one = _one_process(generated)
     assert sum(len(items) for items in one.values()) > 50  # many rules found something
     assert _split(generated, share) == one
     assert len(answers) == 1 and answers[0] is not None  # the copy answered
+    findings, inputs = answers[0]
+    assert set(inputs) == {"KB301"}  # orphans: made from each note's links out
     if share < 1.0:
-        assert answers[0]  # and found something in its notes
+        assert findings  # and found something in its notes
+        assert len(inputs["KB301"]) == len(generated.notes) - int(len(generated.notes) * share)
 
 
 def test_the_fixture_and_corpus_vaults_split_the_same(
-    answers: list[dict[str, Found] | None],
+    answers: list[Any],
 ) -> None:
     for root in [FIXTURES / "links", FIXTURES / "meta", *corpus_vaults()]:
         vault = load_vault(root)
@@ -99,7 +103,7 @@ def test_the_fixture_and_corpus_vaults_split_the_same(
 
 
 def test_a_copy_that_fails_is_done_here(
-    generated: Vault, monkeypatch: pytest.MonkeyPatch, answers: list[dict[str, Found] | None]
+    generated: Vault, monkeypatch: pytest.MonkeyPatch, answers: list[Any]
 ) -> None:
     start = split._Copy.start
 
@@ -109,6 +113,15 @@ def test_a_copy_that_fails_is_done_here(
     monkeypatch.setattr(split._Copy, "start", staticmethod(failing))
     assert _split(generated, 0.3) == _one_process(generated)
     assert answers == [None]
+
+
+def test_an_answer_of_the_wrong_shape_is_done_here(
+    generated: Vault, monkeypatch: pytest.MonkeyPatch, answers: list[Any]
+) -> None:
+    start = split._Copy.start
+    monkeypatch.setattr(split._Copy, "start", staticmethod(lambda work: start(lambda: ["x"])))
+    assert _split(generated, 0.3) == _one_process(generated)
+    assert answers == [["x"]]
 
 
 def test_what_a_copy_answers_is_checked() -> None:
@@ -126,7 +139,7 @@ def test_what_a_copy_answers_is_checked() -> None:
 
     assert answer_of(lambda: {"a.md": []}) == ({"a.md": []}, 0)
     assert answer_of(lambda: {"x": 1 / 0}) == (None, 1)  # it raised
-    assert answer_of(lambda: ["not", "findings"]) == (None, 0)
+    assert answer_of(lambda: ["not", "findings"]) == (["not", "findings"], 0)
     assert answer_of(dies) == (None, -signal.SIGKILL)
 
 
@@ -153,7 +166,7 @@ def test_no_fork_beside_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_check_of_some_notes_runs_in_one_process(
-    generated: Vault, monkeypatch: pytest.MonkeyPatch, answers: list[dict[str, Found] | None]
+    generated: Vault, monkeypatch: pytest.MonkeyPatch, answers: list[Any]
 ) -> None:
     monkeypatch.setenv(pool.ENV, "on")
     severities = effective_severities(generated)
@@ -165,4 +178,4 @@ def test_a_check_of_some_notes_runs_in_one_process(
     assert answers == []
     whole = split.run_rules_split(RuleContext(generated, TODAY), severities, list(severities))
     assert whole == _one_process(generated)
-    assert len(answers) == 1 and answers[0]  # a check of every note did split
+    assert len(answers) == 1 and answers[0][0]  # a check of every note did split

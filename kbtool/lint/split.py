@@ -5,10 +5,13 @@ of a 10,000-note check, a third of its wall time once the parse has a worker). A
 of one note gives, for any set of notes, exactly the findings that a check of the
 whole vault gives for them (`kbtool.lint.context`), so its notes can be shared out: a
 forked copy of this process, which has the vault already (its memory is shared until
-written), runs the rules of one note on the last notes, while this process runs the
-rules that need every note and the rules of one note on the first `OWN_SHARE` of
-them; then it reads the copy's findings from a pipe. The findings come out as one
-process makes them, in the same order for each path.
+written), runs the rules of one note on the last notes, while this process runs them
+on the first `OWN_SHARE` of the notes, and the vault-wide rules. Each process resolves
+only its own notes' links: the vault-wide rule that needs every link (orphans) is
+made from per-note inputs (`Rule.from_inputs`), which each process makes for its
+notes, and the others need no link (embed cycles resolve embeds alone). The copy's
+findings and inputs come back through a pipe; the findings come out as one process
+makes them, in the same order for each path.
 
 Fork, not a fresh interpreter: a fresh one would need the vault shipped to it, which
 costs more than the rules. It is done only where fork is safe and pays: on POSIX, with
@@ -26,19 +29,28 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypeGuard
 
 from kbtool.lint.context import RuleContext
 from kbtool.lint.rulerun import Found, run_rules
 from kbtool.model import Severity
 from kbtool.vault.pool import worth_a_worker
 
+if TYPE_CHECKING:
+    from kbtool.lint.registry import Rule
+    from kbtool.vault.resolve import ResolvedLink
+
 #: This process's share of the notes for the rules of one note. It also runs the
-#: rules that need every note (about a third of all the rules' time, including the
-#: resolution of every link), so its share is the smaller one: the two then finish
-#: close together (measured at 10,000 generated notes).
-OWN_SHARE = 0.3
+#: vault-wide rules (about a tenth of all the rules' time) and merges, so its share
+#: is a little under half: the two then finish close together (measured at 10,000
+#: generated notes).
+OWN_SHARE = 0.4
+
+#: What a share of the notes gives: the findings of the rules of one note in them, and
+#: for each vault-wide rule made from per-note inputs, the input of each of the notes.
+ShareResult = tuple[dict[str, Found], dict[str, dict[str, object]]]
 
 
 def run_rules_split(
@@ -64,42 +76,86 @@ def split_rules(
     """The rules `codes` over every note, those of one note on the notes after the first
     `own_share` of them in a forked copy (run here if the copy fails)."""
     from kbtool.lint.registry import all_rules
+    from kbtool.lint.schema import prepare_models
 
-    rules = all_rules()
-    vault_codes = [c for c in codes if rules[c].vault_input is not None]
-    note_codes = [c for c in codes if rules[c].vault_input is None]
+    share = _Share(all_rules(), severities, codes)
     notes = ctx.notes
-    _prepare(ctx)
+    prepare_models(notes, ctx.config)  # made once, before the fork, for both processes
     cut = int(len(notes) * own_share)
     theirs_ctx = replace(ctx, subjects=notes[cut:])
-    copy = _Copy.start(lambda: run_rules(theirs_ctx, severities, note_codes))
+    copy = _Copy.start(lambda: share.run(theirs_ctx))
     try:
         total = len(codes)
-        found = run_rules(ctx, severities, vault_codes, _offset(progress, 0, total))
-        mine = run_rules(
-            replace(ctx, subjects=notes[:cut]),
-            severities,
-            note_codes,
-            _offset(progress, len(vault_codes), total),
-        )
-        theirs = copy.result() if copy is not None else None
+        found = run_rules(ctx, severities, share.whole_codes, _offset(progress, 0, total))
+        mine = share.run(replace(ctx, subjects=notes[:cut]))
+        answer = copy.result() if copy is not None else None
     finally:
         if copy is not None:
             copy.close()
-    if theirs is None:
-        theirs = run_rules(theirs_ctx, severities, note_codes)
-    return merged((found, mine, theirs), codes)
+    theirs = answer if _is_share(answer) else share.run(theirs_ctx)
+    if progress is not None:
+        progress(total, total)
+    made = share.from_inputs(ctx, (mine[1], theirs[1]))
+    return merged((found, mine[0], theirs[0], made), codes)
 
 
-def _prepare(ctx: RuleContext) -> None:
-    """Before the fork, what both processes would otherwise each make: every link
-    resolved (the rules that need every note need them all here anyway), the index of
-    names for "did you mean" when a link is broken, and the schema's models."""
-    from kbtool.lint.schema import prepare_models
+class _Share:
+    """The rules as a split check runs them. The rules of one note, and the inputs of the
+    vault-wide rules made from per-note inputs, run on a share of the notes (in either
+    process; each note's links resolved once there); the other vault-wide rules, none
+    of which resolves every link, run in this process."""
 
-    if any(item.target is None for item in ctx.links):
-        ctx.vault.resolver.prepare_suggestions()
-    prepare_models(ctx.notes, ctx.config)
+    def __init__(
+        self, rules: Mapping[str, Rule], severities: dict[str, Severity], codes: Sequence[str]
+    ) -> None:
+        self.rules = rules
+        self.severities = severities
+        self.note_codes = [c for c in codes if rules[c].vault_input is None]
+        self.input_codes = [c for c in codes if rules[c].vault_input and rules[c].from_inputs]
+        self.whole_codes = [
+            c for c in codes if rules[c].vault_input and rules[c].from_inputs is None
+        ]
+
+    def run(self, ctx: RuleContext) -> ShareResult:
+        """The findings of the rules of one note in `ctx.notes`, and their inputs."""
+        found = run_rules(ctx, self.severities, self.note_codes)
+        by_note: dict[str, list[ResolvedLink]] = {}
+        for item in ctx.links:  # resolved for the rules above already
+            by_note.setdefault(item.note.path, []).append(item)
+        inputs: dict[str, dict[str, object]] = {}
+        for code in self.input_codes:
+            vault_input = self.rules[code].vault_input
+            assert vault_input is not None
+            inputs[code] = {
+                note.path: vault_input(ctx, note, by_note.get(note.path, [])) for note in ctx.notes
+            }
+        return found, inputs
+
+    def from_inputs(
+        self, ctx: RuleContext, parts: Sequence[dict[str, dict[str, object]]]
+    ) -> dict[str, Found]:
+        """The findings of the rules made from per-note inputs, from every share's inputs,
+        taken in vault order as one process gives them to the rule."""
+        found: dict[str, Found] = {}
+        for code in self.input_codes:
+            make = self.rules[code].from_inputs
+            assert make is not None
+            inputs: dict[str, object] = {}
+            for part in parts:
+                inputs.update(part[code])
+            ordered = {note.path: inputs[note.path] for note in ctx.notes}
+            for finding in make(ctx, ordered):
+                found.setdefault(finding.path, []).append((code, finding))
+        return found
+
+
+def _is_share(answer: object) -> TypeGuard[ShareResult]:
+    return (
+        isinstance(answer, tuple)
+        and len(answer) == 2
+        and isinstance(answer[0], dict)
+        and isinstance(answer[1], dict)
+    )
 
 
 def merged(parts: Sequence[dict[str, Found]], codes: Sequence[str]) -> dict[str, Found]:
@@ -142,7 +198,7 @@ class _Copy:
         self.status: int | None = None
 
     @classmethod
-    def start(cls, work: Callable[[], dict[str, Found]]) -> _Copy | None:
+    def start(cls, work: Callable[[], object]) -> _Copy | None:
         read, write = os.pipe()
         try:
             pid = os.fork()
@@ -165,25 +221,24 @@ class _Copy:
         os.close(write)
         return cls(pid, read)
 
-    def result(self) -> dict[str, Found] | None:
-        """The copy's findings, or None when it failed (or sent what is not findings)."""
+    def result(self) -> object | None:
+        """What the copy's work returned, or None when it failed."""
         parts: list[bytes] = []
         while part := os.read(self.answer, 1 << 20):
             parts.append(part)
-        self._reap(0)
+        self._reap()
         if self.status != 0:
             return None
         try:
-            answer = pickle.loads(b"".join(parts))
+            answer: object = pickle.loads(b"".join(parts))
         except Exception:  # a damaged answer is not trusted: the share is run here
             return None
-        return answer if isinstance(answer, dict) else None
+        return answer
 
-    def _reap(self, flags: int) -> None:
+    def _reap(self) -> None:
         if self.status is None:
-            pid, status = os.waitpid(self.pid, flags)
-            if pid:
-                self.status = os.waitstatus_to_exitcode(status)
+            _pid, status = os.waitpid(self.pid, 0)
+            self.status = os.waitstatus_to_exitcode(status)
 
     def close(self) -> None:
         """Stop the copy if it still runs (this process was interrupted), and reap it."""
@@ -192,4 +247,4 @@ class _Copy:
         if self.status is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
-            self._reap(0)
+            self._reap()

@@ -523,10 +523,6 @@ class Resolver:
         index of names for "did you mean" costs more than a few links are worth."""
         self._suggestions.update(known)
 
-    def prepare_suggestions(self) -> None:
-        """Index the note names for "did you mean" now (a forked copy then has it)."""
-        self._names_by_kind(False)
-
     def _suggest(self, key: str) -> str | None:
         owners = self.alias_owners(key)
         if owners:
