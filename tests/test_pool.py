@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -138,7 +140,9 @@ def test_with_the_cache_the_counts_and_the_cache_are_those_of_one_process(
 def test_a_lost_worker_leaves_the_vault_whole(
     generated: Path, monkeypatch: pytest.MonkeyPatch, program: str
 ) -> None:
+    """The fresh interpreter's worker (the one used beside another thread)."""
     one = _load(generated, "off", monkeypatch)
+    monkeypatch.setattr(pool, "FORK", False)
     monkeypatch.setattr(pool, "_WORKER", program)
     _same_vault(one, _load(generated, "on", monkeypatch))
 
@@ -147,9 +151,92 @@ def test_a_silent_worker_is_given_up(generated: Path, monkeypatch: pytest.Monkey
     """A worker that never answers is stopped once this process has nothing else to do
     and has waited `SILENCE` seconds; its chunks are parsed here."""
     one = _load(generated, "off", monkeypatch)
+    monkeypatch.setattr(pool, "FORK", False)
     monkeypatch.setattr(pool, "_WORKER", "import time; time.sleep(600)")
     monkeypatch.setattr(pool, "SILENCE", 0.2)
     _same_vault(one, _load(generated, "on", monkeypatch))
+
+
+def _dies_midway(run: Callable[[pool.Task], pool.Done]) -> Callable[[pool.Task], pool.Done]:
+    seen: list[pool.Task] = []
+
+    def dying(task: pool.Task) -> pool.Done:
+        seen.append(task)
+        if len(seen) > 130:
+            os._exit(9)
+        return run(task)
+
+    return dying
+
+
+def _talks_nonsense(requests: int = 0, answers: int = 1) -> None:
+    os.write(answers, b"\xff" * 64)
+
+
+@pytest.mark.parametrize("failure", ["dies-midway", "nonsense", "silent", "raises"])
+def test_a_lost_forked_worker_leaves_the_vault_whole(
+    generated: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """The forked worker (the default), each failure made in the copy by what it
+    inherits from this process; its chunks are parsed here."""
+    one = _load(generated, "off", monkeypatch)
+    processes: list[pool._Forked] = []
+    start = pool._Forked.start
+
+    def recorded() -> tuple[pool._Forked, int, int]:
+        forked = start()
+        processes.append(forked[0])
+        return forked
+
+    monkeypatch.setattr(pool._Forked, "start", staticmethod(recorded))
+    if failure == "dies-midway":
+        monkeypatch.setattr(pool, "run_task", _dies_midway(pool.run_task))
+    elif failure == "nonsense":
+        monkeypatch.setattr(pool, "serve", _talks_nonsense)
+    elif failure == "silent":
+        monkeypatch.setattr(pool, "run_task", lambda task: time.sleep(600))
+        monkeypatch.setattr(pool, "SILENCE", 0.2)
+    else:
+        monkeypatch.setattr(pool, "run_task", lambda task: 1 / 0)
+    _same_vault(one, _load(generated, "on", monkeypatch))
+    assert len(processes) == 1  # it was forked, and it is reaped
+    ended = {"dies-midway": {9}, "nonsense": {0, -9}, "silent": {-9}, "raises": {1}}
+    assert processes[0].status in ended[failure]
+
+
+def test_the_forked_worker_ends_at_end_of_input(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    processes: list[pool._Forked] = []
+    start = pool._Forked.start
+    monkeypatch.setattr(
+        pool._Forked,
+        "start",
+        staticmethod(lambda: (forked := start(), processes.append(forked[0]))[0]),
+    )
+    _same_vault(_load(generated, "off", monkeypatch), _load(generated, "on", monkeypatch))
+    assert [p.status for p in processes] == [0]
+
+
+def test_beside_a_thread_the_worker_is_a_fresh_interpreter(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    forks: list[int] = []
+    start = pool._Forked.start
+    monkeypatch.setattr(pool._Forked, "start", staticmethod(lambda: (forks.append(1), start())[1]))
+    delivered = _chunks_of_worker(monkeypatch)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        two = _load(generated, "on", monkeypatch)
+    finally:
+        stop.set()
+        other.join()
+    assert forks == [] and delivered  # a worker ran, and it was not forked
+    _same_vault(_load(generated, "off", monkeypatch), two)
 
 
 def test_progress_counts_every_note_once_in_order(
