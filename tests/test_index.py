@@ -93,6 +93,10 @@ def test_mocs_and_the_notes_they_reach(index: Index) -> None:
         ("MOC - Kubernetes.md", ("Kubernetes/Kube-proxy.md", "Kubernetes/Services.md")),
         ("MOC Networking.md", ("Networking/Services.md",)),
     ]
+    assert [(g.mocs, g.reaches) for g in index.moc_groups] == [
+        (("MOC - Kubernetes.md",), ("Kubernetes/Kube-proxy.md", "Kubernetes/Services.md")),
+        (("MOC Networking.md",), ("Networking/Services.md",)),
+    ]
     assert index.unreached == ("Pods.md", "Untyped note.md")
 
 
@@ -176,6 +180,7 @@ def test_json_output(vault_dir: Path) -> None:
         "types",
         "tags",
         "mocs",
+        "moc_groups",
         "unreached",
         "recent",
     ]
@@ -197,7 +202,11 @@ def test_json_output(vault_dir: Path) -> None:
     assert (topic["tag"], topic["count"], topic["notes"]) == ("topic", 5, [])
     technology = topic["children"][0]
     assert (technology["name"], technology["notes"]) == ("technology", ["Untyped note.md"])
-    assert data["mocs"][1] == {"path": "MOC Networking.md", "reaches": ["Networking/Services.md"]}
+    assert data["mocs"][1] == {"path": "MOC Networking.md", "group": 1, "count": 1}
+    assert data["moc_groups"][1] == {
+        "mocs": ["MOC Networking.md"],
+        "reaches": ["Networking/Services.md"],
+    }
     assert data["unreached"] == ["Pods.md", "Untyped note.md"]
     assert data["recent"][0] == "MOC - Kubernetes.md"
     assert data == json.loads(

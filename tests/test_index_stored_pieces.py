@@ -57,14 +57,16 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def ring(root: Path, notes: int, mocs: int) -> Path:
-    """`mocs` MOCs in a ring, each reaching all `notes` notes: the index lists about
-    `mocs * notes` lines, so doubling both quadruples it."""
+def chain(root: Path, notes: int, mocs: int) -> Path:
+    """`mocs` MOCs in a chain (each links the next, none links back), each reaching all
+    `notes` notes: a hierarchy, so the index lists about `mocs * notes` lines, and
+    doubling both quadruples it."""
     root.mkdir()
     for i in range(notes):
         (root / f"n{i}.md").write_text(f"# N{i}\n\nNote {i} links [[n{(i + 1) % notes}]].\n")
     for m in range(mocs):
-        (root / f"MOC {m}.md").write_text(f"# MOC {m}\n\n[[MOC {(m + 1) % mocs}]] [[n0]]\n")
+        after = f"MOC {m + 1}" if m + 1 < mocs else "n0"
+        (root / f"MOC {m}.md").write_text(f"# MOC {m}\n\n[[{after}]]\n")
     age_files(root)
     return root
 
@@ -160,7 +162,7 @@ def test_memory_does_not_grow_with_the_output(
     monkeypatch.setenv("KBTOOL_CACHE_DIR", str(tmp_path / "cache"))
     measured = []
     for scale in (1, 2):
-        root = ring(tmp_path / f"x{scale}", 150 * scale, 40 * scale)
+        root = chain(tmp_path / f"x{scale}", 150 * scale, 40 * scale)
         text, _ = run(["index", str(root), *TODAY])
         stored = piece_rows(root)
         sizes = [len(zlib.decompress(data)) for _kind, _crc, data in stored]
@@ -183,7 +185,7 @@ def test_warm_output_file_is_written_in_pieces(
     monkeypatch.setenv("KBTOOL_CACHE_DIR", str(tmp_path / "cache"))
     measured = []
     for scale in (1, 2):
-        root = ring(tmp_path / f"x{scale}", 150 * scale, 40 if scale == 1 else 120)
+        root = chain(tmp_path / f"x{scale}", 150 * scale, 40 if scale == 1 else 120)
         out = tmp_path / f"Index{scale}.md"
         args = ["index", str(root), "-o", str(out), *TODAY]
         run(args)

@@ -62,10 +62,12 @@ def command(
 
     With nothing changed since the last run (the index note it wrote into the
     vault aside, whose bytes are compared), the index is the stored one and no
-    note is read; `--no-cache` builds it afresh. Either way it is written a
-    piece at a time, never held whole (each MOC lists every note it reaches, so
-    a large vault's index can be larger than memory); an index that would take
-    over 64 MB in the cache is not stored, but built again each run. `-o FILE`
+    note is read; `--no-cache` builds it afresh. MOCs that reach one another
+    share one section (one group in the JSON's `moc_groups`), which lists what
+    they reach once. The index is written a piece at a time, never held whole
+    (a hierarchy of MOCs lists a note under each MOC above it, so a large vault's
+    index can be larger than memory); an index that would take over 64 MB in
+    the cache is not stored, but built again each run. `-o FILE`
     is replaced only once the whole index is written: an error or an interrupt
     leaves the old FILE.
     """

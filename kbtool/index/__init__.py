@@ -4,7 +4,15 @@
 `render_json()` format it.
 """
 
-from kbtool.index.build import DEFAULT_RECENT, Entry, Index, MocGroup, TypeGroup, build_index
+from kbtool.index.build import (
+    DEFAULT_RECENT,
+    Entry,
+    Index,
+    MocGroup,
+    MocReach,
+    TypeGroup,
+    build_index,
+)
 from kbtool.index.render_json import index_data, render_json
 from kbtool.index.render_md import render_markdown
 from kbtool.index.tagtree import TagNode
@@ -14,6 +22,7 @@ __all__ = [
     "Entry",
     "Index",
     "MocGroup",
+    "MocReach",
     "TagNode",
     "TypeGroup",
     "build_index",

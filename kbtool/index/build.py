@@ -60,13 +60,34 @@ class TypeGroup:
 
 @dataclass(frozen=True, slots=True)
 class MocGroup:
-    """A MOC and the notes it reaches. MOCs that reach each other share one `listed`
-    tuple (paths sorted by title), which may hold the MOC itself; each lists it without
-    itself. Shared, not copied: with many MOCs that each reach most of a vault, one copy
-    each would be quadratic in memory (issue 11 §5)."""
+    """MOCs that reach one another (a strongly connected component of the notes' graph)
+    and the notes they reach, listed once for the group: each of `mocs` reaches all of
+    `reaches` but itself. Once per group, not per MOC: with many MOCs that each reach
+    most of a vault, a list per MOC would make the index grow with MOCs times notes
+    (issue 11 §6)."""
+
+    mocs: tuple[str, ...]  # sorted by title
+    reaches: tuple[str, ...]  # sorted by title; holds every one of `mocs` when they are several
+
+    @property
+    def count(self) -> int:
+        """How many notes each of its MOCs reaches (the others of the group included)."""
+        return len(self.reaches) - (len(self.mocs) > 1)
+
+    def others(self) -> Iterator[str]:
+        """The notes the group reaches that are not among its own MOCs."""
+        own = set(self.mocs)
+        return (p for p in self.reaches if p not in own)
+
+
+@dataclass(frozen=True, slots=True)
+class MocReach:
+    """One MOC, the number of its group in `Index.moc_groups`, and what it reaches: its
+    group's `reaches` without itself (shared with the group, not copied)."""
 
     path: str
-    listed: tuple[str, ...]
+    group: int
+    listed: tuple[str, ...]  # the group's `reaches`
     count: int  # how many `reached()` gives
 
     def reached(self) -> Iterator[str]:
@@ -86,7 +107,8 @@ class Index:
     entries: dict[str, Entry]  # by path, sorted by path
     types: tuple[TypeGroup, ...]
     tags: tuple[TagNode, ...]
-    mocs: tuple[MocGroup, ...]
+    mocs: tuple[MocReach, ...]  # sorted by title
+    moc_groups: tuple[MocGroup, ...]  # in the order of their first MOC in `mocs`
     unreached: tuple[str, ...]
     recent: tuple[str, ...]  # newest first
 
@@ -116,24 +138,31 @@ def _type_groups(entries: dict[str, Entry]) -> tuple[TypeGroup, ...]:
 
 def _moc_groups(
     vault: Vault, entries: dict[str, Entry]
-) -> tuple[tuple[MocGroup, ...], tuple[str, ...]]:
-    """Each MOC with the notes it reaches, and the notes (not MOCs) that none reaches.
-    MOCs that reach each other share one sorted list, which each takes without itself."""
+) -> tuple[tuple[MocReach, ...], tuple[MocGroup, ...], tuple[str, ...]]:
+    """Each MOC with what it reaches, the groups of MOCs that reach one another with
+    what they reach (one sorted list a group), and the notes (not MOCs) that none
+    reaches."""
     from kbtool.graph.stats import moc_reach_groups
 
-    reaches: dict[str, MocGroup] = {}
+    found: list[MocGroup] = []
     reached: set[str] = set()
     for group in moc_reach_groups(vault):
-        listed = [moc for moc in group.mocs if moc in entries]  # not the index note itself
-        if not listed:
+        own = _by_title((moc for moc in group.mocs if moc in entries), entries)
+        if not own:  # the index note itself, alone
             continue
-        ordered = _by_title((p for p in group.reach if p in entries), entries)
+        listed = (p for p in group.reach if p in entries and (len(own) > 1 or p != own[0]))
+        ordered = _by_title(listed, entries)
         reached.update(ordered)  # MOCs included: never listed as unreached anyway
-        for moc in listed:
-            reaches[moc] = MocGroup(moc, ordered, len(ordered) - (moc in group.reach))
-    groups = [reaches[moc] for moc in _by_title(reaches, entries)]
+        found.append(MocGroup(own, ordered))
+    found.sort(key=lambda g: (entries[g.mocs[0]].title.casefold(), g.mocs[0]))
+    reaches = {
+        moc: MocReach(moc, number, group.reaches, group.count)
+        for number, group in enumerate(found)
+        for moc in group.mocs
+    }
     unreached = (p for p in entries if p not in reached and p not in reaches)
-    return tuple(groups), _by_title(unreached, entries)
+    mocs = tuple(reaches[moc] for moc in _by_title(reaches, entries))
+    return mocs, tuple(found), _by_title(unreached, entries)
 
 
 def _cached_summary(vault: Vault, note: Note, summaries: SummaryCache | None) -> str:
@@ -199,7 +228,7 @@ def build_index(
         )
     if summaries is not None:
         summaries.save()
-    mocs, unreached = _moc_groups(vault, entries)
+    mocs, moc_groups, unreached = _moc_groups(vault, entries)
     return Index(
         root=str(vault.root),
         today=today,
@@ -207,6 +236,7 @@ def build_index(
         types=_type_groups(entries),
         tags=build_tag_tree(notes.values()),
         mocs=mocs,
+        moc_groups=moc_groups,
         unreached=unreached,
         recent=tuple(most_recent(((e.path, e.modified) for e in entries.values()), recent)),
     )

@@ -1,7 +1,9 @@
 """The index as JSON: the same content as the Markdown, as plain data with stable keys.
 
 Each note appears once, under `notes`; every section refers to notes by
-vault-relative path, in the order the Markdown lists them.
+vault-relative path, in the order the Markdown lists them. What MOCs reach is listed
+once per group of MOCs that reach one another (`moc_groups`); each item of `mocs`
+names its group, and reaches that group's `reaches` without itself.
 """
 
 from __future__ import annotations
@@ -48,32 +50,34 @@ def _tag(node: TagNode) -> dict[str, Any]:
 
 def _sections(index: Index) -> Iterator[tuple[str, Any]]:
     """The document's keys in order, each with its value; a long list as an iterator
-    of its items, made one at a time (a MOC's reach is one item of `mocs`)."""
+    of its items, made one at a time (a group's reach is one item of `moc_groups`)."""
     yield "kbtool", __version__
     yield "vault", index.root
     yield "today", index.today.isoformat()
     yield "notes", (_entry(entry) for entry in index.entries.values())
     yield "types", [{"type": g.type, "notes": list(g.notes)} for g in index.types]
     yield "tags", [_tag(node) for node in index.tags]
-    yield "mocs", (_Moc(m.path, m.reached()) for m in index.mocs)
+    yield "mocs", [{"path": m.path, "group": m.group, "count": m.count} for m in index.mocs]
+    yield "moc_groups", (_Group(g.mocs, iter(g.reaches)) for g in index.moc_groups)
     yield "unreached", list(index.unreached)
     yield "recent", list(index.recent)
 
 
 @dataclass(frozen=True, slots=True)
-class _Moc:
-    """One item of `mocs`: its reach is a list as long as the vault, written in pieces."""
+class _Group:
+    """One item of `moc_groups`: its reach is a list as long as the vault, written in
+    pieces."""
 
-    path: str
+    mocs: tuple[str, ...]
     reaches: Iterator[str]
 
     def data(self) -> dict[str, Any]:
-        return {"path": self.path, "reaches": list(self.reaches)}
+        return {"mocs": list(self.mocs), "reaches": list(self.reaches)}
 
     def pieces(self, depth: int, batch: int) -> Iterator[str]:
         """The text of `_nested(self.data(), depth)`, `batch` paths at a time."""
         inner, item = "\n" + "  " * (depth + 1), "\n" + "  " * (depth + 2)
-        yield f'{{{inner}"path": {_string(self.path)},{inner}"reaches": '
+        yield f'{{{inner}"mocs": {_nested(list(self.mocs), depth + 1)},{inner}"reaches": '
         empty = True
         while chunk := list(itertools.islice(self.reaches, batch)):
             yield ("[" if empty else ",") + item + ("," + item).join(map(_string, chunk))
@@ -87,7 +91,7 @@ def _string(text: str) -> str:
 
 
 def _plain(value: Any) -> Any:
-    return value.data() if isinstance(value, _Moc) else value
+    return value.data() if isinstance(value, _Group) else value
 
 
 def index_data(index: Index) -> dict[str, Any]:
@@ -104,8 +108,8 @@ def _nested(value: Any, depth: int) -> str:
 
 
 def json_pieces(index: Index, batch: int = 4096) -> Iterator[str]:
-    """The text of `render_json` in pieces, at most one list item at a time (of a MOC's
-    reach, `batch` notes at a time), so that the index of a large vault is never held
+    """The text of `render_json` in pieces, at most one list item at a time (of a MOC
+    group's reach, `batch` notes at a time), so that the index of a large vault is never held
     whole (issue 11 §5). Newlines in the text are the layout's only (JSON writes one
     inside a string as `\\n`), so indenting a piece's lines nests it."""
     yield "{"
@@ -119,7 +123,7 @@ def json_pieces(index: Index, batch: int = 4096) -> Iterator[str]:
         first = True
         for item in value:
             yield "[\n    " if first else ",\n    "
-            if isinstance(item, _Moc):
+            if isinstance(item, _Group):
                 yield from item.pieces(2, batch)
             else:
                 yield _nested(item, 2)

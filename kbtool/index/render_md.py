@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from kbtool.index.build import Entry, Index
+from kbtool.index.build import Entry, Index, MocGroup
 from kbtool.index.summary import map_prose
 from kbtool.index.tagtree import TagNode, walk
 
@@ -61,6 +61,46 @@ def _tag_lines(tags: tuple[TagNode, ...]) -> list[str]:
     return lines or ["No tags."]
 
 
+def _names(links: list[str]) -> str:
+    """MOCs named in a heading: all of up to four, else the first three and how many more."""
+    if len(links) > 4:
+        return f"{', '.join(links[:3])} and {len(links) - 3} more MOCs"
+    return " and ".join([", ".join(links[:-1]), links[-1]]) if len(links) > 1 else links[0]
+
+
+def _group_sentence(mocs: int, others: int) -> str:
+    """What a group of `mocs` MOCs reaching `others` notes besides themselves means."""
+    each = (
+        "each other: each reaches the other"
+        if mocs == 2
+        else "one another: each reaches the others"
+    )
+    more = f"the same {_count(others)}, listed once below" if others else "no other note"
+    return f"These {mocs} MOCs reach {each} and {more}."
+
+
+def _group_lines(group: MocGroup, index: Index, item: Callable[[str], str]) -> Iterator[str]:
+    """One section for MOCs that reach one another, listing what they reach once: a
+    lone MOC's heading is its link and its summary follows; a group's names its MOCs
+    and lists them with their summaries, then the other notes they reach."""
+    e = index.entries
+    yield from ["", f"### {_names([e[p].link for p in group.mocs])} ({group.count})", ""]
+    if len(group.mocs) == 1:
+        summary = e[group.mocs[0]].summary
+        if summary:
+            yield from [escape_text(summary), ""]
+        yield from map(item, group.reaches)
+        if not group.count:
+            yield "No notes reached."
+        return
+    others = len(group.reaches) - len(group.mocs)
+    yield from [_group_sentence(len(group.mocs), others), ""]
+    yield from map(item, group.mocs)
+    if others:
+        yield from ["", f"Notes they reach ({others}):", ""]
+        yield from map(item, group.others())
+
+
 def _day(instant: dt.datetime | None) -> str:
     """The date of a recent note (every note in `recent` has a time: see `most_recent`)."""
     return instant.date().isoformat() if instant else "?"
@@ -72,8 +112,8 @@ def render_markdown(index: Index) -> str:
 
 
 def markdown_pieces(index: Index, batch: int = 4096) -> Iterator[str]:
-    """The text of `render_markdown` in pieces of about `batch` lines, so that an index
-    whose MOCs each list most of a large vault is never held whole (issue 11 §5)."""
+    """The text of `render_markdown` in pieces of about `batch` lines, so that the index
+    of a large vault is never held whole (issue 11 §5)."""
     pending: list[str] = []
     for line in _lines(index):
         pending.append(line)
@@ -88,9 +128,8 @@ def markdown_pieces(index: Index, batch: int = 4096) -> Iterator[str]:
 def _lines(index: Index) -> Iterator[str]:
     """The index's Markdown lines.
 
-    A note is listed under its type, under each MOC that reaches it and maybe as
-    recent: each list item is escaped once and reused (many MOCs that each reach most
-    of a vault list each note many times)."""
+    A note is listed under its type, under each group of MOCs that reaches it and
+    maybe as recent: each list item is escaped once and reused."""
     e = index.entries
     items: dict[str, str] = {}
 
@@ -116,14 +155,8 @@ def _lines(index: Index) -> Iterator[str]:
     yield from ["", "## Tags", "", *_tag_lines(index.tags)]
 
     yield from ["", "## Maps of content"]
-    for moc in index.mocs:
-        entry = e[moc.path]
-        yield from ["", f"### {entry.link} ({moc.count})", ""]
-        if entry.summary:
-            yield from [escape_text(entry.summary), ""]
-        yield from map(item, moc.reached())
-        if not moc.count:
-            yield "No notes reached."
+    for mocs in index.moc_groups:
+        yield from _group_lines(mocs, index, item)
     if not index.mocs:
         yield from ["", "No MOC in this vault."]
     if index.unreached:
