@@ -17,10 +17,11 @@ changes, so that the store holds a few results, not one per date or option ever 
 A value (`cached_result`) is stored pickled and compressed, and not kept when it is
 larger than `MAX_STORED` (SQLite refuses a value over 1 GB). A text (`streamed_text`:
 the output of `index` and `graph`) is stored and replayed in pieces as it is made
-(`kbtool.vault.pieces`), since a rendered index repeats each note's line under every
-MOC that reaches it (214 MB of Markdown at 10,000 generated notes, 21 GB at
-100,000); one whose compressed pieces pass `MAX_STORED_TEXT` is not kept, and that
-command then streams its output, computed afresh, each time.
+(`kbtool.vault.pieces`), since an index can be large: it lists a note once for each
+group of MOCs that reach it, so a deep hierarchy of MOCs repeats notes (the generated
+vaults' single group gives 4.2 MB of Markdown at 10,000 notes, 42 MB at 100,000);
+one whose compressed pieces pass `MAX_STORED_TEXT` is not kept, and that command
+then streams its output, computed afresh, each time.
 """
 
 from __future__ import annotations
@@ -50,9 +51,9 @@ _KIND = "reuse"
 #: Compressed bytes beyond which a result is not stored.
 MAX_STORED = 256 * 2**20
 #: Compressed bytes beyond which a text is not stored: about 500 MB of index text
-#: (10,000 generated notes give 214 MB of Markdown, stored in 27 MB; 100,000 give
-#: 21 GB, which would take 2.7 GB), past which the cache would outgrow the vault
-#: and each change would cost minutes of compression.
+#: (an index repeating each note under many MOCs used to give 214 MB of Markdown at
+#: 10,000 generated notes, stored in 27 MB), past which the cache would outgrow the
+#: vault and each change would cost minutes of compression.
 MAX_STORED_TEXT = 64 * 2**20
 
 
