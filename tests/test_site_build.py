@@ -67,6 +67,15 @@ def test_note_page_has_backlinks_with_snippets_toc_and_review(vault: Path, tmp_p
     assert '<time datetime="2026-04-01">2026-04-01</time> (due in 31 days)' in page  # created + 90d
 
 
+def test_a_note_page_title_is_its_title_and_the_sites(vault: Path, tmp_path: Path) -> None:
+    """The `<title>` is text only (a tag inside it is shown in the browser's tab)."""
+    out = tmp_path / "site"
+    _build(vault, out)
+    page = _pages(out)["target-note.html"]
+    assert re.findall(r"<title>(.*?)</title>", page, re.S) == ["Target Note · vault"]
+    assert page.count('<script src="/assets/neighbourhood.js" defer></script>') == 1
+
+
 def test_every_page_has_a_strict_csp_and_nothing_inline(vault: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     _build(vault, out)
