@@ -293,3 +293,58 @@ def test_a_hub_shows_its_first_backlinks_and_counts_the_rest(
     page = _pages(out)["hub.html"]
     assert re.findall(r'class="backlink" href="/l\d\.html">(L\d)</a>', page) == ["L0", "L1"]
     assert "… and 3 more notes link here." in page
+
+
+RAW_HTML = (
+    '<iframe src="Target%20Note.md" title="t" onload="alert(1)"></iframe>\n'
+    '<iframe src="https://elsewhere.example/x"></iframe>\n\n'
+    '<form action="javascript:alert(3)" method="get">'
+    '<input name="q" onfocus="alert(4)" formaction="javascript:alert(5)">'
+    '<button type="submit">go</button></form>\n'
+)
+
+
+def _raw_html_page(tmp_path: Path, site_table: str) -> str:
+    vault = write_vault(tmp_path / "v", {"X.md": RAW_HTML, "Target Note.md": "# T\n"})
+    (vault / "kbtool.toml").write_text(f"[site]\n{site_table}\n")
+    out = tmp_path / "site"
+    code, err = _build(vault, out)
+    assert code == 0, err
+    page = _pages(out)["x.html"]
+    return page.split('<div class="note-body">', 1)[1].split("</div>", 1)[0]
+
+
+def test_frames_and_forms_are_dropped_unless_kbtool_toml_allows_them(tmp_path: Path) -> None:
+    assert _raw_html_page(tmp_path / "a", "") == "\n\n\ngo\n\n"
+    allowed = _raw_html_page(tmp_path / "b", 'allow_html = ["iframe", "form"]')
+    assert allowed == (
+        '\n<iframe src="/target-note.html" title="t"></iframe>\n<iframe></iframe>\n'
+        '<form method="get"><input name="q"><button type="submit">go</button></form>\n\n'
+    )  # still no handler, no script URL, nothing from another host
+    only_frames = _raw_html_page(tmp_path / "c", 'allow_html = ["iframe"]')
+    assert '<iframe src="/target-note.html"' in only_frames and "<form" not in only_frames
+
+
+def test_raw_html_is_shown_as_text_when_kbtool_toml_says_escape(tmp_path: Path) -> None:
+    body = _raw_html_page(tmp_path, 'raw_html = "escape"')
+    assert "<iframe" not in body and "<form" not in body
+    assert body.startswith('\n<p>&lt;iframe src="Target%20Note.md" title="t" onload="alert(1)"&gt;')
+
+
+@pytest.mark.parametrize(
+    ("site_table", "message"),
+    [
+        ('allow_html = ["script"]', "site.allow_html.0"),
+        ('raw_html = "escaped"', "site.raw_html"),
+        ("title = 5", "site.title"),
+        ('colour = "red"', "site.colour"),
+    ],
+)
+def test_a_wrong_site_setting_is_one_line_and_exit_2(
+    vault: Path, tmp_path: Path, site_table: str, message: str
+) -> None:
+    (vault / "kbtool.toml").write_text(f"[site]\n{site_table}\n")
+    code, err = _build(vault, tmp_path / "site")
+    assert code == 2 and err.startswith("kbtool: error: ") and err.count("\n") == 1
+    assert message in err
+    assert not (tmp_path / "site").exists()

@@ -255,20 +255,22 @@ class _Builder:
         templates = vault.root / OVERRIDES / "templates"
         self.env = _environment(templates)
         self.xml = _environment()  # the same escaping is right for XML text and attributes
-        title = vault.config.settings.site.get("title")
+        config = vault.config.settings.site
         self.site = {
-            "title": title if isinstance(title, str) and title.strip() else vault.root.name,
+            "title": config.title if config.title and config.title.strip() else vault.root.name,
             "base": self.urls.base_url,
             "csp": CSP,
-            "lang": str(vault.config.settings.site.get("lang", "en")),
+            "lang": config.lang,
             "version": __version__,
             "live": live,  # under `kbtool serve`: pages load the live-reload script
         }
-        self.raw_html = vault.config.settings.site.get("raw_html", "sanitise") != "escape"
+        self.raw_html = config.raw_html != "escape"
+        self.allow_html = frozenset(config.allow_html)
         self.key = digest(
             __version__,
             self.site,
             self.raw_html,
+            sorted(self.allow_html),
             today,
             vault.config.settings,
             vault.config.obsidian,
@@ -303,7 +305,9 @@ class _Builder:
             self.urls.add_attachment(path)
         self._claim_folders()
         links = SiteLinks(self.vault, self.urls)
-        renderer = NoteRenderer(self.texts, self.notes, links, raw_html=self.raw_html)
+        renderer = NoteRenderer(
+            self.texts, self.notes, links, raw_html=self.raw_html, allow_html=self.allow_html
+        )
         renderer.keep_parsed = {e for reach in self.reach.values() for e in reach.embeds}
         tags = tag_tree(self.tags)
         self._tag_urls(tags)
