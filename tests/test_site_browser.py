@@ -298,6 +298,56 @@ def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, tmp_path
         live.stop()
 
 
+def test_serve_names_a_broken_note_on_the_open_page(page: Watched, tmp_path: Path) -> None:
+    from kbtool.site.server import LiveSite
+    from tests.site_vault import write_vault
+
+    live = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    assert live.rebuild() is not None
+    live.start()
+    live.watch()
+    try:
+        page.goto(f"http://127.0.0.1:{live.port}/loop-a.html")
+        banner = page.page.locator("#kb-live-problem")
+        banner.wait_for()
+        assert "KB002" not in banner.inner_text()
+        page.page.wait_for_timeout(500)  # the event stream is open
+        note = live.vault_root / "Target Note.md"
+        note.write_text(note.read_text().replace("title: Target Note", "title: [unclosed"))
+        page.page.locator("#kb-live-problem", has_text="KB002").wait_for(timeout=20000)
+        assert "Target Note.md:3: KB002 frontmatter is not valid YAML" in banner.inner_text()
+        assert page.page.locator("h1").inner_text() == "Loop A"  # the site is still there
+        page.check()
+    finally:
+        live.stop()
+
+
+def test_pages_work_without_javascript(browser: Any, site: str) -> None:
+    """Reading, links, folded callouts and the properties need no script; nothing that
+    only a script can use (the theme toggle, the graph's box) is shown."""
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(5000)
+    try:
+        page = context.new_page()
+        page.goto(site + "browser/links.html")
+        answer = page.locator(".callout-content", has_text="The folded answer")
+        assert not answer.is_visible()
+        page.click("summary.callout-title")
+        assert answer.is_visible()
+        assert not page.locator("#theme-toggle").is_visible()
+        assert not page.locator("#neighbourhood").is_visible()
+        page.get_by_text(f"{KUBE_PROXY} > Details > iptables Mode", exact=True).click()
+        page.wait_for_load_state("load")
+        assert page.evaluate("location.hash") == "#iptables-mode"
+        assert page.locator("h1").inner_text() == KUBE_PROXY
+        page.locator("details.properties summary").click()
+        assert page.locator("details.properties dt", has_text="type").is_visible()
+        page.goto(site + "search.html")
+        assert "Search needs JavaScript" in page.locator("#search-page").inner_text()
+    finally:
+        context.close()
+
+
 def test_graph_page_draws_every_note(page: Watched, site: str) -> None:
     page.goto(site + "graph.html")
     dots = page.page.locator("#graph svg circle")

@@ -102,3 +102,15 @@ def test_rebuild_shows_a_change_and_a_failed_build_keeps_the_last_good_site(
     assert live.problem.startswith("build failed, showing the last good site: ")
     assert live.generation == 2
     assert b"Changed text." in _get(live, "/target-note.html")[1]
+
+
+def test_a_note_that_does_not_parse_is_named_in_the_banner(live: LiveSite) -> None:
+    note = live.vault_root / "Target Note.md"
+    note.write_text(note.read_text().replace("title: Target Note", "title: [unclosed"))
+    result = live.rebuild()
+    assert result is not None and live.generation == 2  # the site is still built
+    assert live.problem.split("; ")[:2] == [  # errors first: a warning never hides one
+        "Folder/Linker.md:6: KB201 [[Missing Note]] matches no note",
+        "Target Note.md:3: KB002 frontmatter is not valid YAML: did not find expected ',' or ']'",
+    ]
+    assert _get(live, "/target-note.html")[0] == 200

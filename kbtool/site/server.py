@@ -9,7 +9,9 @@ slow or malformed client) does not stop the others.
 
 Open pages hold a server-sent-events stream (`/_kbtool/events`, from a script
 file, CSP-clean); after each good build they reload. A build that fails keeps
-the last good site online and sends the reason to open pages as a banner.
+the last good site online and sends the reason to open pages as a banner, as it
+does a note that does not parse (KB001 to KB006: its page is made from what could
+be read) and the link findings.
 Each rebuild is incremental: only the pages whose inputs changed are rendered.
 """
 
@@ -24,12 +26,22 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from kbtool import codes
 from kbtool.config import ConfigError
-from kbtool.site.builder import BuildResult, build_site, load_for_build
+from kbtool.site.builder import LINK_CODES, BuildResult, build_site, load_for_build
 from kbtool.site.incremental import BuildState
 from kbtool.site.output import OutputError
 from kbtool.vault.load import VaultError, scan_vault
 
+#: What the banner of open pages shows: a note that does not parse, and the link findings.
+LIVE_CODES = (
+    codes.UNREADABLE_FILE,
+    codes.INVALID_YAML,
+    codes.FRONTMATTER_NOT_MAPPING,
+    codes.DUPLICATE_KEY,
+    codes.UNCLOSED_FRONTMATTER,
+    *LINK_CODES,
+)
 EVENTS = "/_kbtool/events"
 LIVE_SCRIPT = "/_kbtool/live.js"
 PING_SECONDS = 10.0
@@ -75,14 +87,22 @@ class LiveSite:
             files = scan_vault(self.vault_root)  # the link findings' warm check starts from it
             vault = load_for_build(files)
             result = build_site(
-                vault, self.out, live=True, previous=self.state, save_state=False, files=files
+                vault,
+                self.out,
+                live=True,
+                previous=self.state,
+                save_state=False,
+                files=files,
+                finding_codes=LIVE_CODES,
             )
         except (OSError, ConfigError, VaultError, OutputError) as exc:
             self.state = None  # what the folder holds is no longer known: start afresh
             self._announce(problem=f"build failed, showing the last good site: {exc}")
             return None
         self.state = result.state
-        errors = [f"{d.path}:{d.line}: {d.code} {d.message}" for d in result.findings]
+        first = sorted(result.findings, key=lambda d: d.severity != "error")  # stable
+        errors = [f"{d.path}:{d.line}: {d.code} {d.message}" for d in first]
+        errors += [f"not rendered: {problem}" for problem in result.failed]
         problem = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
         self._announce(problem=problem, built=True)
         return result
