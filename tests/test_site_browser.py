@@ -278,48 +278,42 @@ def test_hovering_a_link_previews_its_target(page: Watched, site: str) -> None:
     assert page.page.locator(".preview").count() == 0
 
 
-def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, tmp_path: Path) -> None:
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Any]:
+    """`kbtool serve`'s site of the small test vault, served and watching the vault."""
     from kbtool.site.server import LiveSite
     from tests.site_vault import write_vault
 
-    live = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
-    assert live.rebuild() is not None
-    live.start()
-    live.watch()
-    try:
-        page.goto(f"http://127.0.0.1:{live.port}/target-note.html")
-        page.page.wait_for_function("document.readyState === 'complete'")
-        page.page.wait_for_timeout(500)  # the event stream is open
-        note = live.vault_root / "Target Note.md"
-        note.write_text(note.read_text().replace("Beta under alpha.", "Changed on disk."))
-        page.page.get_by_text("Changed on disk.").wait_for(timeout=20000)
-        page.check()
-    finally:
-        live.stop()
+    site = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    assert site.rebuild() is not None
+    site.start()
+    site.watch()
+    yield site
+    site.stop()
 
 
-def test_serve_names_a_broken_note_on_the_open_page(page: Watched, tmp_path: Path) -> None:
-    from kbtool.site.server import LiveSite
-    from tests.site_vault import write_vault
+def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, live: Any) -> None:
+    page.goto(f"http://127.0.0.1:{live.port}/target-note.html")
+    page.page.wait_for_function("document.readyState === 'complete'")
+    page.page.wait_for_timeout(500)  # the event stream is open
+    note = live.vault_root / "Target Note.md"
+    note.write_text(note.read_text().replace("Beta under alpha.", "Changed on disk."))
+    page.page.get_by_text("Changed on disk.").wait_for(timeout=20000)
+    page.check()
 
-    live = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
-    assert live.rebuild() is not None
-    live.start()
-    live.watch()
-    try:
-        page.goto(f"http://127.0.0.1:{live.port}/loop-a.html")
-        banner = page.page.locator("#kb-live-problem")
-        banner.wait_for()
-        assert "KB002" not in banner.inner_text()
-        page.page.wait_for_timeout(500)  # the event stream is open
-        note = live.vault_root / "Target Note.md"
-        note.write_text(note.read_text().replace("title: Target Note", "title: [unclosed"))
-        page.page.locator("#kb-live-problem", has_text="KB002").wait_for(timeout=20000)
-        assert "Target Note.md:3: KB002 frontmatter is not valid YAML" in banner.inner_text()
-        assert page.page.locator("h1").inner_text() == "Loop A"  # the site is still there
-        page.check()
-    finally:
-        live.stop()
+
+def test_serve_names_a_broken_note_on_the_open_page(page: Watched, live: Any) -> None:
+    page.goto(f"http://127.0.0.1:{live.port}/loop-a.html")
+    banner = page.page.locator("#kb-live-problem")
+    banner.wait_for()
+    assert "KB002" not in banner.inner_text()
+    page.page.wait_for_timeout(500)  # the event stream is open
+    note = live.vault_root / "Target Note.md"
+    note.write_text(note.read_text().replace("title: Target Note", "title: [unclosed"))
+    page.page.locator("#kb-live-problem", has_text="KB002").wait_for(timeout=20000)
+    assert "Target Note.md:3: KB002 frontmatter is not valid YAML" in banner.inner_text()
+    assert page.page.locator("h1").inner_text() == "Loop A"  # the site is still there
+    page.check()
 
 
 def test_pages_work_without_javascript(browser: Any, site: str) -> None:
