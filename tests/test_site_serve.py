@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import urllib.error
 import urllib.request
@@ -85,6 +86,31 @@ def test_a_thousand_concurrent_requests(live: LiveSite) -> None:
     with ThreadPoolExecutor(max_workers=64) as pool:
         statuses = list(pool.map(lambda _: _get(live, "/target-note.html")[0], range(1000)))
     assert statuses == [200] * 1000
+
+
+def test_a_thousand_connections_open_at_once(live: LiveSite) -> None:
+    """1,000 clients connect and say nothing yet (slow clients): another is still served;
+    then each sends its request, and every one is answered."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2500 <= hard:  # both ends of each connection are in this process
+        resource.setrlimit(resource.RLIMIT_NOFILE, (2500, hard))
+    conns = [socket.create_connection(("127.0.0.1", live.port), timeout=60) for _ in range(1000)]
+    try:
+        assert _get(live, "/target-note.html")[0] == 200
+        for conn in conns:
+            conn.sendall(b"GET /target-note.html HTTP/1.0\r\n\r\n")
+        answers = []
+        for conn in conns:
+            chunks = []
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+            answers.append(b"".join(chunks))
+    finally:
+        for conn in conns:
+            conn.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"HTTP/1.0 200 OK"] * 1000
+    assert all(b"Beta under alpha." in a for a in answers)
 
 
 def test_rebuild_shows_a_change_and_a_failed_build_keeps_the_last_good_site(
