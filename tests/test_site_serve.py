@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import resource
+import signal
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -140,3 +144,40 @@ def test_a_note_that_does_not_parse_is_named_in_the_banner(live: LiveSite) -> No
         "Target Note.md:3: KB002 frontmatter is not valid YAML: did not find expected ',' or ']'",
     ]
     assert _get(live, "/target-note.html")[0] == 200
+
+
+def test_the_serve_command_prints_its_address_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    command = [sys.executable, "-m", "kbtool", "serve", str(vault)]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as serve:
+        assert serve.stdout is not None
+        line = serve.stdout.readline()
+        match = re.fullmatch(
+            r"Serving (.+) at http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)\n", line
+        )
+        assert match is not None, line + serve.stderr.read() if serve.stderr else line
+        assert Path(match[1]) == vault.resolve()
+        url = f"http://127.0.0.1:{match[2]}/target-note.html"
+        with urllib.request.urlopen(url, timeout=20) as response:
+            assert b"Beta under alpha." in response.read()
+        (built,) = tmp_path.glob("kbtool-serve-*")  # the temporary folder it built into
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(timeout=30) == 0
+    assert not built.exists()
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = ["serve", str(write_vault(tmp_path / "vault")), "--port", str(port)]
+        result = subprocess.run(
+            [sys.executable, "-m", "kbtool", *command], capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"kbtool: error: 127.0.0.1:{port}: cannot listen")
+    assert result.stderr.count("\n") == 1
