@@ -90,7 +90,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for rel, text in EXTRA_NOTES.items():
         (vault / rel).parent.mkdir(parents=True, exist_ok=True)
         (vault / rel).write_text(text, encoding="utf-8")
-    out = root / "site"
+    yield from _built_and_served(vault, root / "site")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site of the OWASP notes (`tests/site_xss.py`), on 127.0.0.1."""
+    from tests.site_xss import write_hostile_vault
+
+    root = tmp_path_factory.mktemp("hostile")
+    yield from _built_and_served(write_hostile_vault(root / "vault"), root / "site")
+
+
+def _built_and_served(vault: Path, out: Path) -> Iterator[str]:
     args = ["build", str(vault), "-o", str(out), "--today", "2026-12-01"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.stderr
@@ -263,6 +275,39 @@ def test_hostile_note_runs_nothing(page: Watched, site: str) -> None:
     assert page.page.locator("h1").inner_text() == EVIL
     page.page.fill("#search-input", "onerror")
     page.page.locator("#search-results a.search-hit").first.wait_for()
+    page.check()
+
+
+def test_owasp_filter_evasion_strings_run_nothing_anywhere(
+    page: Watched, hostile_site: str
+) -> None:
+    """Every page of the OWASP notes (each string in the title, aliases, tags, a property,
+    link targets and texts, a callout title, Mermaid and math, raw HTML, file names),
+    their tag pages and the site pages: no dialog, no console error or CSP violation,
+    and no event handler or script URL in the DOM; then a search and a hover preview."""
+    from tests.site_xss import NAMES, VECTORS
+
+    notes = [f"owasp/v{i}.html" for i in range(len(VECTORS))]
+    pages = [*notes, "owasp/index.html", "index.html", "graph.html", "review.html"]
+    pages += ["tags/index.html", "404.html", "search.html?q=alert"]
+    seen_names = []
+    for rel in pages:
+        page.goto(hostile_site + rel)
+        bad = page.page.evaluate(
+            """() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+                 .filter(a => a.name.startsWith('on')
+                   || /^\\s*(javascript|vbscript|data):/i.test(a.value)
+                      && !(e.tagName === 'IMG' && a.name === 'src'))
+                 .map(a => e.tagName + ' ' + a.name))"""
+        )
+        assert bad == [], (rel, bad)
+        seen_names += page.page.locator("a").all_inner_texts()
+    assert page.page.locator("#search-page a.search-hit").count() > 0
+    assert set(NAMES) <= set(seen_names)  # the hostile file names are shown as text
+    page.goto(hostile_site + "owasp/v0.html")
+    assert page.page.locator("h1").inner_text() == VECTORS[0]
+    page.page.locator(".note-body a.internal-link").first.hover()
+    page.page.locator(".preview").wait_for()
     page.check()
 
 

@@ -17,6 +17,7 @@ from kbtool.site.output import MARKER, OutputError
 from kbtool.vault.load import load_vault
 from tests.site_crawl import dead_links, inline_code
 from tests.site_vault import write_vault
+from tests.site_xss import VECTORS, write_hostile_vault
 
 
 def _build(vault: Path, out: Path, *args: str) -> tuple[int, str]:
@@ -98,6 +99,25 @@ def test_hostile_names_and_properties_are_escaped(tmp_path: Path) -> None:
     page = _pages(out)["evil.html"]
     assert "<img src=x" not in page and "<b onmouseover" not in page
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_owasp_strings_leave_no_handler_script_or_script_url_in_any_page(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, err = _build(write_hostile_vault(tmp_path / "v"), out)
+    assert code == 0, err
+    pages = _pages(out)
+    assert len(pages) > len(VECTORS) * 2  # a page per note and per tag, and the site's
+    assert inline_code(out) == [] and dead_links(out) == []
+    for rel, html in pages.items():
+        scripts = re.findall(r"<script\b[^>]*>", html, re.I)
+        assert all(re.fullmatch(r'<script src="/assets/\w+\.js"( defer)?>', t) for t in scripts)
+        assert (
+            re.search(
+                r"<(base|embed|frame|iframe|object [^>]*data|link[^>]*javascript)", html, re.I
+            )
+            is None
+        )
+        assert re.search(r'<meta http-equiv="refresh', html, re.I) is None, rel
 
 
 def test_only_linked_attachments_are_copied(vault: Path, tmp_path: Path) -> None:

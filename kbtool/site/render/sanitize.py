@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -65,12 +66,17 @@ _local_url: ContextVar[Callable[[str], str | None] | None] = ContextVar("local_u
 
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """`data:` only for an image's source (an image cannot run script); no source from
+    """`data:` only for an image's source (an image cannot run script); an `<object>` only
+    for a PDF (the embed kbtool makes of one); no source from
     another host (pages load nothing from the network); a URL into the vault
     (`<img src="pic.png">`, `<a href="#Heading">` in raw HTML) through the resolver, or
     dropped."""
+    if tag == "object" and attribute == "type":
+        return value if value.strip().lower() == "application/pdf" else None
     if attribute not in _URL_ATTRIBUTES:
         return value
+    if tag == "object" and not urlsplit(value).path.lower().endswith(".pdf"):
+        return None  # an object is a document: an SVG or HTML one would run its scripts here
     lowered = value.strip().lower()
     if lowered.startswith("data:"):
         return value if tag == "img" and attribute == "src" else None
