@@ -368,3 +368,48 @@ def test_a_wrong_site_setting_is_one_line_and_exit_2(
     assert code == 2 and err.startswith("kbtool: error: ") and err.count("\n") == 1
     assert message in err
     assert not (tmp_path / "site").exists()
+
+
+def test_note_page_shows_breadcrumbs_tags_and_properties_with_links(
+    vault: Path, tmp_path: Path
+) -> None:
+    target = vault / "Target Note.md"
+    properties = 'source: "<b>web</b>"\nsee_also: ["[[Loop A]]", "[[Nowhere]]"]\ntags:'
+    target.write_text(target.read_text().replace("tags:", properties))
+    out = tmp_path / "site"
+    assert _build(vault, out, "--base-url", "/kb")[0] == 0
+    pages = _pages(out)
+    assert (
+        '<nav class="breadcrumbs" aria-label="Breadcrumbs">\n<a href="/kb/index.html">Home</a>'
+        ' <span aria-hidden="true">/</span> <a href="/kb/folder/index.html">Folder</a></nav>'
+    ) in pages["folder/linker.html"]
+    assert (
+        '<a class="tag" href="/kb/tags/topic/net/sub.html">#topic/net/sub</a>'
+        in (pages["folder/linker.html"])
+    )
+    panel = pages["target-note.html"].split('<details class="properties">', 1)[1]
+    assert panel.split("</details>", 1)[0] == (
+        "\n<summary>Properties</summary>\n<dl>\n"
+        "<dt>source</dt>\n<dd><span>&lt;b&gt;web&lt;/b&gt;</span></dd>\n"
+        '<dt>see_also</dt>\n<dd><a href="/kb/loop-a.html">Loop A</a>, '
+        '<span class="broken-link" title="no note or file named &#39;Nowhere&#39; in the vault">'
+        "Nowhere</span></dd>\n</dl>\n"
+    )  # title and tags have places of their own: not repeated as properties
+
+
+def test_tag_index_counts_notes_and_the_404_page_links_home(vault: Path, tmp_path: Path) -> None:
+    (vault / "Loop A.md").write_text("---\ntags: [topic, other]\n---\nx\n")
+    out = tmp_path / "site"
+    assert _build(vault, out, "--base-url", "/kb")[0] == 0
+    pages = _pages(out)
+    counts = re.findall(
+        r'<li><a href="/kb/tags/([^"]+)\.html">#[^<]+</a> <span class="count">(\d+)</span>',
+        pages["tags/index.html"],
+    )
+    assert counts == [("other", "1"), ("topic", "3")]  # nested tags count in their parent
+    assert re.findall(r'<span class="count">(\d+)</span>', pages["tags/topic.html"]) == ["2"]
+    missing = pages["404.html"]  # served for any missing path: its links are absolute
+    assert '<a href="/kb/index.html">index</a>, the <a href="/kb/tags/index.html">tags</a>' in (
+        missing
+    )
+    assert 'href="/kb/assets/style.css"' in missing
