@@ -237,6 +237,37 @@ def test_search_finds_a_word_of_a_body_and_opens_the_note(page: Watched, site: s
     assert page.page.url == site + opened
 
 
+RANKED = {
+    "In Text.md": "---\ntitle: In Text\n---\nA quagga in the text.\n",
+    "Heading.md": "---\ntitle: Heading\n---\n## Quagga facts\n\nbody\n",
+    "Tagged.md": "---\ntitle: Tagged\ntags: [quagga]\n---\nbody\n",
+    "Aliased.md": "---\ntitle: Aliased\naliases: [Quagga zebra]\n---\nbody\n",
+    "Titled.md": "---\ntitle: The Quagga\n---\nbody\n",
+}
+
+
+@pytest.fixture(scope="module")
+def ranked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.site_vault import write_vault
+
+    root = tmp_path_factory.mktemp("ranked")
+    yield from _built_and_served(write_vault(root / "vault", RANKED), root / "site")
+
+
+def test_search_ranks_title_alias_tag_heading_then_text(page: Watched, ranked_site: str) -> None:
+    page.goto(ranked_site + "index.html")
+    page.page.fill("#search-input", "quagga")
+    hits = page.page.locator("#search-results a.search-hit")
+    hits.first.wait_for()
+    assert hits.all_inner_texts() == ["The Quagga", "Aliased", "Tagged", "Heading", "In Text"]
+    assert page.page.locator("#search-results a.search-hit mark").all_inner_texts() == ["Quagga"]
+    snippets = page.page.locator("#search-results p.snippet mark").all_inner_texts()
+    assert "quagga" in snippets  # the match in the text is marked too
+    page.page.fill("#search-input", "quag")  # still typing: a prefix of the last word
+    page.page.locator("#search-results a.search-hit", has_text="In Text").wait_for()
+    assert hits.count() == 5
+
+
 def test_dark_mode_toggle_sticks(page: Watched, site: str) -> None:
     page.goto(site + "index.html")
     light = page.page.evaluate("getComputedStyle(document.body).backgroundColor")
