@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
@@ -413,3 +418,33 @@ def test_tag_index_counts_notes_and_the_404_page_links_home(vault: Path, tmp_pat
         missing
     )
     assert 'href="/kb/assets/style.css"' in missing
+
+
+def _limited_to(max_bytes: int) -> Callable[[], None]:
+    """For a child process: no file can grow past `max_bytes` (a full disk, for one file)."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails (EFBIG) instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+    return limit
+
+
+def test_a_write_that_fails_leaves_the_last_pages_whole(vault: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert _build(vault, out)[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    target = vault / "Target Note.md"
+    target.write_text(target.read_text() + "\nA long line of text. " * 5000)
+    command = [sys.executable, "-m", "kbtool", "build", str(vault), "-o", str(out)]
+    failed = subprocess.run(
+        command, capture_output=True, text=True, preexec_fn=_limited_to(64 * 1024)
+    )
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("kbtool: error: ") and failed.stderr.count("\n") == 1
+    assert "File too large" in failed.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after[out / "target-note.html"] == before[out / "target-note.html"]  # not half
+    assert [p.name for p in after if p not in before] == []  # no temporary file left
+    assert _build(vault, out)[0] == 0  # the next build mends it
+    assert "A long line of text." in (out / "target-note.html").read_text()
