@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,18 @@ def test_the_readme_pages_workflow_builds_the_vault(tmp_path: Path) -> None:
     assert all((site / loc.removeprefix(PAGES_URL + "/")).is_file() for loc in locs)
     page = (site / "index.html").read_text("utf-8")
     assert f'href="{PAGES_URL}/assets/style.css"' in page
+
+
+def test_the_screenshots_are_in_docs_and_the_readme_shows_one() -> None:
+    """Issue 10 §6: note, graph and review pages, desktop and phone, light and dark
+    (`python docs/screenshots.py` takes them again)."""
+    sizes = {"desktop": (1280, 860), "phone": (390, 844)}
+    for page in ("note", "graph", "review"):
+        for size, (width, height) in sizes.items():
+            for scheme in ("light", "dark"):
+                data = (ROOT / "docs" / f"site-{page}-{size}-{scheme}.png").read_bytes()
+                assert data[:8] == b"\x89PNG\r\n\x1a\n"
+                assert struct.unpack(">II", data[16:24]) == (width, height)
+    readme = (ROOT / "README.md").read_text("utf-8")
+    shown = re.findall(r"!\[[^\]]*\]\((docs/site-[^)]+\.png)\)", readme)
+    assert shown != [] and all((ROOT / p).is_file() for p in shown)
