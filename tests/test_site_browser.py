@@ -278,6 +278,53 @@ def test_dark_mode_toggle_sticks(page: Watched, site: str) -> None:
     assert page.page.evaluate("document.documentElement.dataset.theme") == "dark"
 
 
+def test_the_system_dark_setting_is_followed_until_the_toggle_says_otherwise(
+    browser: Any, site: str
+) -> None:
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = Watched(context.new_page())
+        page.goto(site + "index.html")
+        background = "getComputedStyle(document.body).backgroundColor"
+        assert page.page.evaluate(background) == "rgb(22, 24, 28)"
+        page.page.click("#theme-toggle")
+        assert page.page.evaluate(background) == "rgb(253, 253, 252)"
+        page.check()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "networking/kube-proxy-implements-services-using-iptables-or-ipvs.html",
+        "graph.html",
+        "review.html",
+        "tags/index.html",
+        "browser/links.html",
+    ],
+)
+def test_pages_fit_a_phone_screen(browser: Any, site: str, rel: str) -> None:
+    """At 360 CSS pixels nothing makes the page scroll sideways, the text takes the
+    screen's width, and a note's contents move above it (one column)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = Watched(context.new_page())
+        page.goto(site + rel)
+        page.page.wait_for_load_state("networkidle")
+        width = page.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (rel, width)
+        main = page.page.locator("article.note, main").first.bounding_box()
+        assert main is not None and main["width"] >= 325, (rel, main)
+        toc = page.page.locator("aside.toc")
+        if toc.count():
+            box = toc.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= main["y"] + 1
+        page.check()
+    finally:
+        context.close()
+
+
 def test_callout_folds(page: Watched, site: str) -> None:
     page.goto(site + "browser/links.html")
     answer = page.page.locator(".callout-content", has_text="The folded answer")
