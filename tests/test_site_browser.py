@@ -439,6 +439,20 @@ def test_serve_names_a_broken_note_on_the_open_page(page: Watched, live: Any) ->
     page.check()
 
 
+def test_serve_runs_no_script_of_an_svg_opened_by_itself(page: Watched, live: Any) -> None:
+    from tests.site_xss import EVIL_SVG
+
+    (live.vault_root / "evil.svg").write_text(EVIL_SVG)
+    (live.vault_root / "Drawing.md").write_text("![[evil.svg]]\n")
+    assert live.rebuild() is not None
+    page.page.goto(f"http://127.0.0.1:{live.port}/evil.svg")
+    page.page.wait_for_timeout(300)
+    assert [p for p in page.problems if p.startswith("dialog")] == []
+    assert page.page.evaluate("window.__csp || []") == ["script-src-elem inline"]  # blocked
+    page.problems.clear()  # the blocked script is a console error: that is the point
+    page.goto(f"http://127.0.0.1:{live.port}/drawing.html")
+
+
 def test_pages_work_without_javascript(browser: Any, site: str) -> None:
     """Reading, links, folded callouts and the properties need no script; nothing that
     only a script can use (the theme toggle, the graph's box) is shown."""

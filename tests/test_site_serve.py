@@ -80,6 +80,14 @@ def test_a_symlink_in_the_folder_is_not_followed(tmp_path: Path) -> None:
     assert safe_file(root, "/leak.txt") is None
 
 
+def test_every_file_is_served_under_the_pages_policy(live: LiveSite) -> None:
+    """An SVG opened by itself is a document: the policy keeps its scripts from running."""
+    for path in ("/pic.png", "/target-note.html", "/no-such-page.html"):
+        response = _raw(live, f"GET {path} HTTP/1.0\r\n\r\n".encode())
+        head = response.split(b"\r\n\r\n", 1)[0].decode()
+        assert "\r\nContent-Security-Policy: default-src 'none'; script-src 'self';" in head
+
+
 def test_keeps_answering_after_malformed_http(live: LiveSite) -> None:
     assert b"Error code: 400" in _raw(live, b"\x16\x03\x01\x00garbage\r\n\r\n")
     assert _raw(live, b"GET /" + b"a" * 70000 + b" HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 414")

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from kbtool import codes
 from kbtool.config import ConfigError
-from kbtool.site.builder import LINK_CODES, BuildResult, build_site, load_for_build
+from kbtool.site.builder import CSP, LINK_CODES, BuildResult, build_site, load_for_build
 from kbtool.site.incremental import BuildState
 from kbtool.site.output import OutputError
 from kbtool.vault.load import VaultError, scan_vault
@@ -187,6 +187,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        # the pages' own policy, for every file: an SVG attachment opened by itself is a
+        # document, and would otherwise run any script in it on this origin
+        self.send_header("Content-Security-Policy", CSP)
         self.end_headers()
         if with_body:
             self.wfile.write(body)
