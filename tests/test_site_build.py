@@ -448,3 +448,19 @@ def test_a_write_that_fails_leaves_the_last_pages_whole(vault: Path, tmp_path: P
     assert [p.name for p in after if p not in before] == []  # no temporary file left
     assert _build(vault, out)[0] == 0  # the next build mends it
     assert "A long line of text." in (out / "target-note.html").read_text()
+
+
+def test_home_page_lists_folders_recent_notes_and_tags(tmp_path: Path) -> None:
+    vault = _dated_vault(tmp_path / "v")
+    (vault / "Sub").mkdir()
+    (vault / "Sub/Deep.md").write_text("---\nmodified: 2025-12-01\ntags: [t]\n---\nx\n")
+    out = tmp_path / "site"
+    assert _build(vault, out)[0] == 0
+    home = _pages(out)["index.html"]
+    assert '<p class="muted">4 notes</p>' in home
+    assert re.findall(r'<ul class="folders">\n<li><a href="([^"]+)">([^<]+)</a>', home) == [
+        ("/sub/index.html", "Sub/")
+    ]
+    recent = home.split("<h2>Recently modified</h2>", 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r">([^<]+)</a>", recent) == ["Soon", "Old", "A &lt;b&gt; &amp; c", "Deep"]
+    assert '<a href="/tags/t.html">#t</a> <span class="count">1</span>' in home
