@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -189,3 +190,11 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"kbtool: error: 127.0.0.1:{port}: cannot listen")
     assert result.stderr.count("\n") == 1
+
+
+def test_stopping_a_site_never_started_returns(tmp_path: Path) -> None:
+    """Ctrl-C during the first build stops a site whose server never ran."""
+    site = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    done = threading.Event()
+    threading.Thread(target=lambda: (site.stop(), done.set()), daemon=True).start()
+    assert done.wait(timeout=10)

@@ -77,6 +77,7 @@ class LiveSite:
         self.state: BuildState | None = None  # the last good build's, for the next one
         self.changed = threading.Condition()
         self.stopping = threading.Event()
+        self.serving = False  # `start` was called
         self.server = _Server(("127.0.0.1", port), _Handler)
         self.server.site = self
         self.port: int = self.server.server_address[1]
@@ -116,6 +117,7 @@ class LiveSite:
 
     def start(self) -> None:
         """Serve in a background thread."""
+        self.serving = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def watch(self, on_build: Callable[[BuildResult | None], None] | None = None) -> None:
@@ -133,10 +135,13 @@ class LiveSite:
         threading.Thread(target=loop, daemon=True).start()
 
     def stop(self) -> None:
+        """Stop watching and serving (at any point: `shutdown` would wait forever for a
+        server that was never started)."""
         self.stopping.set()
         with self.changed:
             self.changed.notify_all()
-        self.server.shutdown()
+        if self.serving:
+            self.server.shutdown()
         self.server.server_close()
 
 
