@@ -3,11 +3,13 @@ and every `#fragment` an id on that page."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 _URL_ATTRS = {"href", "src", "data"}
+_SCRIPT_URL = re.compile(r"\s*(javascript|vbscript|data):", re.IGNORECASE)
 
 
 class _Page(HTMLParser):
@@ -16,6 +18,7 @@ class _Page(HTMLParser):
         self.urls: list[tuple[str, str, str]] = []  # (tag, attribute, url)
         self.ids: set[str] = set()
         self.inline: list[str] = []  # what a strict CSP would block: on*=, style=, inline <script>
+        self.script_urls: list[str] = []  # javascript:, vbscript: or data: (but an image's)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = {name for name, _ in attrs}
@@ -25,6 +28,8 @@ class _Page(HTMLParser):
         for name, value in attrs:
             if value is None:
                 continue
+            if _SCRIPT_URL.match(value) and not (tag == "img" and name == "src"):
+                self.script_urls.append(f"{tag} {name}={value}")
             if name == "id":
                 self.ids.add(value)
             elif name in _URL_ATTRS and tag != "form":
@@ -66,8 +71,10 @@ def dead_links(out: Path, base: str = "/") -> list[str]:
 
 
 def inline_code(out: Path) -> list[str]:
-    """`page: what` for each event handler, style attribute or inline script in the site."""
+    """`page: what` for each event handler, style attribute, inline script or script URL
+    (`javascript:`, `vbscript:`, a `data:` URL but an image's) in the site."""
     found: list[str] = []
     for path in out.rglob("*.html"):
-        found += [f"{path.relative_to(out)}: {what}" for what in _parse(path).inline]
+        page = _parse(path)
+        found += [f"{path.relative_to(out)}: {what}" for what in page.inline + page.script_urls]
     return found

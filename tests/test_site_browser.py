@@ -90,7 +90,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for rel, text in EXTRA_NOTES.items():
         (vault / rel).parent.mkdir(parents=True, exist_ok=True)
         (vault / rel).write_text(text, encoding="utf-8")
-    out = root / "site"
+    yield from _built_and_served(vault, root / "site")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site of the OWASP notes (`tests/site_xss.py`), on 127.0.0.1."""
+    from tests.site_xss import write_hostile_vault
+
+    root = tmp_path_factory.mktemp("hostile")
+    yield from _built_and_served(write_hostile_vault(root / "vault"), root / "site")
+
+
+def _built_and_served(vault: Path, out: Path) -> Iterator[str]:
     args = ["build", str(vault), "-o", str(out), "--today", "2026-12-01"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.stderr
@@ -225,6 +237,37 @@ def test_search_finds_a_word_of_a_body_and_opens_the_note(page: Watched, site: s
     assert page.page.url == site + opened
 
 
+RANKED = {
+    "In Text.md": "---\ntitle: In Text\n---\nA quagga in the text.\n",
+    "Heading.md": "---\ntitle: Heading\n---\n## Quagga facts\n\nbody\n",
+    "Tagged.md": "---\ntitle: Tagged\ntags: [quagga]\n---\nbody\n",
+    "Aliased.md": "---\ntitle: Aliased\naliases: [Quagga zebra]\n---\nbody\n",
+    "Titled.md": "---\ntitle: The Quagga\n---\nbody\n",
+}
+
+
+@pytest.fixture(scope="module")
+def ranked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.site_vault import write_vault
+
+    root = tmp_path_factory.mktemp("ranked")
+    yield from _built_and_served(write_vault(root / "vault", RANKED), root / "site")
+
+
+def test_search_ranks_title_alias_tag_heading_then_text(page: Watched, ranked_site: str) -> None:
+    page.goto(ranked_site + "index.html")
+    page.page.fill("#search-input", "quagga")
+    hits = page.page.locator("#search-results a.search-hit")
+    hits.first.wait_for()
+    assert hits.all_inner_texts() == ["The Quagga", "Aliased", "Tagged", "Heading", "In Text"]
+    assert page.page.locator("#search-results a.search-hit mark").all_inner_texts() == ["Quagga"]
+    snippets = page.page.locator("#search-results p.snippet mark").all_inner_texts()
+    assert "quagga" in snippets  # the match in the text is marked too
+    page.page.fill("#search-input", "quag")  # still typing: a prefix of the last word
+    page.page.locator("#search-results a.search-hit", has_text="In Text").wait_for()
+    assert hits.count() == 5
+
+
 def test_dark_mode_toggle_sticks(page: Watched, site: str) -> None:
     page.goto(site + "index.html")
     light = page.page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -233,6 +276,53 @@ def test_dark_mode_toggle_sticks(page: Watched, site: str) -> None:
     assert (light, dark) == ("rgb(253, 253, 252)", "rgb(22, 24, 28)")
     page.goto(site + "tags/index.html")
     assert page.page.evaluate("document.documentElement.dataset.theme") == "dark"
+
+
+def test_the_system_dark_setting_is_followed_until_the_toggle_says_otherwise(
+    browser: Any, site: str
+) -> None:
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = Watched(context.new_page())
+        page.goto(site + "index.html")
+        background = "getComputedStyle(document.body).backgroundColor"
+        assert page.page.evaluate(background) == "rgb(22, 24, 28)"
+        page.page.click("#theme-toggle")
+        assert page.page.evaluate(background) == "rgb(253, 253, 252)"
+        page.check()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "networking/kube-proxy-implements-services-using-iptables-or-ipvs.html",
+        "graph.html",
+        "review.html",
+        "tags/index.html",
+        "browser/links.html",
+    ],
+)
+def test_pages_fit_a_phone_screen(browser: Any, site: str, rel: str) -> None:
+    """At 360 CSS pixels nothing makes the page scroll sideways, the text takes the
+    screen's width, and a note's contents move above it (one column)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = Watched(context.new_page())
+        page.goto(site + rel)
+        page.page.wait_for_load_state("networkidle")
+        width = page.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (rel, width)
+        main = page.page.locator("article.note, main").first.bounding_box()
+        assert main is not None and main["width"] >= 325, (rel, main)
+        toc = page.page.locator("aside.toc")
+        if toc.count():
+            box = toc.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= main["y"] + 1
+        page.check()
+    finally:
+        context.close()
 
 
 def test_callout_folds(page: Watched, site: str) -> None:
@@ -266,6 +356,39 @@ def test_hostile_note_runs_nothing(page: Watched, site: str) -> None:
     page.check()
 
 
+def test_owasp_filter_evasion_strings_run_nothing_anywhere(
+    page: Watched, hostile_site: str
+) -> None:
+    """Every page of the OWASP notes (each string in the title, aliases, tags, a property,
+    link targets and texts, a callout title, Mermaid and math, raw HTML, file names),
+    their tag pages and the site pages: no dialog, no console error or CSP violation,
+    and no event handler or script URL in the DOM; then a search and a hover preview."""
+    from tests.site_xss import NAMES, VECTORS
+
+    notes = [f"owasp/v{i}.html" for i in range(len(VECTORS))]
+    pages = [*notes, "owasp/index.html", "index.html", "graph.html", "review.html"]
+    pages += ["tags/index.html", "404.html", "search.html?q=alert"]
+    seen_names = []
+    for rel in pages:
+        page.goto(hostile_site + rel)
+        bad = page.page.evaluate(
+            """() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+                 .filter(a => a.name.startsWith('on')
+                   || /^\\s*(javascript|vbscript|data):/i.test(a.value)
+                      && !(e.tagName === 'IMG' && a.name === 'src'))
+                 .map(a => e.tagName + ' ' + a.name))"""
+        )
+        assert bad == [], (rel, bad)
+        seen_names += page.page.locator("a").all_inner_texts()
+    assert page.page.locator("#search-page a.search-hit").count() > 0
+    assert set(NAMES) <= set(seen_names)  # the hostile file names are shown as text
+    page.goto(hostile_site + "owasp/v0.html")
+    assert page.page.locator("h1").inner_text() == VECTORS[0]
+    page.page.locator(".note-body a.internal-link").first.hover()
+    page.page.locator(".preview").wait_for()
+    page.check()
+
+
 def test_hovering_a_link_previews_its_target(page: Watched, site: str) -> None:
     page.goto(site + "browser/links.html")
     page.page.get_by_text(f"{KUBE_PROXY} > Details > iptables Mode", exact=True).hover()
@@ -278,24 +401,82 @@ def test_hovering_a_link_previews_its_target(page: Watched, site: str) -> None:
     assert page.page.locator(".preview").count() == 0
 
 
-def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, tmp_path: Path) -> None:
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Any]:
+    """`kbtool serve`'s site of the small test vault, served and watching the vault."""
     from kbtool.site.server import LiveSite
     from tests.site_vault import write_vault
 
-    live = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    site = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    assert site.rebuild() is not None
+    site.start()
+    site.watch()
+    yield site
+    site.stop()
+
+
+def test_serve_reloads_an_open_page_after_a_note_changes(page: Watched, live: Any) -> None:
+    page.goto(f"http://127.0.0.1:{live.port}/target-note.html")
+    page.page.wait_for_function("document.readyState === 'complete'")
+    page.page.wait_for_timeout(500)  # the event stream is open
+    note = live.vault_root / "Target Note.md"
+    note.write_text(note.read_text().replace("Beta under alpha.", "Changed on disk."))
+    page.page.get_by_text("Changed on disk.").wait_for(timeout=20000)
+    page.check()
+
+
+def test_serve_names_a_broken_note_on_the_open_page(page: Watched, live: Any) -> None:
+    page.goto(f"http://127.0.0.1:{live.port}/loop-a.html")
+    banner = page.page.locator("#kb-live-problem")
+    banner.wait_for()
+    assert "KB002" not in banner.inner_text()
+    page.page.wait_for_timeout(500)  # the event stream is open
+    note = live.vault_root / "Target Note.md"
+    note.write_text(note.read_text().replace("title: Target Note", "title: [unclosed"))
+    page.page.locator("#kb-live-problem", has_text="KB002").wait_for(timeout=20000)
+    assert "Target Note.md:3: KB002 frontmatter is not valid YAML" in banner.inner_text()
+    assert page.page.locator("h1").inner_text() == "Loop A"  # the site is still there
+    page.check()
+
+
+def test_serve_runs_no_script_of_an_svg_opened_by_itself(page: Watched, live: Any) -> None:
+    from tests.site_xss import EVIL_SVG
+
+    (live.vault_root / "evil.svg").write_text(EVIL_SVG)
+    (live.vault_root / "Drawing.md").write_text("![[evil.svg]]\n")
     assert live.rebuild() is not None
-    live.start()
-    live.watch()
+    page.page.goto(f"http://127.0.0.1:{live.port}/evil.svg")
+    page.page.wait_for_timeout(300)
+    assert [p for p in page.problems if p.startswith("dialog")] == []
+    assert page.page.evaluate("window.__csp || []") == ["script-src-elem inline"]  # blocked
+    page.problems.clear()  # the blocked script is a console error: that is the point
+    page.goto(f"http://127.0.0.1:{live.port}/drawing.html")
+
+
+def test_pages_work_without_javascript(browser: Any, site: str) -> None:
+    """Reading, links, folded callouts and the properties need no script; nothing that
+    only a script can use (the theme toggle, the graph's box) is shown."""
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(5000)
     try:
-        page.goto(f"http://127.0.0.1:{live.port}/target-note.html")
-        page.page.wait_for_function("document.readyState === 'complete'")
-        page.page.wait_for_timeout(500)  # the event stream is open
-        note = live.vault_root / "Target Note.md"
-        note.write_text(note.read_text().replace("Beta under alpha.", "Changed on disk."))
-        page.page.get_by_text("Changed on disk.").wait_for(timeout=20000)
-        page.check()
+        page = context.new_page()
+        page.goto(site + "browser/links.html")
+        answer = page.locator(".callout-content", has_text="The folded answer")
+        assert not answer.is_visible()
+        page.click("summary.callout-title")
+        assert answer.is_visible()
+        assert not page.locator("#theme-toggle").is_visible()
+        assert not page.locator("#neighbourhood").is_visible()
+        page.get_by_text(f"{KUBE_PROXY} > Details > iptables Mode", exact=True).click()
+        page.wait_for_load_state("load")
+        assert page.evaluate("location.hash") == "#iptables-mode"
+        assert page.locator("h1").inner_text() == KUBE_PROXY
+        page.locator("details.properties summary").click()
+        assert page.locator("details.properties dt", has_text="type").is_visible()
+        page.goto(site + "search.html")
+        assert "Search needs JavaScript" in page.locator("#search-page").inner_text()
     finally:
-        live.stop()
+        context.close()
 
 
 def test_graph_page_draws_every_note(page: Watched, site: str) -> None:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 
@@ -17,6 +22,7 @@ from kbtool.site.output import MARKER, OutputError
 from kbtool.vault.load import load_vault
 from tests.site_crawl import dead_links, inline_code
 from tests.site_vault import write_vault
+from tests.site_xss import VECTORS, write_hostile_vault
 
 
 def _build(vault: Path, out: Path, *args: str) -> tuple[int, str]:
@@ -67,6 +73,15 @@ def test_note_page_has_backlinks_with_snippets_toc_and_review(vault: Path, tmp_p
     assert '<time datetime="2026-04-01">2026-04-01</time> (due in 31 days)' in page  # created + 90d
 
 
+def test_a_note_page_title_is_its_title_and_the_sites(vault: Path, tmp_path: Path) -> None:
+    """The `<title>` is text only (a tag inside it is shown in the browser's tab)."""
+    out = tmp_path / "site"
+    _build(vault, out)
+    page = _pages(out)["target-note.html"]
+    assert re.findall(r"<title>(.*?)</title>", page, re.S) == ["Target Note · vault"]
+    assert page.count('<script src="/assets/neighbourhood.js" defer></script>') == 1
+
+
 def test_every_page_has_a_strict_csp_and_nothing_inline(vault: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     _build(vault, out)
@@ -89,6 +104,25 @@ def test_hostile_names_and_properties_are_escaped(tmp_path: Path) -> None:
     page = _pages(out)["evil.html"]
     assert "<img src=x" not in page and "<b onmouseover" not in page
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_owasp_strings_leave_no_handler_script_or_script_url_in_any_page(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    code, err = _build(write_hostile_vault(tmp_path / "v"), out)
+    assert code == 0, err
+    pages = _pages(out)
+    assert len(pages) > len(VECTORS) * 2  # a page per note and per tag, and the site's
+    assert inline_code(out) == [] and dead_links(out) == []
+    for rel, html in pages.items():
+        scripts = re.findall(r"<script\b[^>]*>", html, re.I)
+        assert all(re.fullmatch(r'<script src="/assets/\w+\.js"( defer)?>', t) for t in scripts)
+        assert (
+            re.search(
+                r"<(base|embed|frame|iframe|object [^>]*data|link[^>]*javascript)", html, re.I
+            )
+            is None
+        )
+        assert re.search(r'<meta http-equiv="refresh', html, re.I) is None, rel
 
 
 def test_only_linked_attachments_are_copied(vault: Path, tmp_path: Path) -> None:
@@ -284,3 +318,149 @@ def test_a_hub_shows_its_first_backlinks_and_counts_the_rest(
     page = _pages(out)["hub.html"]
     assert re.findall(r'class="backlink" href="/l\d\.html">(L\d)</a>', page) == ["L0", "L1"]
     assert "… and 3 more notes link here." in page
+
+
+RAW_HTML = (
+    '<iframe src="Target%20Note.md" title="t" onload="alert(1)"></iframe>\n'
+    '<iframe src="https://elsewhere.example/x"></iframe>\n\n'
+    '<form action="javascript:alert(3)" method="get">'
+    '<input name="q" onfocus="alert(4)" formaction="javascript:alert(5)">'
+    '<button type="submit">go</button></form>\n'
+)
+
+
+def _raw_html_page(tmp_path: Path, site_table: str) -> str:
+    vault = write_vault(tmp_path / "v", {"X.md": RAW_HTML, "Target Note.md": "# T\n"})
+    (vault / "kbtool.toml").write_text(f"[site]\n{site_table}\n")
+    out = tmp_path / "site"
+    code, err = _build(vault, out)
+    assert code == 0, err
+    page = _pages(out)["x.html"]
+    return page.split('<div class="note-body">', 1)[1].split("</div>", 1)[0]
+
+
+def test_frames_and_forms_are_dropped_unless_kbtool_toml_allows_them(tmp_path: Path) -> None:
+    assert _raw_html_page(tmp_path / "a", "") == "\n\n\ngo\n\n"
+    allowed = _raw_html_page(tmp_path / "b", 'allow_html = ["iframe", "form"]')
+    assert allowed == (
+        '\n<iframe src="/target-note.html" title="t"></iframe>\n<iframe></iframe>\n'
+        '<form method="get"><input name="q"><button type="submit">go</button></form>\n\n'
+    )  # still no handler, no script URL, nothing from another host
+    only_frames = _raw_html_page(tmp_path / "c", 'allow_html = ["iframe"]')
+    assert '<iframe src="/target-note.html"' in only_frames and "<form" not in only_frames
+
+
+def test_raw_html_is_shown_as_text_when_kbtool_toml_says_escape(tmp_path: Path) -> None:
+    body = _raw_html_page(tmp_path, 'raw_html = "escape"')
+    assert "<iframe" not in body and "<form" not in body
+    assert body.startswith('\n<p>&lt;iframe src="Target%20Note.md" title="t" onload="alert(1)"&gt;')
+
+
+@pytest.mark.parametrize(
+    ("site_table", "message"),
+    [
+        ('allow_html = ["script"]', "site.allow_html.0"),
+        ('raw_html = "escaped"', "site.raw_html"),
+        ("title = 5", "site.title"),
+        ('colour = "red"', "site.colour"),
+    ],
+)
+def test_a_wrong_site_setting_is_one_line_and_exit_2(
+    vault: Path, tmp_path: Path, site_table: str, message: str
+) -> None:
+    (vault / "kbtool.toml").write_text(f"[site]\n{site_table}\n")
+    code, err = _build(vault, tmp_path / "site")
+    assert code == 2 and err.startswith("kbtool: error: ") and err.count("\n") == 1
+    assert message in err
+    assert not (tmp_path / "site").exists()
+
+
+def test_note_page_shows_breadcrumbs_tags_and_properties_with_links(
+    vault: Path, tmp_path: Path
+) -> None:
+    target = vault / "Target Note.md"
+    properties = 'source: "<b>web</b>"\nsee_also: ["[[Loop A]]", "[[Nowhere]]"]\ntags:'
+    target.write_text(target.read_text().replace("tags:", properties))
+    out = tmp_path / "site"
+    assert _build(vault, out, "--base-url", "/kb")[0] == 0
+    pages = _pages(out)
+    assert (
+        '<nav class="breadcrumbs" aria-label="Breadcrumbs">\n<a href="/kb/index.html">Home</a>'
+        ' <span aria-hidden="true">/</span> <a href="/kb/folder/index.html">Folder</a></nav>'
+    ) in pages["folder/linker.html"]
+    assert (
+        '<a class="tag" href="/kb/tags/topic/net/sub.html">#topic/net/sub</a>'
+        in (pages["folder/linker.html"])
+    )
+    panel = pages["target-note.html"].split('<details class="properties">', 1)[1]
+    assert panel.split("</details>", 1)[0] == (
+        "\n<summary>Properties</summary>\n<dl>\n"
+        "<dt>source</dt>\n<dd><span>&lt;b&gt;web&lt;/b&gt;</span></dd>\n"
+        '<dt>see_also</dt>\n<dd><a href="/kb/loop-a.html">Loop A</a>, '
+        '<span class="broken-link" title="no note or file named &#39;Nowhere&#39; in the vault">'
+        "Nowhere</span></dd>\n</dl>\n"
+    )  # title and tags have places of their own: not repeated as properties
+
+
+def test_tag_index_counts_notes_and_the_404_page_links_home(vault: Path, tmp_path: Path) -> None:
+    (vault / "Loop A.md").write_text("---\ntags: [topic, other]\n---\nx\n")
+    out = tmp_path / "site"
+    assert _build(vault, out, "--base-url", "/kb")[0] == 0
+    pages = _pages(out)
+    counts = re.findall(
+        r'<li><a href="/kb/tags/([^"]+)\.html">#[^<]+</a> <span class="count">(\d+)</span>',
+        pages["tags/index.html"],
+    )
+    assert counts == [("other", "1"), ("topic", "3")]  # nested tags count in their parent
+    assert re.findall(r'<span class="count">(\d+)</span>', pages["tags/topic.html"]) == ["2"]
+    missing = pages["404.html"]  # served for any missing path: its links are absolute
+    assert '<a href="/kb/index.html">index</a>, the <a href="/kb/tags/index.html">tags</a>' in (
+        missing
+    )
+    assert 'href="/kb/assets/style.css"' in missing
+
+
+def _limited_to(max_bytes: int) -> Callable[[], None]:
+    """For a child process: no file can grow past `max_bytes` (a full disk, for one file)."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails (EFBIG) instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+    return limit
+
+
+def test_a_write_that_fails_leaves_the_last_pages_whole(vault: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert _build(vault, out)[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    target = vault / "Target Note.md"
+    target.write_text(target.read_text() + "\nA long line of text. " * 5000)
+    command = [sys.executable, "-m", "kbtool", "build", str(vault), "-o", str(out)]
+    failed = subprocess.run(
+        command, capture_output=True, text=True, preexec_fn=_limited_to(64 * 1024)
+    )
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("kbtool: error: ") and failed.stderr.count("\n") == 1
+    assert "File too large" in failed.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after[out / "target-note.html"] == before[out / "target-note.html"]  # not half
+    assert [p.name for p in after if p not in before] == []  # no temporary file left
+    assert _build(vault, out)[0] == 0  # the next build mends it
+    assert "A long line of text." in (out / "target-note.html").read_text()
+
+
+def test_home_page_lists_folders_recent_notes_and_tags(tmp_path: Path) -> None:
+    vault = _dated_vault(tmp_path / "v")
+    (vault / "Sub").mkdir()
+    (vault / "Sub/Deep.md").write_text("---\nmodified: 2025-12-01\ntags: [t]\n---\nx\n")
+    out = tmp_path / "site"
+    assert _build(vault, out)[0] == 0
+    home = _pages(out)["index.html"]
+    assert '<p class="muted">4 notes</p>' in home
+    assert re.findall(r'<ul class="folders">\n<li><a href="([^"]+)">([^<]+)</a>', home) == [
+        ("/sub/index.html", "Sub/")
+    ]
+    recent = home.split("<h2>Recently modified</h2>", 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r">([^<]+)</a>", recent) == ["Soon", "Old", "A &lt;b&gt; &amp; c", "Deep"]
+    assert '<a href="/tags/t.html">#t</a> <span class="count">1</span>' in home

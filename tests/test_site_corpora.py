@@ -12,6 +12,15 @@ from tests.conftest import corpus_vaults
 from tests.site_crawl import dead_links, inline_code
 
 
+def test_the_corpora_are_there(corpora: Path) -> None:
+    """Without the real vaults the crawl below has no case and would pass unseen; the
+    `corpora` fixture fails under CI=true when they are missing."""
+    assert [v.parent.name for v in corpus_vaults()] == sorted(
+        p.name for p in corpora.iterdir() if (p / "vault").is_dir()
+    )
+    assert len(corpus_vaults()) >= 4
+
+
 @pytest.mark.parametrize("vault", corpus_vaults(), ids=lambda p: p.parent.name)
 def test_corpus_builds_with_no_dead_link(vault: Path, tmp_path: Path, corpora: Path) -> None:
     out = tmp_path / "site"

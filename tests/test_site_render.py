@@ -169,3 +169,80 @@ def test_a_forgotten_note_text_is_read_again_as_it_was(tmp_path: Path) -> None:
     before = vault_text.reads
     texts.forget("A.md")
     assert texts["A.md"] == first and vault_text.reads - before == 1
+
+
+MARKDOWN = """| a | b |
+|---|---|
+| 1 | 2 |
+
+Text with a note.[^1]
+
+[^1]: The footnote.
+
+- [ ] open task
+- [x] done task
+
+Term
+: Definition
+
+> [!info]+ Open callout
+> Shown
+
+![[Target Note#^blk-1]]
+
+![[clip.mp3]]
+
+![[film.mp4]]
+
+![[doc.pdf]]
+"""
+
+
+@pytest.fixture
+def features(tmp_path: Path) -> str:
+    root = write_vault(tmp_path, {"F.md": MARKDOWN, "Target Note.md": "- the item ^blk-1\n"})
+    for name in ("clip.mp3", "film.mp4", "doc.pdf"):
+        (root / name).write_bytes(b"x")
+    return _render(root, "F.md")
+
+
+def test_tables_footnotes_task_lists_and_definition_lists(features: str) -> None:
+    assert "<thead>\n<tr>\n<th>a</th>\n<th>b</th>" in features
+    assert "<tbody>\n<tr>\n<td>1</td>\n<td>2</td>" in features
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in features
+    assert '<li id="fn1" class="footnote-item"><p>The footnote.' in features
+    assert '<span class="task-box" title="to do"></span> open task' in features
+    assert '<span class="task-box done" title="done"></span> done task' in features
+    assert "<input" not in features  # a task box is no form field
+    assert "<dl>\n<dt>Term</dt>\n<dd>Definition</dd>\n</dl>" in features
+
+
+def test_a_plus_callout_folds_and_starts_open(features: str) -> None:
+    assert '<details class="callout" data-callout="info" open="">' in features
+    assert '<summary class="callout-title">Open callout</summary>' in features
+
+
+def test_block_embed_shows_that_block_alone(features: str) -> None:
+    body = features.split('href="/target-note.html#^blk-1">Target Note</a></div>', 1)[1]
+    assert body.startswith('<div class="embed-body"><ul><li>the item</li>\n</ul></div></div>')
+
+
+def test_audio_video_and_pdf_embeds_get_their_elements(features: str) -> None:
+    assert '<audio controls="" src="/clip.mp3"><a href="/clip.mp3">clip.mp3</a></audio>' in features
+    assert '<video controls="" src="/film.mp4"><a href="/film.mp4">film.mp4</a></video>' in features
+    assert (
+        '<object class="embed-pdf" data="/doc.pdf" type="application/pdf">'
+        '<a href="/doc.pdf">doc.pdf</a></object>'
+    ) in features
+
+
+def test_embeds_nested_deeper_than_the_bound_stop_with_a_link(tmp_path: Path) -> None:
+    chain = {f"D{i}.md": f"level {i}\n\n![[D{i + 1}]]\n" for i in range(1, 8)}
+    html = _render(write_vault(tmp_path, {**chain, "D8.md": "level 8\n"}), "D1.md")
+    shown = re.findall(r"<p>level (\d)</p>", html)
+    assert shown == ["1", "2", "3", "4", "5"]  # D1 itself, then MAX_EMBED_DEPTH levels
+    assert html.count('class="embed embed-stopped"') == 1
+    assert (
+        'title="embeds nested too deep"><div class="embed-title"><a class="internal-link" '
+        'href="/d6.html">D6</a>' in html
+    )

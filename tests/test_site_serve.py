@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+import resource
+import signal
 import socket
+import subprocess
+import sys
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -75,6 +81,14 @@ def test_a_symlink_in_the_folder_is_not_followed(tmp_path: Path) -> None:
     assert safe_file(root, "/leak.txt") is None
 
 
+def test_every_file_is_served_under_the_pages_policy(live: LiveSite) -> None:
+    """An SVG opened by itself is a document: the policy keeps its scripts from running."""
+    for path in ("/pic.png", "/target-note.html", "/no-such-page.html"):
+        response = _raw(live, f"GET {path} HTTP/1.0\r\n\r\n".encode())
+        head = response.split(b"\r\n\r\n", 1)[0].decode()
+        assert "\r\nContent-Security-Policy: default-src 'none'; script-src 'self';" in head
+
+
 def test_keeps_answering_after_malformed_http(live: LiveSite) -> None:
     assert b"Error code: 400" in _raw(live, b"\x16\x03\x01\x00garbage\r\n\r\n")
     assert _raw(live, b"GET /" + b"a" * 70000 + b" HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 414")
@@ -85,6 +99,31 @@ def test_a_thousand_concurrent_requests(live: LiveSite) -> None:
     with ThreadPoolExecutor(max_workers=64) as pool:
         statuses = list(pool.map(lambda _: _get(live, "/target-note.html")[0], range(1000)))
     assert statuses == [200] * 1000
+
+
+def test_a_thousand_connections_open_at_once(live: LiveSite) -> None:
+    """1,000 clients connect and say nothing yet (slow clients): another is still served;
+    then each sends its request, and every one is answered."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2500 <= hard:  # both ends of each connection are in this process
+        resource.setrlimit(resource.RLIMIT_NOFILE, (2500, hard))
+    conns = [socket.create_connection(("127.0.0.1", live.port), timeout=60) for _ in range(1000)]
+    try:
+        assert _get(live, "/target-note.html")[0] == 200
+        for conn in conns:
+            conn.sendall(b"GET /target-note.html HTTP/1.0\r\n\r\n")
+        answers = []
+        for conn in conns:
+            chunks = []
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+            answers.append(b"".join(chunks))
+    finally:
+        for conn in conns:
+            conn.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"HTTP/1.0 200 OK"] * 1000
+    assert all(b"Beta under alpha." in a for a in answers)
 
 
 def test_rebuild_shows_a_change_and_a_failed_build_keeps_the_last_good_site(
@@ -102,3 +141,60 @@ def test_rebuild_shows_a_change_and_a_failed_build_keeps_the_last_good_site(
     assert live.problem.startswith("build failed, showing the last good site: ")
     assert live.generation == 2
     assert b"Changed text." in _get(live, "/target-note.html")[1]
+
+
+def test_a_note_that_does_not_parse_is_named_in_the_banner(live: LiveSite) -> None:
+    note = live.vault_root / "Target Note.md"
+    note.write_text(note.read_text().replace("title: Target Note", "title: [unclosed"))
+    result = live.rebuild()
+    assert result is not None and live.generation == 2  # the site is still built
+    assert live.problem.split("; ")[:2] == [  # errors first: a warning never hides one
+        "Folder/Linker.md:6: KB201 [[Missing Note]] matches no note",
+        "Target Note.md:3: KB002 frontmatter is not valid YAML: did not find expected ',' or ']'",
+    ]
+    assert _get(live, "/target-note.html")[0] == 200
+
+
+def test_the_serve_command_prints_its_address_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    command = [sys.executable, "-m", "kbtool", "serve", str(vault)]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as serve:
+        assert serve.stdout is not None
+        line = serve.stdout.readline()
+        match = re.fullmatch(
+            r"Serving (.+) at http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)\n", line
+        )
+        assert match is not None, line + serve.stderr.read() if serve.stderr else line
+        assert Path(match[1]) == vault.resolve()
+        url = f"http://127.0.0.1:{match[2]}/target-note.html"
+        with urllib.request.urlopen(url, timeout=20) as response:
+            assert b"Beta under alpha." in response.read()
+        (built,) = tmp_path.glob("kbtool-serve-*")  # the temporary folder it built into
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(timeout=30) == 0
+    assert not built.exists()
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = ["serve", str(write_vault(tmp_path / "vault")), "--port", str(port)]
+        result = subprocess.run(
+            [sys.executable, "-m", "kbtool", *command], capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"kbtool: error: 127.0.0.1:{port}: cannot listen")
+    assert result.stderr.count("\n") == 1
+
+
+def test_stopping_a_site_never_started_returns(tmp_path: Path) -> None:
+    """Ctrl-C during the first build stops a site whose server never ran."""
+    site = LiveSite(write_vault(tmp_path / "vault"), tmp_path / "site")
+    done = threading.Event()
+    threading.Thread(target=lambda: (site.stop(), done.set()), daemon=True).start()
+    assert done.wait(timeout=10)

@@ -38,7 +38,8 @@ def command(vault: Path, port: int) -> None:
 
     loaded = open_vault(vault)
     work = Path(tempfile.mkdtemp(prefix="kbtool-serve-"))
-    try:
+    site = None
+    try:  # Ctrl-C at any moment (even while the first build runs) stops it cleanly
         try:
             site = LiveSite(loaded.root, work / "site", port)
         except OSError as exc:
@@ -46,13 +47,13 @@ def command(vault: Path, port: int) -> None:
         if site.rebuild() is None:
             fail(site.problem)
         site.start()
-        click.echo(f"Serving {loaded.root} at http://127.0.0.1:{site.port}/ (Ctrl-C to stop)")
         site.watch(lambda r: click.echo("Rebuilt." if r is not None else site.problem, err=True))
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
-        site.stop()
+        click.echo(f"Serving {loaded.root} at http://127.0.0.1:{site.port}/ (Ctrl-C to stop)")
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
     finally:
+        if site is not None:
+            site.stop()
         shutil.rmtree(work, ignore_errors=True)

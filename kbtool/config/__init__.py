@@ -192,6 +192,19 @@ class ReviewConfig:
 
 
 @dataclass
+class SiteConfig:
+    """`[site]`: what `kbtool build` puts on its pages."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _aliases()
+    title: str | None = None  # default: the vault folder's name
+    lang: str = "en"
+    raw_html: Literal["sanitise", "escape"] = "sanitise"
+    # raw HTML elements kept that the sanitiser drops by default (never script, never a URL
+    # of another host or with a scheme, so an iframe shows only the site's own pages)
+    allow_html: list[Literal["iframe", "form"]] = field(default_factory=list)
+
+
+@dataclass
 class VaultConfig:
     """The whole of `kbtool.toml`, each table with its defaults."""
 
@@ -203,7 +216,7 @@ class VaultConfig:
     links: LinksConfig = field(default_factory=LinksConfig)
     obsidian: ObsidianConfig = field(default_factory=ObsidianConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
-    site: dict[str, Any] = field(default_factory=dict)
+    site: SiteConfig = field(default_factory=SiteConfig)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import gc
 import json
 import multiprocessing
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -255,20 +255,22 @@ class _Builder:
         templates = vault.root / OVERRIDES / "templates"
         self.env = _environment(templates)
         self.xml = _environment()  # the same escaping is right for XML text and attributes
-        title = vault.config.settings.site.get("title")
+        config = vault.config.settings.site
         self.site = {
-            "title": title if isinstance(title, str) and title.strip() else vault.root.name,
+            "title": config.title if config.title and config.title.strip() else vault.root.name,
             "base": self.urls.base_url,
             "csp": CSP,
-            "lang": str(vault.config.settings.site.get("lang", "en")),
+            "lang": config.lang,
             "version": __version__,
             "live": live,  # under `kbtool serve`: pages load the live-reload script
         }
-        self.raw_html = vault.config.settings.site.get("raw_html", "sanitise") != "escape"
+        self.raw_html = config.raw_html != "escape"
+        self.allow_html = frozenset(config.allow_html)
         self.key = digest(
             __version__,
             self.site,
             self.raw_html,
+            sorted(self.allow_html),
             today,
             vault.config.settings,
             vault.config.obsidian,
@@ -303,7 +305,9 @@ class _Builder:
             self.urls.add_attachment(path)
         self._claim_folders()
         links = SiteLinks(self.vault, self.urls)
-        renderer = NoteRenderer(self.texts, self.notes, links, raw_html=self.raw_html)
+        renderer = NoteRenderer(
+            self.texts, self.notes, links, raw_html=self.raw_html, allow_html=self.allow_html
+        )
         renderer.keep_parsed = {e for reach in self.reach.values() for e in reach.embeds}
         tags = tag_tree(self.tags)
         self._tag_urls(tags)
@@ -1048,6 +1052,7 @@ def build_site(
     save_state: bool = True,
     workers: int | None = None,
     files: VaultFiles | None = None,
+    finding_codes: Sequence[str] = LINK_CODES,
 ) -> BuildResult:
     """Build the site of `vault` into `output`; raise `OutputError` for an unusable folder.
 
@@ -1059,7 +1064,8 @@ def build_site(
     caller must pass it back). `workers`: processes rendering the notes (None:
     all cores for a large build; they are forked, so a threaded caller passes 1).
     `files`: the listing `vault` was loaded from (`scan_vault`), else the vault is
-    listed again for the link findings.
+    listed again for the link findings. `finding_codes`: the codes (or prefixes) of
+    `check` reported (`serve` adds those of a broken note).
     """
     with _frozen_heap():
         with paused_gc():  # the last build's state: many objects, long-lived, no cycles
@@ -1073,7 +1079,7 @@ def build_site(
             builder, result = _run(vault, out, *settings)
         out.finish(builder.state, save_state=save_state)
         result.state = builder.state
-        result.findings = link_findings(vault, today, files)
+        result.findings = link_findings(vault, today, files, finding_codes)
     return result
 
 
@@ -1123,13 +1129,15 @@ def _frozen_heap() -> Iterator[None]:
 
 
 def link_findings(
-    vault: Vault, today: dt.date | None = None, files: VaultFiles | None = None
+    vault: Vault,
+    today: dt.date | None = None,
+    files: VaultFiles | None = None,
+    codes: Sequence[str] = LINK_CODES,
 ) -> list[Diagnostic]:
-    """What `check` reports about links (KB201 to KB207), as the warm check gives it: after
+    """What `check` reports about links (KB201 to KB207; or `codes`), as the warm check
+    gives it: after
     one note changed, only that note and the notes its change reaches are checked again
     (`kbtool.lint.incremental`); `vault` is checked whole only when no state is stored."""
     if files is None or files.root != vault.root or any(s is None for _r, _p, s in files.notes):
         files = scan_vault(vault.root, config=vault.config)  # with every note's stamp
-    return cached_check(
-        files, select=list(LINK_CODES), today=today, loaded=vault
-    ).result.diagnostics
+    return cached_check(files, select=list(codes), today=today, loaded=vault).result.diagnostics

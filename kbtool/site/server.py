@@ -9,7 +9,9 @@ slow or malformed client) does not stop the others.
 
 Open pages hold a server-sent-events stream (`/_kbtool/events`, from a script
 file, CSP-clean); after each good build they reload. A build that fails keeps
-the last good site online and sends the reason to open pages as a banner.
+the last good site online and sends the reason to open pages as a banner, as it
+does a note that does not parse (KB001 to KB006: its page is made from what could
+be read) and the link findings.
 Each rebuild is incremental: only the pages whose inputs changed are rendered.
 """
 
@@ -24,12 +26,22 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from kbtool import codes
 from kbtool.config import ConfigError
-from kbtool.site.builder import BuildResult, build_site, load_for_build
+from kbtool.site.builder import CSP, LINK_CODES, BuildResult, build_site, load_for_build
 from kbtool.site.incremental import BuildState
 from kbtool.site.output import OutputError
 from kbtool.vault.load import VaultError, scan_vault
 
+#: What the banner of open pages shows: a note that does not parse, and the link findings.
+LIVE_CODES = (
+    codes.UNREADABLE_FILE,
+    codes.INVALID_YAML,
+    codes.FRONTMATTER_NOT_MAPPING,
+    codes.DUPLICATE_KEY,
+    codes.UNCLOSED_FRONTMATTER,
+    *LINK_CODES,
+)
 EVENTS = "/_kbtool/events"
 LIVE_SCRIPT = "/_kbtool/live.js"
 PING_SECONDS = 10.0
@@ -65,6 +77,7 @@ class LiveSite:
         self.state: BuildState | None = None  # the last good build's, for the next one
         self.changed = threading.Condition()
         self.stopping = threading.Event()
+        self.serving = False  # `start` was called
         self.server = _Server(("127.0.0.1", port), _Handler)
         self.server.site = self
         self.port: int = self.server.server_address[1]
@@ -75,14 +88,22 @@ class LiveSite:
             files = scan_vault(self.vault_root)  # the link findings' warm check starts from it
             vault = load_for_build(files)
             result = build_site(
-                vault, self.out, live=True, previous=self.state, save_state=False, files=files
+                vault,
+                self.out,
+                live=True,
+                previous=self.state,
+                save_state=False,
+                files=files,
+                finding_codes=LIVE_CODES,
             )
         except (OSError, ConfigError, VaultError, OutputError) as exc:
             self.state = None  # what the folder holds is no longer known: start afresh
             self._announce(problem=f"build failed, showing the last good site: {exc}")
             return None
         self.state = result.state
-        errors = [f"{d.path}:{d.line}: {d.code} {d.message}" for d in result.findings]
+        first = sorted(result.findings, key=lambda d: d.severity != "error")  # stable
+        errors = [f"{d.path}:{d.line}: {d.code} {d.message}" for d in first]
+        errors += [f"not rendered: {problem}" for problem in result.failed]
         problem = "; ".join(errors[:3]) + (f" (+{len(errors) - 3} more)" if len(errors) > 3 else "")
         self._announce(problem=problem, built=True)
         return result
@@ -96,6 +117,7 @@ class LiveSite:
 
     def start(self) -> None:
         """Serve in a background thread."""
+        self.serving = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def watch(self, on_build: Callable[[BuildResult | None], None] | None = None) -> None:
@@ -113,10 +135,13 @@ class LiveSite:
         threading.Thread(target=loop, daemon=True).start()
 
     def stop(self) -> None:
+        """Stop watching and serving (at any point: `shutdown` would wait forever for a
+        server that was never started)."""
         self.stopping.set()
         with self.changed:
             self.changed.notify_all()
-        self.server.shutdown()
+        if self.serving:
+            self.server.shutdown()
         self.server.server_close()
 
 
@@ -167,6 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        # the pages' own policy, for every file: an SVG attachment opened by itself is a
+        # document, and would otherwise run any script in it on this origin
+        self.send_header("Content-Security-Policy", CSP)
         self.end_headers()
         if with_body:
             self.wfile.write(body)

@@ -76,10 +76,12 @@ class NoteRenderer:
         links: SiteLinks,
         *,
         raw_html: bool,
+        allow_html: frozenset[str] = frozenset(),
     ) -> None:
         self.texts = texts  # body text of each note, comments blanked (`source.body_text`)
         self.notes = notes
         self.links = links
+        self.allow_html = allow_html  # `[site] allow_html`: iframes, forms
         self.md = build_parser(raw_html=raw_html)
         self.renderer: SiteRenderer = self.md.renderer  # type: ignore[assignment]
         self._cache: dict[str, Parsed] = {}
@@ -131,7 +133,7 @@ class NoteRenderer:
         env = dict(parsed.env, kb_note=path, kb_stack=((path, ""),))
         html = self.renderer.render(parsed.tokens, self.md.options, env)
         ids = set(_ID.findall(html))
-        return sanitise(html, lambda url: self._raw_url(path, url, ids))
+        return sanitise(html, lambda url: self._raw_url(path, url, ids), self.allow_html)
 
     def _raw_url(self, source: str, url: str, ids: set[str]) -> str | None:
         """A URL without a scheme in the rendered body: kept when it is the site's own or an
