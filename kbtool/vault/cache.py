@@ -19,6 +19,8 @@ use it at once (write-ahead log, busy timeout).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import dataclasses
 import hashlib
@@ -28,11 +30,13 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
 from kbtool.base.version import __version__
 from kbtool.model import Note
+from kbtool.vault.notecodec import DICTIONARY_NOTES, decode, encode, make_dictionary, pickled
 
 
 def _code_stamp() -> str:
@@ -50,7 +54,7 @@ def _code_stamp() -> str:
 
 
 #: Bump the number when the note model or the tables change.
-FORMAT = f"{__version__}/7/{_code_stamp()}"
+FORMAT = f"{__version__}/8/{_code_stamp()}"
 #: What a cache file of kbtool starts its name with (`kbtool cache clear --all` removes these).
 FILE_PREFIX = "kbtool-"
 SUFFIX = ".sqlite"
@@ -271,6 +275,7 @@ class ParseCache:
         self._seen: set[str] = set()
         self._changed: dict[str, tuple[FileStamp, Note]] = {}  # parsed this run
         self._refreshed: dict[str, FileStamp] = {}  # hashed the same: stamp and time updated
+        self._dictionary: bytes | None = None  # what the stored notes are deflated with
         self._ok = self._read()
 
     def _read(self) -> bool:
@@ -284,6 +289,7 @@ class ParseCache:
                 ):
                     stamp = FileStamp(size, mtime, ino, ctime)
                     self._stored[_path_from_key(key)] = _Row(stamp, checked, sha, crc, blob)
+                self._dictionary = _read_dictionary(db)  # after the rows: see the function
         except CacheUnavailable:
             self._stored = {}
             return False
@@ -300,6 +306,8 @@ class ParseCache:
                     "WHERE path = ?",
                     (_key(path),),
                 ).fetchone()
+                if found is not None and self._dictionary is None:
+                    self._dictionary = _read_dictionary(db)
         except CacheUnavailable:
             return None
         if found is None:
@@ -310,8 +318,8 @@ class ParseCache:
         return row
 
     def _note(self, path: str, row: _Row) -> Note | None:
-        note = loads(row.blob, row.crc)
-        if not isinstance(note, Note) or note.path != path or note.sha256 != row.sha256:
+        note = decode(row.blob, row.crc, self._dictionary)
+        if note is None or note.path != path or note.sha256 != row.sha256:
             return None
         return note
 
@@ -362,11 +370,16 @@ class ParseCache:
         if not self._ok:
             return
         started = self.started_ns
+        first = {
+            path: pickled(note)
+            for path, (_stamp, note) in islice(self._changed.items(), DICTIONARY_NOTES)
+        }
 
-        def changed() -> Iterator[tuple[object, ...]]:
+        def changed(dictionary: bytes) -> Iterator[tuple[object, ...]]:
             # made one at a time as SQLite takes them: a list held every note's bytes at once
             for path, (stamp, note) in self._changed.items():
-                blob, crc = dumps(note)
+                data = first.pop(path, None) or pickled(note)
+                blob, crc = encode(data, dictionary)
                 yield (_key(path), *stamp, started, note.sha256, crc, blob)
 
         refreshed = [(*stamp, started, _key(path)) for path, stamp in self._refreshed.items()]
@@ -378,8 +391,15 @@ class ParseCache:
             return
         with contextlib.suppress(CacheUnavailable), session(self.path) as db:
             db.execute("BEGIN IMMEDIATE")
+            dictionary = _read_dictionary(db)  # in the transaction: one per file, first wins
+            if dictionary is None and self._changed:
+                dictionary = make_dictionary(first.values())
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('dictionary', ?)", (base64.b64encode(dictionary).decode("ascii"),)
+                )
             db.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", changed()
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                changed(dictionary or b""),
             )
             db.executemany(
                 "UPDATE notes SET size = ?, mtime_ns = ?, ino = ?, ctime_ns = ?, checked_ns = ? "
@@ -388,6 +408,19 @@ class ParseCache:
             )
             db.executemany("DELETE FROM notes WHERE path = ?", gone)
             db.execute("COMMIT")
+
+
+def _read_dictionary(db: sqlite3.Connection) -> bytes | None:
+    """The dictionary the file's notes are deflated with (`kbtool.vault.notecodec`), made
+    by the first run that stored a note and never changed after: a row read before it
+    was written with it, so reading it after the rows always finds it."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'dictionary'").fetchone()
+    if row is None:
+        return None
+    try:
+        return base64.b64decode(row[0], validate=True)
+    except (binascii.Error, TypeError, ValueError):  # damaged: every note is a miss
+        return None
 
 
 def read_result(path: Path, kind: str) -> tuple[str, int, object] | None:
