@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
 
 from kbtool.base.gcpause import paused_gc
 from kbtool.lint.context import RuleContext
@@ -99,10 +100,15 @@ class _Run:
             c: {} for c in self.vault_codes if rules[c].from_inputs is not None
         }
         self.notes = notes
-        self.stamps = _stamp(files)
         self.vocabulary: list[str] = []
         self.numbers: dict[str, int] = {}
         self.handed_over = 0  # of the vocabulary, to the state's writer
+
+    @cached_property
+    def stamps(self) -> dict[str, FileStamp | None]:
+        """Each note's stamp as listed, by path (a full check reads the listing in order
+        instead: the dict is some 5 MB at 100,000 notes)."""
+        return _stamp(self.files)
 
     def key_numbers(self, keys: set[str]) -> tuple[int, ...]:
         """The keys as indices into the vocabulary (a key is stored once, not per note)."""
@@ -123,9 +129,10 @@ class _Run:
         self.handed_over = len(self.vocabulary)
 
     def forget_records(self) -> None:
-        """Drop what making the records took (the vocabulary, the listing's stamps by
-        path): at 100,000 notes some 25 MB, held to the end of the check otherwise."""
-        self.vocabulary, self.numbers, self.stamps = [], {}, {}
+        """Drop what making the records took (the vocabulary of link keys, the stamps by
+        path): at 100,000 notes some 20 MB, held to the end of the check otherwise."""
+        self.vocabulary, self.numbers = [], {}
+        self.__dict__.pop("stamps", None)
 
     def adopt_vocabulary(self, vocabulary: list[str]) -> None:
         self.vocabulary = list(vocabulary)
@@ -149,8 +156,11 @@ class _Run:
             )
         return vault
 
-    def record(self, ctx: RuleContext, note: Note, local: Found, whole: bool) -> NoteRecord:
-        """What the next check needs to know of `note` (`whole`: every link is resolved)."""
+    def record(
+        self, ctx: RuleContext, note: Note, local: Found, whole: bool, stamp: FileStamp | None
+    ) -> NoteRecord:
+        """What the next check needs to know of `note` (`whole`: every link is resolved),
+        listed with `stamp`."""
         resolver = ctx.vault.resolver
         links = resolver.links_from(note.path) if whole else resolver.links_of(note)
         aliases = tuple(note_aliases(note))
@@ -161,10 +171,9 @@ class _Run:
             if code in self.raw:
                 self.raw[code][note.path] = value
         inputs = b"".join(_digest(value) for value in values)
-        stamp = self.stamps.get(note.path) or FileStamp(0, 0, 0, 0)
         return NoteRecord(
             bytes.fromhex(note.sha256),
-            stamp,
+            stamp or FileStamp(0, 0, 0, 0),
             aliases,
             _interface(note, aliases),
             self.key_numbers(_keys(links)),
@@ -275,8 +284,11 @@ def full_check(
     suppressed: list[str] = []
     batch: list[tuple[str, NoteRecord]] = []
     with paused_gc():  # many small objects, no cycles: collecting would only rescan the notes
+        listed = iter(files.notes)
         for rel, note in vault.notes.items():
-            rec = run.record(ctx, note, local.get(rel, []), True)
+            entry = next(listed, None)  # in the listing's order, as loaded
+            stamp = entry[2] if entry is not None and entry[0] == rel else run.stamps.get(rel)
+            rec = run.record(ctx, note, local.get(rel, []), True, stamp)
             if rec.aliases:
                 aliases[rel] = rec.aliases
             if rec.suppressions:
@@ -351,7 +363,8 @@ def incremental_check(
     ctx = RuleContext(vault, today, subjects)
     local = run_rules(ctx, severities, run.note_codes)
     for note in subjects:
-        records[note.path] = run.record(ctx, note, local.get(note.path, []), False)
+        stamp = run.stamps.get(note.path)
+        records[note.path] = run.record(ctx, note, local.get(note.path, []), False, stamp)
     vault_found = dict(old.vault_found)
     for i, code in enumerate(run.vault_codes):
         at = slice(i * DIGEST, (i + 1) * DIGEST)
