@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 
 from kbtool.cli import main
 from kbtool.vault.cache import cache_path
-from kbtool.vault.load import load_vault
+from kbtool.vault.load import load_files, load_vault, scan_vault
 
 SAMPLE = Path(__file__).resolve().parent.parent / "vault"
 
@@ -80,3 +81,40 @@ def test_no_cache_writes_no_cache_file(vault: Path) -> None:
     CliRunner().invoke(main, ["check", str(vault)])
     assert cache_path(vault.absolute()).exists()
     assert not any(p.name.endswith(".sqlite") for p in vault.rglob("*"))
+
+
+def _most_unstored(root: Path) -> int:
+    """The most notes a cold load with the cache had parsed and not yet stored in the
+    cache file, as another connection sees it after each note."""
+    path = cache_path(root.absolute())
+    most = 0
+
+    def after_each(done: int, _total: int) -> None:
+        nonlocal most
+        with sqlite3.connect(path) as db:
+            (stored,) = db.execute("SELECT count(*) FROM notes").fetchone()
+        most = max(most, done - stored)
+
+    load_files(scan_vault(root), progress=after_each, cache=True)
+    with sqlite3.connect(path) as db:
+        (stored,) = db.execute("SELECT count(*) FROM notes").fetchone()
+    assert stored == len(list(root.glob("*.md")))  # and every note, in the end
+    return most
+
+
+def test_a_cold_load_stores_its_notes_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes are stored a batch at a time as they are parsed, so that the notes waiting to
+    be stored (and their stamps) do not grow with the vault."""
+    monkeypatch.setenv("KBTOOL_PARALLEL", "off")
+    monkeypatch.setattr("kbtool.vault.cache.SAVE_EVERY", 10, raising=False)
+    found = []
+    for notes in (40, 80):
+        root = tmp_path / f"n{notes}"
+        root.mkdir()
+        for i in range(notes):
+            (root / f"N{i}.md").write_text(f"[[N{(i + 1) % notes}]]\n", "utf-8")
+        found.append(_most_unstored(root))
+    assert found == [9, 9]
+    assert load_vault(root, cache=True).cache_hits == 80

@@ -26,13 +26,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from functools import cached_property
 
 from kbtool.base.gcpause import paused_gc
 from kbtool.lint.context import RuleContext
 from kbtool.lint.engine import CheckResult, report
 from kbtool.lint.registry import all_rules
 from kbtool.lint.rulerun import Found, run_rules
+from kbtool.lint.stored_state import RECORDS_PER_PIECE, CheckState, NoteRecord, StateWriter
 from kbtool.model import Diagnostic, Note, Severity
 from kbtool.vault.cache import FileStamp, racily_clean
 from kbtool.vault.fingerprint import listing_digest
@@ -42,32 +43,6 @@ from kbtool.vault.resolve import ResolvedLink, note_aliases
 
 #: The share of the notes above which a full check is cheaper than an incremental one.
 MOST_CHANGED = 0.25
-
-
-class NoteRecord(NamedTuple):
-    sha256: bytes  # of its bytes (the digest, not its hex)
-    stamp: FileStamp  # as listed when checked
-    aliases: tuple[str, ...]
-    interface: bytes  # digest of aliases, headings and block ids
-    keys: tuple[int, ...]  # the lookup keys of its links, as indices into the vocabulary
-    local: tuple[tuple[str, object], ...]  # (code, Finding) of the rules of one note
-    inputs: bytes  # digest of its input to each vault-wide rule, DIGEST bytes each
-    suppressions: bool  # whether it has any (its report is made even with no finding)
-
-
-class CheckState(NamedTuple):
-    """What the next check needs to be incremental; stored with the check's result."""
-
-    listing: str
-    checked_ns: int
-    codes: tuple[str, ...]  # the rules run, in order
-    records: dict[str, NoteRecord]
-    vault_found: dict[str, Found]  # each vault-wide rule's findings
-    raw_inputs: dict[str, dict[str, object]]  # by code, for rules that have `from_inputs`
-    result: CheckResult
-    aliases: bytes  # digest of every note's aliases
-    suggestions: dict[str, str | None]  # "did you mean", by link path, for these names
-    vocabulary: list[str]  # the link keys that records name by index
 
 
 #: Bytes of each digest (of a note's interface, of its input to a rule).
@@ -126,9 +101,15 @@ class _Run:
             c: {} for c in self.vault_codes if rules[c].from_inputs is not None
         }
         self.notes = notes
-        self.stamps = _stamp(files)
         self.vocabulary: list[str] = []
         self.numbers: dict[str, int] = {}
+        self.handed_over = 0  # of the vocabulary, to the state's writer
+
+    @cached_property
+    def stamps(self) -> dict[str, FileStamp | None]:
+        """Each note's stamp as listed, by path (a full check reads the listing in order
+        instead: the dict is some 5 MB at 100,000 notes)."""
+        return _stamp(self.files)
 
     def key_numbers(self, keys: set[str]) -> tuple[int, ...]:
         """The keys as indices into the vocabulary (a key is stored once, not per note)."""
@@ -138,6 +119,21 @@ class _Run:
                 numbers[key] = len(self.vocabulary)
                 self.vocabulary.append(key)
         return tuple(sorted(numbers[key] for key in keys))
+
+    def hand_over(self, writer: StateWriter, batch: list[tuple[str, NoteRecord]]) -> None:
+        """Store a batch of records with their inputs and the link keys they added, and
+        forget the inputs (the records are the caller's to drop)."""
+        raw = {code: list(values.items()) for code, values in self.raw.items()}
+        for values in self.raw.values():
+            values.clear()
+        writer.records(batch, raw, self.vocabulary[self.handed_over :])
+        self.handed_over = len(self.vocabulary)
+
+    def forget_records(self) -> None:
+        """Drop what making the records took (the vocabulary of link keys, the stamps by
+        path): at 100,000 notes some 20 MB, held to the end of the check otherwise."""
+        self.vocabulary, self.numbers = [], {}
+        self.__dict__.pop("stamps", None)
 
     def adopt_vocabulary(self, vocabulary: list[str]) -> None:
         self.vocabulary = list(vocabulary)
@@ -161,8 +157,11 @@ class _Run:
             )
         return vault
 
-    def record(self, ctx: RuleContext, note: Note, local: Found, whole: bool) -> NoteRecord:
-        """What the next check needs to know of `note` (`whole`: every link is resolved)."""
+    def record(
+        self, ctx: RuleContext, note: Note, local: Found, whole: bool, stamp: FileStamp | None
+    ) -> NoteRecord:
+        """What the next check needs to know of `note` (`whole`: every link is resolved),
+        listed with `stamp`."""
         resolver = ctx.vault.resolver
         links = resolver.links_from(note.path) if whole else resolver.links_of(note)
         aliases = tuple(note_aliases(note))
@@ -173,10 +172,9 @@ class _Run:
             if code in self.raw:
                 self.raw[code][note.path] = value
         inputs = b"".join(_digest(value) for value in values)
-        stamp = self.stamps.get(note.path) or FileStamp(0, 0, 0, 0)
         return NoteRecord(
             bytes.fromhex(note.sha256),
-            stamp,
+            stamp or FileStamp(0, 0, 0, 0),
             aliases,
             _interface(note, aliases),
             self.key_numbers(_keys(links)),
@@ -185,32 +183,39 @@ class _Run:
             bool(note.suppressions),
         )
 
-    def finish(
+    def report(
+        self,
+        vault: Vault,
+        by_path: dict[str, Found],
+        suppressed: Iterable[str],
+        notes: int,
+        old: CheckState | None,
+        redo: set[str],
+    ) -> CheckResult:
+        """The check's result from its findings by path (`_merged`): each path's report,
+        made again for `redo` and wherever findings changed since `old`."""
+        paths = by_path.keys() | set(suppressed)
+        previous = _merged(_local_of(old.records), old.vault_found, old.codes) if old else {}
+        reported = _by_path(old.result.diagnostics) if old is not None else {}
+        diagnostics: list[Diagnostic] = []
+        for path in sorted(paths):
+            found = by_path.get(path, [])
+            if old is not None and path not in redo and previous.get(path, []) == found:
+                diagnostics += reported.get(path, [])  # the same findings, the same report
+                continue
+            diagnostics += report(vault, path, found, self.severities, self.rules)
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return CheckResult(diagnostics, notes, len(self.files.attachments), self.codes)
+
+    def state(
         self,
         vault: Vault,
         aliases: dict[str, tuple[str, ...]],
         records: dict[str, NoteRecord],
         vault_found: dict[str, Found],
-        old: CheckState | None,
-        redo: set[str],
+        result: CheckResult,
     ) -> CheckState:
-        """Each path's report (made again for `redo` and wherever findings changed) and
-        the state that holds them."""
-        by_path = _found_by_path(records, vault_found, self.codes)
-        paths = by_path.keys() | {rel for rel, rec in records.items() if rec.suppressions}
-        previous = _found_by_path(old.records, old.vault_found, old.codes) if old else {}
-        reported = _by_path(old.result.diagnostics) if old is not None else {}
-        reports: dict[str, list[Diagnostic]] = {}
-        for path in paths:
-            found = by_path.get(path, [])
-            if old is not None and path not in redo and previous.get(path, []) == found:
-                reports[path] = reported.get(path, [])  # the same findings, the same report
-                continue
-            reports[path] = report(vault, path, found, self.severities, self.rules)
-        diagnostics = [d for path in sorted(reports) for d in reports[path]]
-        diagnostics.sort(key=Diagnostic.sort_key)
         files = self.files
-        result = CheckResult(diagnostics, len(records), len(files.attachments), self.codes)
         return CheckState(
             listing_digest(files),
             files.started_ns,
@@ -225,6 +230,11 @@ class _Run:
         )
 
 
+def _local_of(records: Mapping[str, NoteRecord]) -> dict[str, Found]:
+    """The findings of the rules of one note, by note, as the records keep them."""
+    return {rel: list(rec.local) for rel, rec in records.items() if rec.local}  # type: ignore[arg-type]
+
+
 def _by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
     grouped: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
@@ -232,21 +242,19 @@ def _by_path(diagnostics: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
     return grouped
 
 
-def _found_by_path(
-    records: Mapping[str, NoteRecord], vault_found: Mapping[str, Found], codes: Sequence[str]
+def _merged(
+    local: dict[str, Found], vault_found: Mapping[str, Found], codes: Sequence[str]
 ) -> dict[str, Found]:
-    """Every finding of a check by the path it is in, in rule order (`codes`)."""
-    by_path: dict[str, Found] = {}
+    """Every finding of a check by the path it is in, in rule order (`codes`): the vault-wide
+    rules' findings added to `local` (the findings of the rules of one note, by note),
+    which becomes the result (its lists are extended, not copied)."""
     order = {code: i for i, code in enumerate(codes)}
-    for rel, rec in records.items():
-        if rec.local:
-            by_path[rel] = list(rec.local)  # type: ignore[arg-type]
     for found in vault_found.values():
         for code, finding in found:
-            by_path.setdefault(finding.path, []).append((code, finding))
-    for found in by_path.values():
+            local.setdefault(finding.path, []).append((code, finding))
+    for found in local.values():
         found.sort(key=lambda cf: order[cf[0]])
-    return by_path
+    return local
 
 
 def _by_code(found: dict[str, Found], codes: Sequence[str]) -> dict[str, Found]:
@@ -262,21 +270,45 @@ def full_check(
     vault: Vault,
     severities: dict[str, Severity],
     today: dt.date,
+    writer: StateWriter,
     progress: Callable[[int, int], None] | None = None,
-) -> CheckState:
-    """The check of every note of `vault` (loaded from `files`), as `check()` makes it,
-    with the state for the next one."""
+) -> CheckResult:
+    """The check of every note of `vault` (loaded from `files`), as `check()` makes it.
+    The state for the next check goes to `writer` as it is made, a batch of records at a
+    time, so that no more than a batch of them is held (the caller finishes it)."""
     run = _Run(files, vault.notes, severities)
     ctx = RuleContext(vault, today)
     local = run_rules(ctx, severities, run.note_codes, progress)
     vault_found = _by_code(run_rules(ctx, severities, run.vault_codes), run.vault_codes)
+    writer.begin(listing_digest(files), files.started_ns, run.codes)
+    aliases: dict[str, tuple[str, ...]] = {}
+    suppressed: list[str] = []
+    batch: list[tuple[str, NoteRecord]] = []
     with paused_gc():  # many small objects, no cycles: collecting would only rescan the notes
-        records = {
-            rel: run.record(ctx, note, local.get(rel, []), True)
-            for rel, note in vault.notes.items()
-        }
-        aliases = {rel: rec.aliases for rel, rec in records.items() if rec.aliases}
-        return run.finish(vault, aliases, records, vault_found, None, set())
+        listed = iter(files.notes)
+        for rel, note in vault.notes.items():
+            entry = next(listed, None)  # in the listing's order, as loaded
+            stamp = entry[2] if entry is not None and entry[0] == rel else run.stamps.get(rel)
+            rec = run.record(ctx, note, local.get(rel, []), True, stamp)
+            if rec.aliases:
+                aliases[rel] = rec.aliases
+            if rec.suppressions:
+                suppressed.append(rel)
+            batch.append((rel, rec))
+            if len(batch) == RECORDS_PER_PIECE:
+                run.hand_over(writer, batch)
+                batch = []
+        run.hand_over(writer, batch)
+        del batch
+        run.forget_records()  # the state is stored: what made it need not outlive it
+        for rel in [rel for rel in local if rel not in vault.notes]:
+            del local[rel]  # as a record keeps the findings of its note only
+        by_path = _merged(local, vault_found, run.codes)
+        result = run.report(vault, by_path, suppressed, len(vault.notes), None, set())
+        del by_path, local
+        suggestions = vault.resolver.suggestions()
+        writer.end(vault_found, result, _digest(sorted(aliases.items())), suggestions)
+        return result
 
 
 def incremental_check(
@@ -332,7 +364,8 @@ def incremental_check(
     ctx = RuleContext(vault, today, subjects)
     local = run_rules(ctx, severities, run.note_codes)
     for note in subjects:
-        records[note.path] = run.record(ctx, note, local.get(note.path, []), False)
+        stamp = run.stamps.get(note.path)
+        records[note.path] = run.record(ctx, note, local.get(note.path, []), False, stamp)
     vault_found = dict(old.vault_found)
     for i, code in enumerate(run.vault_codes):
         at = slice(i * DIGEST, (i + 1) * DIGEST)
@@ -343,4 +376,7 @@ def incremental_check(
             return None
         made = from_inputs(RuleContext(vault, today), run.raw[code])
         vault_found[code] = [(code, finding) for finding in made]
-    return run.finish(vault, aliases, records, vault_found, old, redo)
+    suppressed = [rel for rel, rec in records.items() if rec.suppressions]
+    by_path = _merged(_local_of(records), vault_found, run.codes)
+    result = run.report(vault, by_path, suppressed, len(records), old, redo)
+    return run.state(vault, aliases, records, vault_found, result)

@@ -22,12 +22,11 @@ import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kbtool.base.gcpause import paused_gc
 from kbtool.lint.engine import CheckResult, check, severities_for
 from kbtool.model import Diagnostic, Note, Severity
-from kbtool.vault.cache import FORMAT, ParseCache, cache_path, read_result, write_result
+from kbtool.vault.cache import ParseCache, cache_path, read_result, write_result
 from kbtool.vault.fingerprint import (
     racily_clean_notes,
     same_bytes,
@@ -35,9 +34,6 @@ from kbtool.vault.fingerprint import (
     vault_fingerprint,
 )
 from kbtool.vault.load import Vault, VaultFiles, load_files
-
-if TYPE_CHECKING:
-    from kbtool.lint.incremental import CheckState
 
 _KIND = "check"
 _STATE = "check-state"
@@ -129,38 +125,55 @@ def _cached_check(
             if same_bytes(racily_clean_notes(files, checked_ns), checked):
                 return WarmCheck(result.restricted_to(only), True, None)
     # the incremental check, and with it the rules: only when something changed
-    from kbtool.lint.incremental import CheckState, full_check, incremental_check
+    from kbtool.lint.incremental import full_check, incremental_check
+    from kbtool.lint.stored_state import StateWriter, read_state, write_state
 
     state_kind = f"{_STATE}/{options}"
-    earlier = read_result(path, state_kind)
-    if earlier is not None and isinstance(earlier[2], CheckState):
+    earlier = read_state(path, state_kind)
+    if earlier is not None:
         from kbtool.vault.lazy import LazyNotes
 
         store = ParseCache(files.root, files.started_ns, lazy=True)
         notes = LazyNotes(files, store)
-        state = incremental_check(earlier[2], files, notes, severities, today)
+        state = incremental_check(earlier, files, notes, severities, today)
+        del earlier
         if state is not None:
             store.save()
             if _read_as_listed(files, notes.loaded):
-                _store(path, kind, state_kind, fingerprint, files, state)
+                records = state.records
+                _store_result(
+                    path, kind, fingerprint, files, state.result, lambda r: records[r].sha256.hex()
+                )
+                write_state(StateWriter(path, state_kind, files.started_ns), state)
             return WarmCheck(state.result.restricted_to(only), False, None, True)
     vault = given or load_files(files, progress=progress, cache=True)
-    state = full_check(files, vault, severities, today, progress=checking)
-    if unchanged_since_listed(files, vault):
-        _store(path, kind, state_kind, fingerprint, files, state)
-    return WarmCheck(state.result.restricted_to(only), False, vault)
+    writer = StateWriter(path, state_kind, files.started_ns)
+    try:
+        result = full_check(files, vault, severities, today, writer, progress=checking)
+        if unchanged_since_listed(files, vault):
+            _store_result(
+                path, kind, fingerprint, files, result, lambda rel: vault.notes[rel].sha256
+            )
+            writer.finish()
+    finally:
+        writer.abandon()  # unless finished: the state is stored only with its result
+    return WarmCheck(result.restricted_to(only), False, vault)
 
 
-def _store(
-    path: Path, kind: str, state_kind: str, fingerprint: str, files: VaultFiles, state: CheckState
+def _store_result(
+    path: Path,
+    kind: str,
+    fingerprint: str,
+    files: VaultFiles,
+    result: CheckResult,
+    sha256: Callable[[str], str],
 ) -> None:
-    """The result (for a run with nothing changed) and the state (for one with changes)."""
-    result = state.result
+    """The result, for a run with nothing changed, with the hash (hex) of each racily
+    clean note as `sha256` (by path) gives it."""
     racy = racily_clean_notes(files, files.started_ns)
-    checked = {rel: state.records[rel].sha256.hex() for rel, _path in racy}
-    value = (result.diagnostics, result.notes, result.attachments, result.rules_run, checked)
+    hashes = {rel: sha256(rel) for rel, _path in racy}
+    value = (result.diagnostics, result.notes, result.attachments, result.rules_run, hashes)
     write_result(path, kind, fingerprint, files.started_ns, value)
-    write_result(path, state_kind, FORMAT, files.started_ns, state)
 
 
 def _read_as_listed(files: VaultFiles, loaded: Mapping[str, Note]) -> bool:

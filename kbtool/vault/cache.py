@@ -54,7 +54,7 @@ def _code_stamp() -> str:
 
 
 #: Bump the number when the note model or the tables change.
-FORMAT = f"{__version__}/8/{_code_stamp()}"
+FORMAT = f"{__version__}/9/{_code_stamp()}"
 #: What a cache file of kbtool starts its name with (`kbtool cache clear --all` removes these).
 FILE_PREFIX = "kbtool-"
 SUFFIX = ".sqlite"
@@ -226,7 +226,10 @@ def loads(blob: object, crc: object) -> object | None:
 class FileStamp(NamedTuple):
     """What is compared to trust a file unread: its size, modification time, inode and
     change time (as git compares them: a `chmod` that makes a note unreadable, or a
-    rewrite that restored the modification time, changes the change time)."""
+    rewrite that restored the modification time, changes the change time).
+
+    A listing keeps each note's stamp rather than its `os.stat_result` (a third of the
+    memory: 640 bytes a note); the `st_` names read it as they read a stat result."""
 
     size: int
     mtime_ns: int
@@ -234,8 +237,18 @@ class FileStamp(NamedTuple):
     ctime_ns: int
 
     @classmethod
-    def of(cls, status: os.stat_result) -> FileStamp:
+    def of(cls, status: os.stat_result | FileStamp) -> FileStamp:
+        if isinstance(status, FileStamp):
+            return status
         return cls(status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns)
+
+    @property
+    def st_size(self) -> int:
+        return self.size
+
+    @property
+    def st_mtime_ns(self) -> int:
+        return self.mtime_ns
 
 
 def racily_clean(mtime_ns: int, checked_ns: int) -> bool:
@@ -243,6 +256,11 @@ def racily_clean(mtime_ns: int, checked_ns: int) -> bool:
     recorded it: modified in that second or later (git's rule, in whole seconds, since
     some file systems keep coarse times)."""
     return mtime_ns // 1_000_000_000 >= checked_ns // 1_000_000_000
+
+
+#: Notes parsed before they are stored, in a transaction of their own, and dropped.
+SAVE_EVERY = 1000
+_INSERT_NOTE = "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 class _Row(NamedTuple):
@@ -333,7 +351,7 @@ class ParseCache:
         if note is None:
             return None
         self.hits += 1
-        self._seen.add(path)
+        self._mark_seen(path)
         if note.mtime_ns != stamp.mtime_ns:  # the row's stamp was refreshed, not its note
             note = dataclasses.replace(note, mtime_ns=stamp.mtime_ns)
         return note
@@ -352,36 +370,72 @@ class ParseCache:
             self.misses += 1
             return None
         self.hits += 1
-        self._seen.add(path)
+        self._mark_seen(path)
         if stamp is not None:
             self._refreshed[path] = stamp
             if note.mtime_ns != stamp.mtime_ns:
                 note = dataclasses.replace(note, mtime_ns=stamp.mtime_ns)
         return note
 
+    def _mark_seen(self, path: str) -> None:
+        # a full cache forgets the stored files not seen; with none stored, nothing to keep
+        if self.lazy or path in self._stored:
+            self._seen.add(path)
+
     def put(self, note: Note, stamp: FileStamp | None) -> None:
-        self._seen.add(note.path)
+        self._mark_seen(note.path)
         if stamp is not None:  # a note that could not be read is parsed again next time
             self._changed[note.path] = (stamp, note)
+            if len(self._changed) >= SAVE_EVERY:
+                self._store_changed()
 
-    def save(self, gone_files: Iterable[str] = ()) -> None:
-        """Store this run's notes and forget files that are gone, in one transaction: the
-        notes not asked for, or with a lazy cache the `gone_files`."""
-        if not self._ok:
-            return
+    def _rows(self, dictionary: bytes, first: dict[str, bytes]) -> Iterator[tuple[object, ...]]:
+        """The notes parsed and not stored yet, as rows, made one at a time as SQLite
+        takes them (a list held every note's bytes at once)."""
         started = self.started_ns
+        for path, (stamp, note) in self._changed.items():
+            data = first.pop(path, b"") or pickled(note)
+            blob, crc = encode(data, dictionary)
+            yield (_key(path), *stamp, started, note.sha256, crc, blob)
+
+    def _write_changed(self, db: sqlite3.Connection) -> None:
+        """In the open transaction: the notes parsed and not stored yet, deflated with the
+        file's dictionary, made here from the first of them when the file has none (in
+        the transaction: one per file, and every row written with it finds it)."""
+        if not self._changed:
+            return
         first = {
             path: pickled(note)
             for path, (_stamp, note) in islice(self._changed.items(), DICTIONARY_NOTES)
         }
+        dictionary = _read_dictionary(db)
+        if dictionary is None:
+            dictionary = make_dictionary(first.values())
+            text = base64.b64encode(dictionary).decode("ascii")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('dictionary', ?)", (text,))
+        db.executemany(_INSERT_NOTE, self._rows(dictionary, first))
 
-        def changed(dictionary: bytes) -> Iterator[tuple[object, ...]]:
-            # made one at a time as SQLite takes them: a list held every note's bytes at once
-            for path, (stamp, note) in self._changed.items():
-                data = first.pop(path, None) or pickled(note)
-                blob, crc = encode(data, dictionary)
-                yield (_key(path), *stamp, started, note.sha256, crc, blob)
+    def _store_changed(self) -> None:
+        """Store the notes parsed so far, in a transaction of their own, and drop them
+        (a cold load of 100,000 notes held every note's stamp and entry until its end)."""
+        if self._ok:
+            try:
+                with session(self.path) as db:
+                    db.execute("PRAGMA synchronous = NORMAL")  # a cache: losing rows is fine
+                    db.execute("BEGIN IMMEDIATE")
+                    self._write_changed(db)
+                    db.execute("COMMIT")
+            except CacheUnavailable:
+                self._ok = False
+        self._changed.clear()
 
+    def save(self, gone_files: Iterable[str] = ()) -> None:
+        """Store this run's notes and forget files that are gone, in one transaction: the
+        notes not asked for, or with a lazy cache the `gone_files`. (A large load stores
+        its notes `SAVE_EVERY` at a time as they are parsed: rows that are each sound.)"""
+        if not self._ok:
+            return
+        started = self.started_ns
         refreshed = [(*stamp, started, _key(path)) for path, stamp in self._refreshed.items()]
         if self.lazy:
             gone = [(_key(path),) for path in gone_files]
@@ -391,16 +445,7 @@ class ParseCache:
             return
         with contextlib.suppress(CacheUnavailable), session(self.path) as db:
             db.execute("BEGIN IMMEDIATE")
-            dictionary = _read_dictionary(db)  # in the transaction: one per file, first wins
-            if dictionary is None and self._changed:
-                dictionary = make_dictionary(first.values())
-                db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('dictionary', ?)", (base64.b64encode(dictionary).decode("ascii"),)
-                )
-            db.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                changed(dictionary or b""),
-            )
+            self._write_changed(db)
             db.executemany(
                 "UPDATE notes SET size = ?, mtime_ns = ?, ino = ?, ctime_ns = ?, checked_ns = ? "
                 "WHERE path = ?",
@@ -408,6 +453,7 @@ class ParseCache:
             )
             db.executemany("DELETE FROM notes WHERE path = ?", gone)
             db.execute("COMMIT")
+        self._changed.clear()
 
 
 def _read_dictionary(db: sqlite3.Connection) -> bytes | None:

@@ -193,7 +193,7 @@ def read_note(
     rel: str,
     path: str | os.PathLike[str],
     cache: ParseCache | None = None,
-    status: os.stat_result | None = None,
+    status: FileStamp | None = None,
 ) -> Note:
     """Read and parse one note, or take it from the cache: unread when its file's stamp
     (`status`, from the listing) is the recorded one and not racily clean, else when
@@ -269,12 +269,12 @@ def _vault_root(root: str | os.PathLike[str]) -> Path:
 @dataclass
 class VaultFiles:
     """What a listing of the vault found, before any note is read: each note file with
-    its status (None when not taken or it failed), the attachments and what was
+    its stamp (None when not taken or it failed), the attachments and what was
     skipped. `started_ns` is when the listing began (the racily-clean rule)."""
 
     root: Path
     config: Config
-    notes: list[tuple[str, str | Path, os.stat_result | None]]
+    notes: list[tuple[str, str | Path, FileStamp | None]]
     attachments: list[str]
     skipped: list[str]
     unreadable: list[Unreadable]
@@ -316,9 +316,9 @@ def scan_vault(
     )
 
 
-def _status(path: str | Path) -> os.stat_result | None:
+def _status(path: str | Path) -> FileStamp | None:
     try:
-        return os.stat(path)
+        return FileStamp.of(os.stat(path))
     except OSError:  # read_note says why
         return None
 

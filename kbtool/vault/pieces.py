@@ -1,5 +1,7 @@
-"""A command's text output stored in the cache as a chain of bounded pieces, and read
-back piece by piece, so that neither storing nor replaying holds the whole text.
+"""A large value stored in the cache as a chain of bounded pieces, and read back piece
+by piece, so that neither storing nor reading holds the whole of it: a command's text
+output (`TextStore`, `stored_text`), or any value made in parts (`ChainStore`,
+`each_piece`: the check's state for the next run, `kbtool.lint.stored_state`).
 
 The output of `index` grows with MOCs times notes (214 MB of Markdown at 10,000
 generated notes, 21 GB at 100,000): joined whole, it cost more memory than the
@@ -174,10 +176,31 @@ def stored_text(
         yield None
 
 
+def each_piece(path: Path, kind: str, key: str, use: Callable[[bytes], bool]) -> bool:
+    """Give `use` each piece (decompressed) of the chain stored for `kind` under `key`,
+    in order, in one read transaction; whether the chain was whole and `use` took every
+    piece. A missing, damaged or too-large chain, a piece that does not match its head
+    or a cache that fails is False (a miss), never an error."""
+    try:
+        with session(path) as db:
+            db.execute("BEGIN")
+            head = _read_head(db, kind)
+            if head is None or head.key != key or head.too_large:
+                return False
+            for number in range(len(head.pieces)):
+                data = _piece(db, kind, head, number)
+                if data is None or not use(zlib.decompress(data)):
+                    return False
+    except (CacheUnavailable, zlib.error):
+        return False
+    return True
+
+
 @dataclass
-class TextStore:
-    """Stores a text as it is made (`add` each piece, then `finish`), or drops it when
-    its compressed pieces pass `limit`, the cache fails, or `abandon` is called."""
+class ChainStore:
+    """Stores a chain of pieces as they are made (`add_piece` each, then `finish`), or
+    drops it when its compressed pieces pass `limit`, the cache fails, or `abandon` is
+    called. Until `finish`, no reader sees any of it."""
 
     path: Path
     kind: str
@@ -188,23 +211,17 @@ class TextStore:
     generation: str = field(default_factory=lambda: secrets.token_hex(8))
     stored: int = 0  # compressed bytes stored so far
     _pieces: list[tuple[int, int]] = field(default_factory=list)
-    _pending: bytearray = field(default_factory=bytearray)
     _state: str = "storing"  # "storing", "too large" or "dropped"
 
-    def add(self, text: str) -> None:
-        # a long piece is encoded a quarter of PIECE_BYTES characters at a time, so that
-        # a stored piece is at most twice PIECE_BYTES (UTF-8 takes up to 4 bytes a character)
-        step = max(PIECE_BYTES // 4, 1)
-        start = 0
-        while self._state == "storing" and start < len(text):
-            self._pending += text[start : start + step].encode("utf-8", "surrogatepass")
-            start += step
-            if len(self._pending) >= PIECE_BYTES:
-                self._flush()
+    @property
+    def storing(self) -> bool:
+        return self._state == "storing"
 
-    def _flush(self) -> None:
-        data = zlib.compress(self._pending, 1)
-        self._pending.clear()
+    def add_piece(self, raw: bytes | bytearray) -> None:
+        """Compress and store the next piece (nothing once the chain is dropped)."""
+        if self._state != "storing":
+            return
+        data = zlib.compress(raw, 1)
         if self.stored + len(data) > self.limit:
             self._state = _TOO_LARGE
             self._remove_mine()
@@ -226,7 +243,7 @@ class TextStore:
         self.stored += len(data)
 
     def _run(self, job: Callable[[sqlite3.Connection], object]) -> bool:
-        """Run `job` on the cache; a cache that fails drops the text (never the command)."""
+        """Run `job` on the cache; a cache that fails drops the chain (never the command)."""
         try:
             with session(self.path) as db:
                 db.execute("PRAGMA synchronous = NORMAL")  # a cache: losing the last rows is fine
@@ -242,17 +259,15 @@ class TextStore:
             db.execute("DELETE FROM results WHERE kind >= ? AND kind < ?", (low, high))
 
     def abandon(self) -> None:
-        """Store nothing of this text (the command failed or stopped before its end)."""
+        """Store nothing of this chain (the command failed or stopped before its end)."""
         if self._state == "storing" and self._pieces:
             self._remove_mine()
         self._state = "dropped"
 
     def finish(self) -> None:
-        """The text is complete: make its chain the stored one for the key, in one
-        transaction that removes every other generation of the kind; or, when it was too
-        large, record that for the key."""
-        if self._state == "storing" and self._pending:
-            self._flush()
+        """The chain is complete: make it the stored one for the key, in one transaction
+        that removes every other generation of the kind; or, when it was too large,
+        record that for the key."""
         if self._state == "dropped":
             return
         too_large = self._state == _TOO_LARGE
@@ -283,6 +298,34 @@ class TextStore:
 
         self._run(commit)
         self._state = "dropped"
+
+
+@dataclass
+class TextStore(ChainStore):
+    """A text stored as it is made (`add` each part, then `finish`), in pieces of about
+    `PIECE_BYTES` of UTF-8."""
+
+    _pending: bytearray = field(default_factory=bytearray)
+
+    def add(self, text: str) -> None:
+        # a long piece is encoded a quarter of PIECE_BYTES characters at a time, so that
+        # a stored piece is at most twice PIECE_BYTES (UTF-8 takes up to 4 bytes a character)
+        step = max(PIECE_BYTES // 4, 1)
+        start = 0
+        while self.storing and start < len(text):
+            self._pending += text[start : start + step].encode("utf-8", "surrogatepass")
+            start += step
+            if len(self._pending) >= PIECE_BYTES:
+                self._flush()
+
+    def _flush(self) -> None:
+        self.add_piece(self._pending)
+        self._pending.clear()
+
+    def finish(self) -> None:
+        if self.storing and self._pending:
+            self._flush()
+        super().finish()
 
 
 def stored_as_made(pieces: Iterable[str], store: TextStore | None) -> Iterator[str]:
