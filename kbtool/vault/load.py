@@ -13,13 +13,14 @@ import os
 import stat
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from kbtool.base.cores import begin_sample
+from kbtool.vault.listing import NoteEntry, NoteListing
 from kbtool.base.fileread import NotReadable, file_kind, resolve_link
 from kbtool.base.gcpause import paused_gc
 from kbtool.config import CONFIG_NAME, Config, load_config
@@ -274,7 +275,7 @@ class VaultFiles:
 
     root: Path
     config: Config
-    notes: list[tuple[str, str | Path, FileStamp | None]]
+    notes: Sequence[NoteEntry]
     attachments: list[str]
     skipped: list[str]
     unreadable: list[Unreadable]
@@ -310,7 +311,9 @@ def scan_vault(
         elif rel != CONFIG_NAME:
             attachments.append(rel)
     note_files.sort(key=lambda item: item[0])
-    notes = [(rel, path, _status(path) if stat_notes else None) for rel, path in note_files]
+    notes = NoteListing(
+        root_path, ((rel, path, _status(path) if stat_notes else None) for rel, path in note_files)
+    )
     return VaultFiles(
         root_path, config, notes, sorted(attachments), skipped, sorted(unreadable), started
     )
