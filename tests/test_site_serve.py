@@ -160,7 +160,13 @@ def test_the_serve_command_prints_its_address_and_stops_on_ctrl_c(tmp_path: Path
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     command = [sys.executable, "-m", "kbtool", "serve", str(vault)]
     with subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # as from a terminal: a run started in the background inherits Ctrl-C ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as serve:
         assert serve.stdout is not None
         line = serve.stdout.readline()
