@@ -53,8 +53,6 @@ class RuleContext:
         resolver = self.vault.resolver
         if self.subjects is None:
             return resolver.resolved_links()
-        if resolver.resolved_all:  # resolved already: look them up
-            return [item for note in self.subjects for item in resolver.links_from(note.path)]
         return [item for note in self.subjects for item in resolver.links_of(note)]
 
     def subpath_links(self, kind: SubpathKind) -> list[ResolvedLink]:

@@ -390,8 +390,8 @@ class Resolver:
     def resolved_embeds(self) -> list[ResolvedLink]:
         """What `resolved_links()` holds of embeds, in its order, resolving only embeds
         when it was not made: the embed-cycle rule needs no other link."""
-        if self._resolved is not None:
-            return [item for item in self._resolved if item.link.kind == "embed"]
+        if self.resolved_all:
+            return [item for item in self.resolved_links() if item.link.kind == "embed"]
         resolve = self.resolve
         return [
             ResolvedLink(note, link, resolve(link.path, note.path))
@@ -402,7 +402,7 @@ class Resolver:
 
     @property
     def resolved_all(self) -> bool:
-        """Whether `resolved_links()` was made: each note's links are then looked up."""
+        """Whether `resolved_links()` was made (what `resolved_embeds` then reads)."""
         return self._resolved is not None
 
     def links_of(self, note: Note) -> list[ResolvedLink]:
