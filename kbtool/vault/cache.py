@@ -223,6 +223,23 @@ def loads(blob: object, crc: object) -> object | None:
     return value
 
 
+def packed(value: object, level: int = 1) -> bytes:
+    """A value pickled and deflated at zlib's `level`, for a result stored whole."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), level)
+
+
+def unpacked(blob: object) -> object | None:
+    """The value `packed` in `blob`, or None for anything else (the row's checksum was
+    verified already: this is a row of another shape)."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        value: object = pickle.loads(zlib.decompress(blob))
+    except Exception:  # a foreign row is a miss, never a crash
+        return None
+    return value
+
+
 class FileStamp(NamedTuple):
     """What is compared to trust a file unread: its size, modification time, inode and
     change time (as git compares them: a `chmod` that makes a note unreadable, or a

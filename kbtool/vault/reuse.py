@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeGuard, TypeVar
 
-from kbtool.vault.cache import cache_path, read_result, write_result
+from kbtool.vault.cache import cache_path, packed, read_result, unpacked, write_result
 from kbtool.vault.fingerprint import (
     racily_clean_notes,
     same_bytes,
@@ -77,22 +77,6 @@ def _vouched(
     return racy
 
 
-def _packed(value: object) -> bytes:
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpacked(blob: object) -> object | None:
-    """The value packed in `blob`, or None for anything else (the row's checksum was
-    verified already: this is a row of another shape)."""
-    if not isinstance(blob, bytes):
-        return None
-    try:
-        value: object = pickle.loads(zlib.decompress(blob))
-    except Exception:  # a foreign row is a miss, never a crash
-        return None
-    return value
-
-
 def _key(fingerprint: str, options: Sequence[object]) -> str:
     chosen = hashlib.sha256(repr(tuple(options)).encode("utf-8", "surrogatepass")).hexdigest()
     return f"{fingerprint}/{chosen[:32]}"
@@ -128,7 +112,7 @@ def cached_result(
                 if isinstance(checked, dict) and same_bytes(
                     _vouched(files, checked_ns, hashed), checked
                 ):
-                    result = _unpacked(blob)
+                    result = unpacked(blob)
                     if accept(result):
                         return Reused(result, True, None)
     vault = load_files(files, progress=progress, cache=cache)
@@ -136,9 +120,9 @@ def cached_result(
     if fingerprint is not None and unchanged_since_listed(files, vault):
         vouched = _vouched(files, files.started_ns, hashed)
         checked = {rel: vault.notes[rel].sha256 for rel, _path in vouched}
-        packed = _packed(result)
-        if len(packed) <= MAX_STORED:
-            write_result(path, kind, key, files.started_ns, (packed, checked))
+        blob = packed(result)
+        if len(blob) <= MAX_STORED:
+            write_result(path, kind, key, files.started_ns, (blob, checked))
     return Reused(result, False, vault)
 
 
