@@ -9,12 +9,13 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from benchmark_scripts import load_script
 
+from kbtool.model import Note
 from kbtool.vault import load, pool
 from kbtool.vault.load import Vault, load_vault, scan_vault
 from tests.conftest import corpus_vaults
@@ -71,6 +72,33 @@ def test_the_worker_parses_chunks_from_the_end_and_the_vault_is_the_same(
     assert load.counts.parsed == 450  # the worker's parses are counted here too
     assert delivered[:2] == [4, 3]  # asked first: the last two chunks, always its own
     _same_vault(one, two)
+
+
+def test_meanwhile_runs_once_while_the_worker_parses_every_chunk_left(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check prepares its rules (`meanwhile`) in the time this process would wait for
+    the worker: once, with the notes loaded so far, after handing it every chunk left."""
+    one = _load(generated, "off", monkeypatch)
+    seen: list[tuple[int, list[str]]] = []
+    delivered = _chunks_of_worker(monkeypatch)
+
+    def meanwhile(notes: Sequence[Note]) -> None:
+        seen.append((len(delivered), [note.path for note in notes]))
+
+    monkeypatch.setenv(pool.ENV, "off")
+    load.load_files(scan_vault(generated), meanwhile=meanwhile)
+    assert seen == []  # one process: nothing to wait for
+    monkeypatch.setenv(pool.ENV, "on")
+    two = load.load_files(scan_vault(generated), meanwhile=meanwhile)
+    _same_vault(one, two)
+    [(received, paths)] = seen
+    order = list(one.notes)
+    assert paths == [path for path in order if path in set(paths)]  # in the vault's order
+    chunks = -(-len(order) // pool.CHUNK)
+    left = {i for i in range(chunks) if order[i * pool.CHUNK] not in paths}
+    assert left  # the call came before the end
+    assert sorted(delivered[received:]) == sorted(left)  # all of them the worker's
 
 
 def test_corpora_load_the_same_in_two_processes(

@@ -119,6 +119,7 @@ def command(
     from kbtool.cli.terminal import use_colour
     from kbtool.lint.engine import SelectionError, check
     from kbtool.lint.formats import PathDisplay, ReportOptions, renderer
+    from kbtool.lint.split import prepare_split
     from kbtool.lint.warm import cached_check
     from kbtool.vault.discover import TargetError, split_targets
     from kbtool.vault.load import load_files
@@ -141,7 +142,8 @@ def command(
             if reuse:
                 warm = cached_check(listed, **chosen, progress=reading, checking=checking)  # type: ignore[arg-type]
                 return warm.result, warm.vault
-            vault = load_files(listed, progress=reading, cache=not no_cache)
+            prepare = prepare_split(listed.config)  # while the parse worker ends
+            vault = load_files(listed, progress=reading, cache=not no_cache, meanwhile=prepare)
             return check(vault, **chosen, progress=checking), vault  # type: ignore[arg-type]
         except SelectionError as exc:
             fail(str(exc))

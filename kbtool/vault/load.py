@@ -331,10 +331,13 @@ def load_files(
     *,
     progress: Callable[[int, int], None] | None = None,
     cache: bool = False,
+    meanwhile: Callable[[Sequence[Note]], None] | None = None,
 ) -> Vault:
     """Read and parse the notes of a listing (`scan_vault`); with `cache`, through the
     parse cache (`kbtool.vault.cache`). A large cold load reads and parses in two
-    processes (`kbtool.vault.pool`); the vault is the one a single process loads."""
+    processes (`kbtool.vault.pool`); the vault is the one a single process loads.
+    `meanwhile(notes so far)` runs near the end of a load in two processes, while this
+    one would wait for the other (see `kbtool.vault.pool.in_two_processes`)."""
     total = len(files.notes)
     store = ParseCache(files.root, files.started_ns) if cache else None
     found: list[Note | None] = [None] * total
@@ -359,7 +362,9 @@ def load_files(
                 advanced(1)
         if worth_a_worker(len(untrusted)):
             for index, note in zip(
-                untrusted, _in_two_processes(files, untrusted, store, advanced), strict=True
+                untrusted,
+                _in_two_processes(files, untrusted, store, advanced, meanwhile),
+                strict=True,
             ):
                 found[index] = note
         else:
@@ -387,6 +392,7 @@ def _in_two_processes(
     untrusted: list[int],
     store: ParseCache | None,
     advanced: Callable[[int], None],
+    meanwhile: Callable[[Sequence[Note]], None] | None,
 ) -> list[Note]:
     """The notes `untrusted` (indexes into `files.notes`) read as `_read_untrusted` reads
     them, part of them by a worker process (`kbtool.vault.pool`): what it sends back goes
@@ -417,7 +423,7 @@ def _in_two_processes(
         store.put(done.note, stamp)
         return done.note
 
-    return in_two_processes(tasks, local, adopt, advanced)
+    return in_two_processes(tasks, local, adopt, advanced, meanwhile)
 
 
 def load_vault(

@@ -54,6 +54,10 @@ POOL_NOTES = 2000
 #: Notes per request: small enough that both processes finish together, large enough
 #: that a pickle of many notes shares its repeated strings.
 CHUNK = 100
+#: Chunks still nobody's when this process hands them all to the worker and runs the
+#: caller's `meanwhile` work: with the two chunks already asked, about what the worker
+#: parses while this process prepares a check's rules (0.25 s at 10,000 notes).
+MEANWHILE_CHUNKS = 2
 ENV = "KBTOOL_PARALLEL"
 #: Seconds the worker may stay silent while this process waits for it, before it is
 #: taken for hung, stopped, and its notes parsed here.
@@ -349,11 +353,16 @@ def in_two_processes(
     local: Callable[[int], Note],
     adopt: Callable[[int, Done], Note],
     advanced: Callable[[int], None],
+    meanwhile: Callable[[Sequence[Note]], None] | None = None,
 ) -> list[Note]:
     """The note of each task: chunks from the start by `local(index)` here, chunks from
     the end by the worker, each of its `Done`s turned into the note by `adopt(index,
     done)`; `advanced(count)` after each note or chunk finished. Without a worker (it
-    did not start or was lost), every remaining task runs here."""
+    did not start or was lost), every remaining task runs here.
+
+    `meanwhile(notes so far)` runs once, near the end, while the worker parses the last
+    chunks: work the caller would do after the load in this process alone (a check
+    prepares its rules), done in the time this process would spend waiting."""
     chunks = -(-len(tasks) // CHUNK)
     results: list[list[Note] | None] = [None] * chunks
     asked: deque[int] = deque()
@@ -397,6 +406,11 @@ def in_two_processes(
             ask_next()
             ask_next()  # one more queued: the worker never waits for a request
             while asked:
+                if meanwhile is not None and high - low <= MEANWHILE_CHUNKS:
+                    while low < high:
+                        ask_next()
+                    meanwhile([n for part in results if part is not None for n in part])
+                    meanwhile = None
                 while worker.ready(0 if low < high else SILENCE):
                     take(*worker.receive())
                     ask_next()
