@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,30 @@ def test_the_seed_note_passes_the_seed_schema(tmp_path: Path) -> None:
     (tmp_path / name).write_bytes(seed.read_bytes())
     result = check(load_vault(tmp_path), select=["KB0", "KB1"], today=TODAY)
     assert result.diagnostics == []
+
+
+def test_fields_named_like_a_models_own_attributes_are_validated(tmp_path: Path) -> None:
+    """A property named `json`, `copy` or `_draft` is a field like any other: a pydantic
+    model took such names for its own (`_draft` went unvalidated, `json` warned on
+    stderr), and the validators are no models."""
+    (tmp_path / "kbtool.toml").write_text(
+        '[schema]\nrequired = []\n[schema.fields]\njson = "number"\ncopy = "date"\n'
+        '_draft = "checkbox"\nmodel_config = "list"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "Note.md").write_text(
+        "---\ntype: Concept\ntags: [type/concept]\njson: text\ncopy: soon\n_draft: maybe\n"
+        "model_config: 3\n---\n# Note\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = check(load_vault(tmp_path), today=TODAY, select=["KB102"])
+    assert [str(w.message) for w in caught] == []
+    found = [(d.line, d.code, d.message.split(":")[0]) for d in result.diagnostics]
+    assert found == [
+        (4, "KB102", "'json'"),
+        (5, "KB102", "'copy'"),
+        (6, "KB102", "'_draft'"),
+        (7, "KB102", "'model_config'"),
+    ]

@@ -57,18 +57,18 @@ ShareResult = tuple[dict[str, Found], dict[str, dict[str, object]]]
 
 
 def prepare_split(config: Config) -> Callable[[Sequence[Note]], None]:
-    """What a split check makes before its fork (the rules imported, the schema's models
+    """What a split check makes before its fork (the rules imported, the schema's validators
     of the note types among `notes`), as work for a load to do while it waits for its
     parse worker (`kbtool.vault.load.load_files`, `meanwhile`): about 0.25 s that the
-    check would otherwise spend in this process alone. The models of types only the
+    check would otherwise spend in this process alone. The validators of types only the
     worker's notes have are made before the fork, as before."""
 
     def prepare(notes: Sequence[Note]) -> None:
         from kbtool.lint.registry import all_rules
-        from kbtool.lint.schema import prepare_models
+        from kbtool.lint.schema import prepare_validators
 
         all_rules()
-        prepare_models(notes, config)
+        prepare_validators(notes, config)
 
     return prepare
 
@@ -96,11 +96,11 @@ def split_rules(
     """The rules `codes` over every note, those of one note on the notes after the first
     `own_share` of them in a forked copy (run here if the copy fails)."""
     from kbtool.lint.registry import all_rules
-    from kbtool.lint.schema import prepare_models
+    from kbtool.lint.schema import prepare_validators
 
     share = _Share(all_rules(), severities, codes)
     notes = ctx.notes
-    prepare_models(notes, ctx.config)  # made once, before the fork, for both processes
+    prepare_validators(notes, ctx.config)  # made once, before the fork, for both processes
     cut = int(len(notes) * own_share)
     theirs_ctx = replace(ctx, subjects=notes[cut:])
     copy = _Copy.start(lambda: share.run(theirs_ctx))
