@@ -206,3 +206,17 @@ def test_no_stored_value_of_the_state_grows_with_the_vault(
         _warm(root)
         sizes.append(_largest_state_value(root))
     assert sizes[1] < 1.2 * sizes[0]
+
+
+def test_records_are_stored_as_columns_and_any_other_shape_is_a_miss(tmp_path: Path) -> None:
+    root = _vault(tmp_path / "vault", 12)
+    _warm(root)
+    records = list(_stored_state(root).records.items())
+    columns = stored_state._columns(records)
+    assert all(type(column) is list for column in columns)  # plain values: cheap to pickle
+    assert stored_state._records(pickle.loads(pickle.dumps(columns))) == dict(records)
+    assert stored_state._records(stored_state._columns([])) == {}
+    short = [column[:-1] if i == 3 else column for i, column in enumerate(columns)]
+    assert stored_state._records(short) is None  # one column a record short
+    assert stored_state._records(columns[:-1]) is None  # a column missing
+    assert stored_state._records([[1, *columns[0][1:]], *columns[1:]]) is None  # not a name

