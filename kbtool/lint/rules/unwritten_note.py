@@ -35,6 +35,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     (KB205), a missing heading (KB203) or block (KB204) stays an error, and so does a
     link whose path is an alias of an existing note (KB201 gives the link to write)."""
     resolver = ctx.vault.resolver
+    if not resolver.links.allow_unresolved:  # off by default: no link is a placeholder
+        return
     for item in ctx.links:
         if resolver.is_placeholder(item):
             message = f"{link_label(item.link)}: note '{item.link.path}' not written yet"
