@@ -76,6 +76,7 @@ class LiveSite:
         self.problem = ""  # why the last build failed, "" when it did not
         self.state: BuildState | None = None  # the last good build's, for the next one
         self.changed = threading.Condition()
+        self.building = threading.Lock()  # one build at a time into `out`
         self.stopping = threading.Event()
         self.serving = False  # `start` was called
         self.server = _Server(("127.0.0.1", port), _Handler)
@@ -83,7 +84,13 @@ class LiveSite:
         self.port: int = self.server.server_address[1]
 
     def rebuild(self) -> BuildResult | None:
-        """Build the site again; on failure keep the last good one and tell open pages."""
+        """Build the site again; on failure keep the last good one and tell open pages.
+        A call while another build runs (the watcher's, say) waits for it: two builds
+        into one folder would each remove what the other just wrote."""
+        with self.building:
+            return self._rebuild()
+
+    def _rebuild(self) -> BuildResult | None:
         try:
             files = scan_vault(self.vault_root)  # the link findings' warm check starts from it
             vault = load_for_build(files)
@@ -181,16 +188,24 @@ class _Handler(BaseHTTPRequestHandler):
             body = missing.read_bytes() if missing.is_file() else b"not found\n"
             self._send(404, body, "text/html; charset=utf-8", with_body)
             return
+        try:
+            data = found.read_bytes()
+        except OSError:  # removed by a build since it was found: gone, not a dropped line
+            self._send(404, b"not found\n", "text/plain; charset=utf-8", with_body)
+            return
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "image/svg+xml"):
             kind += "; charset=utf-8"
-        self._send(200, found.read_bytes(), kind, with_body)
+        self._send(200, data, kind, with_body)
 
     def _send(self, status: int, body: bytes, kind: str, with_body: bool) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        # HTTP/1.0 closes after each answer; said outright, so that a browser never
+        # sends its next request (the page's icon, say) on a connection being closed
+        self.send_header("Connection", "close")
         self.send_header("X-Content-Type-Options", "nosniff")
         # the pages' own policy, for every file: an SVG attachment opened by itself is a
         # document, and would otherwise run any script in it on this origin
