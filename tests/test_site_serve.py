@@ -204,3 +204,18 @@ def test_stopping_a_site_never_started_returns(tmp_path: Path) -> None:
     done = threading.Event()
     threading.Thread(target=lambda: (site.stop(), done.set()), daemon=True).start()
     assert done.wait(timeout=10)
+
+
+def test_a_file_removed_between_its_look_up_and_its_read_is_the_404_page(
+    live: LiveSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build may remove a page while a request for it is answered: a 404 with the
+    site's own 404 page, as for any file not there, not a dropped connection."""
+    from kbtool.site import server
+
+    gone = live.out / "gone.html"
+    monkeypatch.setattr(server, "safe_file", lambda root, path: gone)  # found, then gone
+    status, body = _get(live, "/gone.html")
+    assert status == 404
+    assert body == (live.out / "404.html").read_bytes()
+    assert b"Connection: close" in _raw(live, b"GET /gone.html HTTP/1.0\r\n\r\n")

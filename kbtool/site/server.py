@@ -152,6 +152,15 @@ class LiveSite:
         self.server.server_close()
 
 
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or None when it is not there: a build may remove a file between
+    its look-up and its read, which is then a 404, not a dropped connection."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024
@@ -178,20 +187,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._events()
             return
         if path == LIVE_SCRIPT:
-            data = resources.files("kbtool.site").joinpath("static", "live.js").read_bytes()
-            self._send(200, data, "text/javascript; charset=utf-8", with_body)
+            script = resources.files("kbtool.site").joinpath("static", "live.js").read_bytes()
+            self._send(200, script, "text/javascript; charset=utf-8", with_body)
             return
         root = self.server.site.out
         found = safe_file(root, self.path)
-        if found is None:
-            missing = root / "404.html"
-            body = missing.read_bytes() if missing.is_file() else b"not found\n"
+        data = _read(found) if found is not None else None
+        if found is None or data is None:
+            page = _read(root / "404.html")
+            body = page if page is not None else b"not found\n"
             self._send(404, body, "text/html; charset=utf-8", with_body)
-            return
-        try:
-            data = found.read_bytes()
-        except OSError:  # removed by a build since it was found: gone, not a dropped line
-            self._send(404, b"not found\n", "text/plain; charset=utf-8", with_body)
             return
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "image/svg+xml"):
