@@ -14,14 +14,14 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import count
 from pathlib import Path
-from typing import overload
 
+from kbtool.base.sequences import MadeOnRead
 from kbtool.vault.cache import FileStamp
 
 NoteEntry = tuple[str, str | Path, FileStamp | None]
 
 
-class NoteListing(Sequence[NoteEntry]):
+class NoteListing(MadeOnRead[NoteEntry]):
     """The listing's notes, in order (see the module's doc)."""
 
     def __init__(self, root: Path, entries: Iterable[NoteEntry]) -> None:
@@ -47,7 +47,7 @@ class NoteListing(Sequence[NoteEntry]):
     def __len__(self) -> int:
         return len(self._names)
 
-    def _entry(self, index: int) -> NoteEntry:
+    def _item(self, index: int) -> NoteEntry:
         name = self._names[index]
         path = self._paths.get(index) or self._prefix + name
         if index in self._unstamped:
@@ -58,23 +58,8 @@ class NoteListing(Sequence[NoteEntry]):
         )
         return name, path, stamp
 
-    @overload
-    def __getitem__(self, index: int) -> NoteEntry: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[NoteEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> NoteEntry | list[NoteEntry]:
-        if isinstance(index, slice):
-            return [self._entry(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        return self._entry(index)
-
     def __iter__(self) -> Iterator[NoteEntry]:
-        # written out, not `map(self._entry, ...)`: a warm check walks the listing
+        # written out, not `map(self._item, ...)`: a warm check walks the listing
         # several times, and a call and four index look-ups a note were 3 µs of it
         prefix, paths, unstamped = self._prefix, self._paths, self._unstamped
         new, stamp_type = tuple.__new__, FileStamp

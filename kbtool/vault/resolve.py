@@ -46,6 +46,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from kbtool.base.paths import without_md
+from kbtool.base.sequences import MadeOnRead
 from kbtool.vault.subpaths import SubpathIndex, SubpathKind, subpath_kind
 from kbtool.model import Link, Note
 from kbtool.notes.linktext import has_scheme, normalise_target
@@ -113,7 +114,7 @@ class ResolvedLink(NamedTuple):
         )
 
 
-class ResolvedLinks(Sequence[ResolvedLink]):
+class ResolvedLinks(MadeOnRead[ResolvedLink]):
     """Every internal link of a vault with its resolution, note by note, in file order.
 
     Held as one tuple of resolutions a note beside the note's own links, not as a
@@ -148,19 +149,7 @@ class ResolvedLinks(Sequence[ResolvedLink]):
         for note, links, resolved in zip(self._notes, self._links, self._resolutions):
             yield from _made(note, links, resolved)
 
-    @overload
-    def __getitem__(self, index: int) -> ResolvedLink: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[ResolvedLink]: ...
-
-    def __getitem__(self, index: int | slice) -> ResolvedLink | list[ResolvedLink]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("link index out of range")
+    def _item(self, index: int) -> ResolvedLink:
         k = bisect_right(self._starts, index) - 1
         at = index - self._starts[k]
         return ResolvedLink(self._notes[k], self._links[k][at], self._resolutions[k][at])
