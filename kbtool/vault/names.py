@@ -15,10 +15,12 @@ from array import array
 from collections import Counter, defaultdict
 from operator import itemgetter
 
-#: names scored per query
-CANDIDATES = 48
-#: postings counted per query (the rarest trigrams first)
-BUDGET = 3000
+#: Names scored per query, and postings counted per query (the rarest trigrams first).
+#: Scoring is cheap in rapidfuzz and counting is not: on 10,000 generated titles with
+#: 1,238 broken links, 300 and 1,000 found a suggestion for 852 links where scoring every
+#: name finds 931, in 0.40 CPU s; 48 and 3,000 found 743, in 0.67 s.
+CANDIDATES = 300
+BUDGET = 1000
 
 
 def _grams(text: str) -> set[str]:
