@@ -40,10 +40,11 @@ import posixpath
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, NamedTuple, cast, overload
 
 from kbtool.base.paths import without_md
 from kbtool.base.sequences import MadeOnRead
@@ -159,7 +160,7 @@ class ResolvedLinks(MadeOnRead[ResolvedLink]):
         found = []
         for note, links, resolved in zip(self._notes, self._links, self._resolutions):
             for link, resolution in zip(links, resolved):
-                if _to_note_subpath(link, resolution.target):
+                if link.subpath and _to_note_subpath(link, resolution.target):
                     found.append(ResolvedLink(note, link, resolution))
         return found
 
@@ -186,6 +187,16 @@ def _lower_key(path: str) -> str:
 
 def _last_component(key: str) -> str:
     return key.rsplit("/", 1)[-1]
+
+
+_PATH = attrgetter("path")
+
+
+def _internal(links: tuple[Link, ...]) -> tuple[Link, ...]:
+    """`links` without the external ones (`is_external`), in order."""
+    if any(map(is_external, links)):
+        return tuple(link for link in links if not is_external(link))
+    return links
 
 
 def is_external(link: Link) -> bool:
@@ -365,14 +376,10 @@ class Resolver:
         """Every internal link of the vault with its resolution, computed once and shared
         by KB201 to KB207, the graph, stats and show. External Markdown links are left out."""
         if self._resolved is None:
-            resolve = self.resolve
             resolved = ResolvedLinks()
             for note in self._notes.values():
-                links = note.links
-                if any(map(is_external, links)):
-                    links = tuple(link for link in links if not is_external(link))
-                path = note.path
-                resolved.add(note, links, tuple(resolve(link.path, path) for link in links))
+                links = _internal(note.links)
+                resolved.add(note, links, self._resolve_all(links, note.path))
             self._resolved = resolved
         return self._resolved
 
@@ -397,12 +404,23 @@ class Resolver:
     def links_of(self, note: Note) -> list[ResolvedLink]:
         """The internal links written in `note`, resolved, in file order: what
         `links_from` gives, without resolving every other note's links."""
-        resolve = self.resolve
-        return [
-            ResolvedLink(note, link, resolve(link.path, note.path))
-            for link in note.links
-            if not is_external(link)
-        ]
+        links = _internal(note.links)
+        return list(_made(note, links, self._resolve_all(links, note.path)))
+
+    def _resolve_all(self, links: Sequence[Link], source: str) -> tuple[Resolution, ...]:
+        """`resolve(link.path, source)` for each link. A path resolved before to what it
+        means from every folder (nearly every path, after the first notes) is looked up
+        in C, with no call of `resolve` a link: a check resolves some fifteen a note."""
+        paths = tuple(map(_PATH, links))
+        # a path not seen yet has no key, and None is no key of `_anywhere`
+        anywhere = cast("Callable[[str | None], Resolution | None]", self._anywhere.get)
+        found = list(map(anywhere, map(self._keys.get, paths)))
+        if not all(found):  # a Resolution is always true
+            resolve = self.resolve
+            for i, resolution in enumerate(found):
+                if resolution is None:
+                    found[i] = resolve(paths[i], source)
+        return tuple(found)  # type: ignore[arg-type]  # every None was replaced
 
     def subpath_links(self, kind: SubpathKind | None = None) -> list[ResolvedLink]:
         """The resolved links to a note that carry a `#heading` or `#^block` subpath
@@ -556,7 +574,8 @@ def subpath_links_among(
     return [
         item
         for item in items
-        if _to_note_subpath(item.link, item.target)
+        if item.link.subpath
+        and _to_note_subpath(item.link, item.resolution.target)
         and (kind is None or subpath_kind(item.link.subpath) == kind)
     ]
 
