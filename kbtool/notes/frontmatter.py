@@ -49,14 +49,17 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     """Parse the frontmatter at the top of `lines` (line ends already removed)."""
     if not lines or not _FENCE.fullmatch(lines[0]):
         return FrontmatterScan(Frontmatter(), 0)
-    close = next((i for i in range(1, len(lines)) if _FENCE.fullmatch(lines[i])), None)
+    close = next(
+        (i for i in range(1, len(lines)) if lines[i][:3] == "---" and _FENCE.fullmatch(lines[i])),
+        None,
+    )
     if close is None:
         problem = _problem(
             codes.UNCLOSED_FRONTMATTER, "frontmatter opened with '---' on line 1 is never closed", 1
         )
         return FrontmatterScan(Frontmatter(present=True, start_line=1), 0, problems=(problem,))
     raw = "\n".join(lines[1:close]) + "\n"
-    suppressions = tuple(_suppressions(lines, close))
+    suppressions = tuple(_suppressions(lines, close)) if "kbtool-disable" in raw else ()
     base = Frontmatter(present=True, start_line=1, end_line=close + 1)
     try:
         document = read_plain(raw, first_line=2) or build(raw, first_line=2)
@@ -89,19 +92,22 @@ def scan_frontmatter(lines: list[str]) -> FrontmatterScan:
     items: dict[str, tuple[int, ...]] = {}
     links: list[Link] = []
     broken: set[str] = set()
+    emptied = False  # a repeated key whose last value has no list items
     for entry in document.entries:
+        key = intern(entry.key)
         # a repeated key (KB004) points at its last occurrence: the value YAML keeps
-        positions[intern(entry.key)] = (
-            entry.line,
-            entry.column,
-            entry.value_line,
-            entry.value_column,
-        )
-        items[entry.key] = tuple(chain.from_iterable(entry.items))
+        positions[key] = entry[1:5]  # (line, column, value line, value column)
+        if entry.items:
+            items[key] = tuple(chain.from_iterable(entry.items))
+        elif key in items:
+            items[key] = ()
+            emptied = True
         if entry.broken:
-            broken.add(entry.key)
-        links.extend(_property_links(entry))
-    items = {key: places for key, places in items.items() if places}
+            broken.add(key)
+        if entry.strings:
+            links.extend(_property_links(entry))
+    if emptied:
+        items = {key: places for key, places in items.items() if places}
     clean = {intern(str(k)): v for k, v in data.items()}  # keys repeat in every note: kept once
     at = KeyPositions.of(positions)
     fm = Frontmatter(True, clean, at, 1, close + 1, items, frozenset(broken) or NO_KEYS)

@@ -97,6 +97,9 @@ _FLOW_PLAIN = re.compile(r"[^,\[\]{}#:?'\"]*")
 #: Characters that cannot start a plain scalar (or start one only in ways not read here).
 _NOT_PLAIN = frozenset("[]{},#&*!|>'\"%@`?:")
 
+#: A named tuple made in C from a tuple of its fields: its own `__new__` is a Python call,
+#: as dear as the rest of a line's reading.
+_new = tuple.__new__
 _DECLINE: Any = object()  # a value this module does not build: libyaml's path reads the text
 _EMPTY: Any = object()  # nothing written after `key:` or `-`
 _END = "\0"  # after the last line (`_DOUBTFUL` keeps NUL out of the text)
@@ -167,12 +170,15 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
             if items is None:
                 data[key] = None
                 size, events = size + 2, events + 2
-                entries.append(Entry(key, at, 1, at, column, (), (), False))
+                entries.append(_new(Entry, (key, at, 1, at, column, (), (), False)))
             else:
                 data[key] = items
                 size, events = size + 2 + len(items), events + 3 + len(items)
                 entries.append(
-                    Entry(key, at, 1, list_line, indent + 1, tuple(places), tuple(strings), False)
+                    _new(
+                        Entry,
+                        (key, at, 1, list_line, indent + 1, tuple(places), tuple(strings), False),
+                    )
                 )
                 items = None
             pending = None
@@ -210,7 +216,10 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
             data[key] = flow.values
             size, events = size + 2 + len(flow.values), events + 3 + len(flow.values)
             entries.append(
-                Entry(key, line, 1, line, column, tuple(flow.places), tuple(flow.strings), False)
+                _new(
+                    Entry,
+                    (key, line, 1, line, column, tuple(flow.places), tuple(flow.strings), False),
+                )
             )
             continue
         scalar = _scalar(rest)
@@ -220,7 +229,7 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
         data[key] = value
         size, events = size + 2, events + 2
         found = (Written(written, style, line, column),) if "[[" in written else ()
-        entries.append(Entry(key, line, 1, line, column, (), found, False))
+        entries.append(_new(Entry, (key, line, 1, line, column, (), found, False)))
     if doc.kind == "mapping":
         doc.value, doc.size, doc.events = data, size, events
     return doc

@@ -17,6 +17,8 @@ from kbtool.notes.scan.inline import _SPECIAL, _InlinePass
 from kbtool.notes.scan.state import RegionKind
 from kbtool.notes.scan.suppress import _suppression
 
+_new = tuple.__new__  # a `Heading` made in C (its own `__new__` is a Python call)
+
 
 class _Leaves(_InlinePass):
     """The open leaf block and the container stack."""
@@ -100,5 +102,5 @@ class _Leaves(_InlinePass):
             hs.pop()
         parents = hs[-1][1] if hs else ()
         text = intern(text)  # `## Summary`, `## Related`: the same headings in many notes
-        self.headings.append(Heading(level, text, self.base + idx, col + 1, parents))
+        self.headings.append(_new(Heading, (level, text, self.base + idx, col + 1, parents)))
         hs.append((level, (*parents, text)))

@@ -14,6 +14,10 @@ from kbtool.notes.linktext import decode_markdown_destination, has_scheme, split
 from kbtool.notes.scan.escapes import _UNESCAPE, _escaped
 from kbtool.notes.scan.positions import _Positions
 
+#: Made in C from a tuple of every field: a `Link`'s own `__new__` is a Python call, and
+#: the scan makes some fifteen links a note.
+_new = tuple.__new__
+
 
 class _Links(_Positions):
     """Links of the text being scanned."""
@@ -43,7 +47,11 @@ class _Links(_Positions):
         nested = src.find("[[", i + 2, k)
         if nested >= 0:
             return nested  # `[[a [[b]]`: the inner one is the link
-        path, subpath, display = split_wikilink(src[i + 2 : k])
+        inner = src[i + 2 : k]
+        if "|" in inner or "#" in inner:
+            path, subpath, display = split_wikilink(inner)
+        else:  # `[[Note]]`, most links: what split_wikilink gives, without the call
+            path, subpath, display = inner.strip(), "", None
         if not path and not subpath:
             return k + 2
         embed = i > 0 and src[i - 1] == "!" and not _escaped(src, i - 1)
@@ -54,17 +62,21 @@ class _Links(_Positions):
         raw = intern(src[start : k + 2])  # targets repeat across notes: each string kept once
         end_column = col + 1 + k + 2 - start
         self.links.append(
-            Link(
-                kind,
-                "wiki",
-                raw,
-                intern(path),
-                intern(subpath),
-                display,
-                line,
-                col + 1,
-                line,
-                end_column,
+            _new(
+                Link,
+                (
+                    kind,
+                    "wiki",
+                    raw,
+                    intern(path),
+                    intern(subpath),
+                    display,
+                    line,
+                    col + 1,
+                    line,
+                    end_column,
+                    None,
+                ),
             )
         )
         return k + 2
@@ -90,13 +102,17 @@ class _Links(_Positions):
             return
         text_start = start + (2 if embed else 1)
         self.links.append(
-            Link(
-                "embed" if embed else "link",
-                "markdown",
-                intern(src[start:end]),
-                intern(path),
-                intern(subpath),
-                src[text_start:label_end],
-                *self._span(start, end),
+            _new(
+                Link,
+                (
+                    "embed" if embed else "link",
+                    "markdown",
+                    intern(src[start:end]),
+                    intern(path),
+                    intern(subpath),
+                    src[text_start:label_end],
+                    *self._span(start, end),
+                    None,
+                ),
             )
         )
