@@ -189,6 +189,23 @@ def test_duplicate_keys_give_the_same_findings_and_the_last_value() -> None:
     ]
 
 
+def test_a_line_read_before_reads_the_same_again() -> None:
+    """Lines repeat within a note and across notes, and a line read once is looked up
+    after that: the second reading of each kind of line (a scalar, `key: []`, a `key:`
+    with a block list or nothing after it, a duplicate) gives the first one's document,
+    at its own lines, and a new list each time."""
+    raw = "status: active\ntags: []\nrefs:\n- x\nnone:  # left empty\nstatus: active\n"
+    first, second = assert_agrees(raw), assert_agrees(raw)
+    assert first is not None and second is not None
+    assert repr(first) == repr(second)
+    assert first.value == {"status": "active", "tags": [], "refs": ["x"], "none": None}
+    assert [p.span.line for p in first.problems] == [7]
+    assert first.value["tags"] is not second.value["tags"]
+    moved = assert_agrees("a: 1\n" + raw)
+    assert moved is not None
+    assert [e.line for e in moved.entries[1:]] == [e.line + 1 for e in first.entries]
+
+
 def test_an_empty_frontmatter_is_empty() -> None:
     assert assert_agrees("\n# just a comment\n   \n") == Document()
 

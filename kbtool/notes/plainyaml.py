@@ -105,6 +105,9 @@ _EMPTY: Any = object()  # nothing written after `key:` or `-`
 _END = "\0"  # after the last line (`_DOUBTFUL` keeps NUL out of the text)
 _KEYS: dict[str, str] = {}  # what precedes `:` -> the key, or "" when it is no plain key
 _PLAIN: dict[str, Any] = {}  # a plain scalar -> its value, or _DECLINE
+_PENDING: Any = object()  # `key:` and nothing more on its line
+_NO_ITEMS: Any = object()  # `key: []`
+_LINES: dict[str, tuple[str, Any, int]] = {}  # a whole `key: ...` line -> what it reads as
 
 
 class _FlowList(NamedTuple):
@@ -184,15 +187,19 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
             pending = None
         if text is _END:
             break
-        colon = text.find(":")
-        if colon < 0 or colon > MAX_KEY_LENGTH:
-            return None
-        after = colon + 1
-        if after < len(text) and text[after] != " ":
-            return None
-        key = _KEYS.get(text[:colon]) or _key(text[:colon])
-        if not key:
-            return None
+        known = _LINES.get(text)
+        if known is None:
+            colon = text.find(":")
+            if colon < 0 or colon > MAX_KEY_LENGTH:
+                return None
+            after = colon + 1
+            if after < len(text) and text[after] != " ":
+                return None
+            key = _KEYS.get(text[:colon]) or _key(text[:colon])
+            if not key:
+                return None
+        else:
+            key, value, column = known
         if doc.kind == "empty":
             doc.kind, doc.line, doc.column = "mapping", line, 1
         first_seen = seen.get(key)
@@ -204,9 +211,22 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
                 " YAML keeps only the last value"
             )
             doc.problems.append(Problem(codes.DUPLICATE_KEY, message, Span(line, 1, line, 1)))
+        if known is not None:  # a line read before, in this note or another
+            if value is _PENDING:
+                pending = (key, line, column)
+                continue
+            if value is _NO_ITEMS:
+                data[key] = []
+                size, events = size + 2, events + 3
+            else:
+                data[key] = value
+                size, events = size + 2, events + 2
+            entries.append(_new(Entry, (key, line, 1, line, column, (), (), False)))
+            continue
         rest = text[after:].lstrip(" ")
         if not rest or rest[0] == "#":
             pending = (key, line, after + 1)
+            _remember_line(text, (key, _PENDING, after + 1))
             continue
         column = len(text) - len(rest) + 1
         if rest[0] == "[":
@@ -221,6 +241,8 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
                     (key, line, 1, line, column, tuple(flow.places), tuple(flow.strings), False),
                 )
             )
+            if not flow.values:
+                _remember_line(text, (key, _NO_ITEMS, column))
             continue
         scalar = _scalar(rest)
         if scalar is None:
@@ -228,11 +250,29 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
         value, written, style = scalar
         data[key] = value
         size, events = size + 2, events + 2
-        found = (Written(written, style, line, column),) if "[[" in written else ()
+        if "[[" in written:
+            found: tuple[Written, ...] = (Written(written, style, line, column),)
+        else:
+            found = ()
+            _remember_line(text, (key, value, column))
         entries.append(_new(Entry, (key, line, 1, line, column, (), found, False)))
     if doc.kind == "mapping":
         doc.value, doc.size, doc.events = data, size, events
     return doc
+
+
+def _remember_line(text: str, read: tuple[str, Any, int]) -> None:
+    """Keep what a `key: value` line reads as (key, value, value column), when it is short.
+
+    Notes repeat whole lines (`status: active`, `aliases: []`, `updated:`): a line read
+    before is then one look-up. Kept only when reading it needs nothing of its place:
+    a scalar without `[[` (immutable, so notes may share it), `key: []` (`_NO_ITEMS`: a
+    new list each time) or a `key:` whose value, if any, follows (`_PENDING`).
+    """
+    if len(text) <= MEMO_TEXT:
+        if len(_LINES) >= MEMO_SIZE:
+            _LINES.clear()
+        _LINES[text] = read
 
 
 def _key(written: str) -> str:
