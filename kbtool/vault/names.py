@@ -52,9 +52,13 @@ class NameIndex:
         from rapidfuzz import fuzz, process, utils
 
         wanted = utils.default_process(query)
-        lists = sorted(
-            (ids for gram in _grams(wanted) if (ids := self._postings.get(gram))), key=len
-        )
+        postings = self._postings
+        # rarest first, ties by the trigram itself: a set's order changes with the hash
+        # seed, and the candidates (and so the suggestion) with the order counted
+        lists = [
+            postings[gram]
+            for _, gram in sorted((len(postings[g]), g) for g in _grams(wanted) if g in postings)
+        ]
         counts: Counter[int] = Counter()
         spent = 0
         for ids in lists:
