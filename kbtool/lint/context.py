@@ -55,13 +55,26 @@ class RuleContext:
             return resolver.resolved_links()
         return [item for note in self.subjects for item in resolver.links_of(note)]
 
+    @cached_property
+    def unresolved_links(self) -> list[ResolvedLink]:
+        """`links` that lead to no file: what KB201, KB205 and KB208 look through, each a
+        few of the many links, picked in one pass for the three."""
+        return [item for item in self.links if item.resolution.target is None]
+
     def subpath_links(self, kind: SubpathKind) -> list[ResolvedLink]:
         """`links` to a note with a subpath of this kind (`#heading` or `#^block`)."""
         if self.subjects is None:
             return self.vault.resolver.subpath_links(kind)
         from kbtool.vault.resolve import subpath_links_among
 
-        return subpath_links_among(self.links, kind)
+        return subpath_links_among(self._subpath_links, kind)
+
+    @cached_property
+    def _subpath_links(self) -> list[ResolvedLink]:
+        """`links` with a subpath to a note, of either kind: filtered once for both."""
+        from kbtool.vault.resolve import subpath_links_among
+
+        return subpath_links_among(self.links)
 
     @cached_property
     def schema(self) -> SchemaReport:

@@ -85,8 +85,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     publisher (Quartz) makes, which no file matches; with `allow_unresolved`, a link
     to a note not yet written is KB208 (info) instead."""
     resolver = ctx.vault.resolver
-    for item in ctx.links:
-        if item.target is not None or item.resolution.generated:
+    for item in ctx.unresolved_links:
+        if item.resolution.generated:
             continue
         if resolver.is_missing_attachment(item) or resolver.is_placeholder(item):
             continue

@@ -28,7 +28,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     audio, video, PDF, canvas, base) or one that files in the vault carry. A plain link
     to a missing file, and an embed of a missing note, are KB201."""
     resolver = ctx.vault.resolver
-    for item in ctx.links:
+    for item in ctx.unresolved_links:
         if not resolver.is_missing_attachment(item):
             continue
         message = f"{link_label(item.link)}: no file '{item.link.path}' in the vault"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import cast
 
 from kbtool.lint.context import RuleContext
 from kbtool.lint.registry import Example, rule
@@ -15,8 +16,12 @@ def _links_out(
 ) -> tuple[str | None, ...]:
     """Where the note's links lead, itself left out, in order (None: unresolved): the
     links in of every note are the links out of the others."""
-    targets = {item.target for item in links if item.target != note.path}
-    return tuple(sorted(targets, key=lambda target: (target is None, target or "")))
+    targets = {item.resolution.target for item in links}
+    targets.discard(note.path)
+    unresolved = None in targets
+    targets.discard(None)
+    ordered = tuple(sorted(cast("set[str]", targets)))  # None taken out
+    return (*ordered, None) if unresolved else ordered  # unresolved after every path
 
 
 def _orphans(

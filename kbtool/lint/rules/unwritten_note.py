@@ -37,7 +37,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     resolver = ctx.vault.resolver
     if not resolver.links.allow_unresolved:  # off by default: no link is a placeholder
         return
-    for item in ctx.links:
+    for item in ctx.unresolved_links:
         if resolver.is_placeholder(item):
             message = f"{link_label(item.link)}: note '{item.link.path}' not written yet"
             suggestion = resolver.suggest(item.link.path)
