@@ -218,6 +218,8 @@ def test_an_empty_frontmatter_is_empty() -> None:
     [
         "a: 2024-02-30",  # an impossible date: libyaml's path reports it (KB102)
         "a: 2024-13-01 10:00:00",
+        "a: 2024-02-30T10:00:00Z",  # the UTC form built here: the same refusals
+        "a: 2024-01-01T24:00:00Z",
         "a: &x 1\nb: *x",
         "a: !!str 1",
         "a: |\n  text",

@@ -20,6 +20,7 @@ place). Declining is always safe; a value that differs would be a bug.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from yaml import CSafeLoader
@@ -43,6 +44,11 @@ MEMO_TEXT = 100
 _PREFIX = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL = (_PREFIX + n for n in ("str", "null", "bool"))
 _INT = _PREFIX + "int"
+_TIMESTAMP = _PREFIX + "timestamp"
+#: The timestamp notes carry most (`created: 2025-10-26T17:19:00Z`, as Obsidian and its
+#: templates write it), built here as the constructor builds it (no fraction, UTC)
+#: without its node and its regex's named groups; every other form goes to it.
+_UTC_STAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
 #: Tags built by the safe loader's constructors; any other resolved tag declines.
 _BUILDERS = {
     _PREFIX + name: getattr(SafeConstructor, f"construct_yaml_{name}")
@@ -443,6 +449,12 @@ def _plain_value(text: str) -> Any:
         return None
     if tag == _BOOL:
         return _BOOL_VALUES[text.lower()]
+    if tag == _TIMESTAMP and (utc := _UTC_STAMP.fullmatch(text)) is not None:
+        try:
+            year, month, day, hour, minute, second = map(int, utc.groups())
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        except ValueError:  # 2024-02-30T...: libyaml's path reports it
+            return _DECLINE
     build = _BUILDERS.get(tag)
     if build is None or (tag == _INT and len(text) > MAX_INT_TEXT):
         return _DECLINE  # `<<`, `=`, or an integer for libyaml's path to bound
