@@ -181,14 +181,23 @@ def session(path: Path) -> Iterator[sqlite3.Connection]:
     try:
         yield db
     except sqlite3.Error as exc:
-        with contextlib.suppress(sqlite3.Error):
-            db.close()
-        if _is_bad_file(exc):
-            remove_cache_file(path)
-        raise CacheUnavailable(str(exc)) from exc
+        close_quietly(db)
+        raise failed(path, exc) from exc
     finally:
-        with contextlib.suppress(sqlite3.Error):
-            db.close()
+        close_quietly(db)
+
+
+def failed(path: Path, exc: sqlite3.Error) -> CacheUnavailable:
+    """What an SQLite error in a job on the cache at `path` becomes: `CacheUnavailable`,
+    once the file is removed if the error shows it damaged (the next run rebuilds it)."""
+    if _is_bad_file(exc):
+        remove_cache_file(path)
+    return CacheUnavailable(str(exc))
+
+
+def close_quietly(db: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        db.close()
 
 
 def _key(path: str) -> bytes:
