@@ -86,11 +86,22 @@ def test_any_share_finds_what_one_process_finds(
     assert sum(len(items) for items in one.values()) > 50  # many rules found something
     assert _split(generated, share) == one
     assert len(answers) == 1 and answers[0] is not None  # the copy answered
-    findings, inputs = answers[0]
+    findings, inputs, _hints = answers[0]
     assert set(inputs) == {"KB301"}  # orphans: made from each note's links out
     if share < 1.0:
         assert findings  # and found something in its notes
         assert len(inputs["KB301"]) == len(generated.notes) - int(len(generated.notes) * share)
+
+
+def test_the_copys_hints_are_kept_here(generated: Vault, answers: list[Any]) -> None:
+    """A check that stores its state stores the "did you mean" hints made, so that a later
+    check of one note needs no index of names: those the copy made come back with its
+    findings and join this process's (here the copy has every note)."""
+    vault = load_vault(generated.root)
+    _split(vault, 0.0)
+    hints = answers[0][2]
+    assert len(hints) > 5 and any(hints.values())
+    assert vault.resolver.suggestions() == hints
 
 
 def test_the_fixture_and_corpus_vaults_split_the_same(

@@ -276,9 +276,12 @@ def full_check(
     """The check of every note of `vault` (loaded from `files`), as `check()` makes it.
     The state for the next check goes to `writer` as it is made, a batch of records at a
     time, so that no more than a batch of them is held (the caller finishes it)."""
+    from kbtool.lint.split import run_rules_split  # here: an incremental check needs no fork
+
     run = _Run(files, vault.notes, severities)
     ctx = RuleContext(vault, today)
-    local = run_rules(ctx, severities, run.note_codes, progress)
+    # in two processes when that pays, as `check()` runs them
+    local = run_rules_split(ctx, severities, run.note_codes, progress)
     vault_found = _by_code(run_rules(ctx, severities, run.vault_codes), run.vault_codes)
     writer.begin(listing_digest(files), files.started_ns, run.codes)
     aliases: dict[str, tuple[str, ...]] = {}

@@ -51,9 +51,11 @@ if TYPE_CHECKING:
 #: the copy waited for it; 0.45 since the load prepares the rules before the fork).
 OWN_SHARE = 0.45
 
-#: What a share of the notes gives: the findings of the rules of one note in them, and
-#: for each vault-wide rule made from per-note inputs, the input of each of the notes.
-ShareResult = tuple[dict[str, Found], dict[str, dict[str, object]]]
+#: What a share of the notes gives: the findings of the rules of one note in them, for
+#: each vault-wide rule made from per-note inputs the input of each of the notes, and the
+#: "did you mean" hints made (`Resolver.suggestions`: a check that stores its state for
+#: the next run stores them, so that a later check of one note need not index names).
+ShareResult = tuple[dict[str, Found], dict[str, dict[str, object]], dict[str, str | None]]
 
 
 def prepare_split(config: Config) -> Callable[[Sequence[Note]], None]:
@@ -113,6 +115,7 @@ def split_rules(
         if copy is not None:
             copy.close()
     theirs = answer if _is_share(answer) else share.run(theirs_ctx)
+    ctx.vault.resolver.adopt_suggestions(theirs[2])
     if progress is not None:
         progress(total, total)
     made = share.from_inputs(ctx, (mine[1], theirs[1]))
@@ -149,7 +152,7 @@ class _Share:
             inputs[code] = {
                 note.path: vault_input(ctx, note, by_note.get(note.path, [])) for note in ctx.notes
             }
-        return found, inputs
+        return found, inputs, ctx.vault.resolver.suggestions()
 
     def from_inputs(
         self, ctx: RuleContext, parts: Sequence[dict[str, dict[str, object]]]
@@ -172,9 +175,8 @@ class _Share:
 def _is_share(answer: object) -> TypeGuard[ShareResult]:
     return (
         isinstance(answer, tuple)
-        and len(answer) == 2
-        and isinstance(answer[0], dict)
-        and isinstance(answer[1], dict)
+        and len(answer) == 3
+        and all(isinstance(part, dict) for part in answer)
     )
 
 

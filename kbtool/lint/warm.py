@@ -146,7 +146,12 @@ def _cached_check(
                 )
                 write_state(StateWriter(path, state_kind, files.started_ns), state)
             return WarmCheck(state.result.restricted_to(only), False, None, True)
-    vault = given or load_files(files, progress=progress, cache=True)
+    if given is None:
+        from kbtool.lint.split import prepare_split  # the rules split, as `check --no-cache`'s
+
+        prepare = prepare_split(files.config)  # while the parse worker ends
+        given = load_files(files, progress=progress, cache=True, meanwhile=prepare)
+    vault = given
     writer = StateWriter(path, state_kind, files.started_ns)
     try:
         result = full_check(files, vault, severities, today, writer, progress=checking)
