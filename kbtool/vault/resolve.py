@@ -160,7 +160,7 @@ class ResolvedLinks(MadeOnRead[ResolvedLink]):
         found = []
         for note, links, resolved in zip(self._notes, self._links, self._resolutions):
             for link, resolution in zip(links, resolved):
-                if link.subpath and _to_note_subpath(link, resolution.target):
+                if link.subpath and is_note(resolution.target):
                     found.append(ResolvedLink(note, link, resolution))
         return found
 
@@ -575,14 +575,9 @@ def subpath_links_among(
         item
         for item in items
         if item.link.subpath
-        and _to_note_subpath(item.link, item.resolution.target)
+        and is_note(item.resolution.target)
         and (kind is None or subpath_kind(item.link.subpath) == kind)
     ]
-
-
-def _to_note_subpath(link: Link, target: str | None) -> bool:
-    """A link with a `#heading` or `#^block` subpath that leads to a note."""
-    return bool(link.subpath) and target is not None and is_note(target)
 
 
 def _choose(candidates: list[str], key: str, folder: str) -> Resolution:
