@@ -343,7 +343,10 @@ class Finding:
 # calls over `zip`: equal objects of the same types, decoded in about 0.7 of the time
 # (the floor is building the named tuples themselves, about 55 a note).
 
-_new = tuple.__new__
+#: A named tuple made in C from a tuple of all its fields, defaults too (`new_tuple(Link,
+#: (...))`): the class's own `__new__` is a Python call, and parsing a note makes some
+#: forty of them, unpickling one some fifty-five.
+new_tuple = tuple.__new__
 _FIELD_GETTERS: dict[type, Any] = {}
 
 
@@ -417,11 +420,11 @@ def _note_reduce(note: Note) -> tuple[Any, ...]:
 
 
 def _rows(cls: type[_Part], columns: tuple[tuple[Any, ...], ...]) -> tuple[_Part, ...]:
-    return tuple(map(_new, repeat(cls), zip(*columns, strict=True)))
+    return tuple(map(new_tuple, repeat(cls), zip(*columns, strict=True)))
 
 
 def _spans(columns: tuple[tuple[int, ...], ...]) -> Any:
-    return map(_new, repeat(Span), zip(*columns, strict=True))
+    return map(new_tuple, repeat(Span), zip(*columns, strict=True))
 
 
 def _note_from_columns(
@@ -474,7 +477,7 @@ def _note_from_columns(
     if problems:
         code, message, *span = problems
         problem_rows = tuple(
-            map(_new, repeat(Problem), zip(code, message, _spans(tuple(span)), strict=True))
+            map(new_tuple, repeat(Problem), zip(code, message, _spans(tuple(span)), strict=True))
         )
     return Note(
         path,

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from kbtool.lint.engine import CheckResult
 from kbtool.lint.rulerun import Found
-from kbtool.model import Diagnostic
+from kbtool.model import Diagnostic, new_tuple
 from kbtool.vault.cache import FORMAT, FileStamp
 from kbtool.vault.pieces import ChainStore, each_piece
 
@@ -85,11 +85,10 @@ def _records(columns: Sequence[Any]) -> dict[str, NoteRecord] | None:
         return None
     if not all(isinstance(rel, str) for rel in names):
         return None
-    new = tuple.__new__
     numbers = zip(sizes, mtimes, inodes, ctimes, strict=True)
-    stamps = [new(FileStamp, stamp) for stamp in numbers]
+    stamps = [new_tuple(FileStamp, stamp) for stamp in numbers]
     fields = zip(sha256s, stamps, *rest, strict=True)
-    return dict(zip(names, (new(NoteRecord, values) for values in fields), strict=True))
+    return dict(zip(names, (new_tuple(NoteRecord, values) for values in fields), strict=True))
 
 
 def _batches(items: Sequence[object], size: int) -> Iterable[Sequence[object]]:

@@ -28,7 +28,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
 from kbtool import codes
-from kbtool.model import Problem, Span
+from kbtool.model import Problem, Span, new_tuple
 from kbtool.notes.yamlvalues import Document, Entry, Written
 
 #: An integer written longer than this is left to libyaml's path (its size limits).
@@ -103,9 +103,6 @@ _FLOW_PLAIN = re.compile(r"[^,\[\]{}#:?'\"]*")
 #: Characters that cannot start a plain scalar (or start one only in ways not read here).
 _NOT_PLAIN = frozenset("[]{},#&*!|>'\"%@`?:")
 
-#: A named tuple made in C from a tuple of its fields: its own `__new__` is a Python call,
-#: as dear as the rest of a line's reading.
-_new = tuple.__new__
 _DECLINE: Any = object()  # a value this module does not build: libyaml's path reads the text
 _EMPTY: Any = object()  # nothing written after `key:` or `-`
 _END = "\0"  # after the last line (`_DOUBTFUL` keeps NUL out of the text)
@@ -179,12 +176,12 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
             if items is None:
                 data[key] = None
                 size, events = size + 2, events + 2
-                entries.append(_new(Entry, (key, at, 1, at, column, (), (), False)))
+                entries.append(new_tuple(Entry, (key, at, 1, at, column, (), (), False)))
             else:
                 data[key] = items
                 size, events = size + 2 + len(items), events + 3 + len(items)
                 entries.append(
-                    _new(
+                    new_tuple(
                         Entry,
                         (key, at, 1, list_line, indent + 1, tuple(places), tuple(strings), False),
                     )
@@ -227,7 +224,7 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
             else:
                 data[key] = value
                 size, events = size + 2, events + 2
-            entries.append(_new(Entry, (key, line, 1, line, column, (), (), False)))
+            entries.append(new_tuple(Entry, (key, line, 1, line, column, (), (), False)))
             continue
         rest = text[after:].lstrip(" ")
         if not rest or rest[0] == "#":
@@ -242,7 +239,7 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
             data[key] = flow.values
             size, events = size + 2 + len(flow.values), events + 3 + len(flow.values)
             entries.append(
-                _new(
+                new_tuple(
                     Entry,
                     (key, line, 1, line, column, tuple(flow.places), tuple(flow.strings), False),
                 )
@@ -261,7 +258,7 @@ def read_plain(raw: str, first_line: int = 1) -> Document | None:
         else:
             found = ()
             _remember_line(text, (key, value, column))
-        entries.append(_new(Entry, (key, line, 1, line, column, (), found, False)))
+        entries.append(new_tuple(Entry, (key, line, 1, line, column, (), found, False)))
     if doc.kind == "mapping":
         doc.value, doc.size, doc.events = data, size, events
     return doc

@@ -51,7 +51,7 @@ from kbtool.base.sequences import MadeOnRead
 from kbtool.vault.subpaths import SubpathIndex, SubpathKind, subpath_kind
 from kbtool.model import Link, Note
 from kbtool.notes.linktext import has_scheme, normalise_target
-from kbtool.model import Finding, Fix
+from kbtool.model import Finding, Fix, new_tuple
 from kbtool.vault.names import NameIndex
 
 if TYPE_CHECKING:
@@ -175,9 +175,9 @@ class ResolvedLinks(MadeOnRead[ResolvedLink]):
 def _made(
     note: Note, links: Iterable[Link], resolved: Iterable[Resolution]
 ) -> Iterator[ResolvedLink]:
-    """`ResolvedLink(note, link, resolution)` for each pair, built in C (`tuple.__new__`):
+    """`ResolvedLink(note, link, resolution)` for each pair, built in C (`new_tuple`):
     the named tuple's own `__new__` is a Python call, and a check makes millions."""
-    return map(tuple.__new__, repeat(ResolvedLink), zip(repeat(note), links, resolved))
+    return map(new_tuple, repeat(ResolvedLink), zip(repeat(note), links, resolved))
 
 
 def _lower_key(path: str) -> str:

@@ -11,7 +11,7 @@ import re
 from sys import intern
 
 from kbtool.base import work
-from kbtool.model import BlockId, Tag
+from kbtool.model import BlockId, Tag, new_tuple
 from kbtool.notes.scan.codespans import _code_span_end
 from kbtool.notes.scan.escapes import _ASCII_PUNCT, _escaped
 from kbtool.notes.scan.htmlgrammar import HTML_TAG_RE
@@ -19,7 +19,6 @@ from kbtool.notes.scan.links import _Links
 from kbtool.notes.scan.mdlinks import _AUTOLINK, _may_be_tag, _md_links
 from kbtool.notes.scan.suppress import _suppression
 
-_new = tuple.__new__  # a `Tag` or `BlockId` made in C (their own `__new__` is a Python call)
 _SPECIAL = re.compile(r"[`\\<%$\[#^]")
 _TAG_BODY = re.compile(
     r"[^\s\u2000-\u200c\u200e-\u206f\u2e00-\u2e7f'!\"#$%&()*+,.:;<=>?@^`{|}~\[\]\\]+"
@@ -109,7 +108,8 @@ class _InlinePass(_Links):
                         name = t.group()
                         if not (name.isdigit() and name.isascii()):  # `#1984` is no tag
                             line, col = self._where(i)
-                            self.tags.append(_new(Tag, (intern(name), self.base + line, col + 1)))
+                            tag = (intern(name), self.base + line, col + 1)
+                            self.tags.append(new_tuple(Tag, tag))
                             pos = t.end()
             elif c == "`":
                 run_end, span_end = _code_span_end(src, i)
@@ -128,7 +128,7 @@ class _InlinePass(_Links):
                     if b:
                         line, col = self._where(i)
                         block = (b.group(1), self.base + line, col + 1)
-                        self.block_ids.append(_new(BlockId, block))
+                        self.block_ids.append(new_tuple(BlockId, block))
                         pos = b.end()
             elif c == "%":
                 if i + 1 < n and src[i + 1] == "%":

@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from sys import intern
 
-from kbtool.model import Heading
+from kbtool.model import Heading, new_tuple
 from kbtool.notes.scan.blockgrammar import _FENCE, _HTML, _ICODE, _MATH, _PARA, _TABLE
 from kbtool.notes.scan.containers import _ITEM, _LIST
 from kbtool.notes.scan.inline import _SPECIAL, _InlinePass
 from kbtool.notes.scan.state import RegionKind
 from kbtool.notes.scan.suppress import _suppression
-
-_new = tuple.__new__  # a `Heading` made in C (its own `__new__` is a Python call)
 
 
 class _Leaves(_InlinePass):
@@ -102,5 +100,5 @@ class _Leaves(_InlinePass):
             hs.pop()
         parents = hs[-1][1] if hs else ()
         text = intern(text)  # `## Summary`, `## Related`: the same headings in many notes
-        self.headings.append(_new(Heading, (level, text, self.base + idx, col + 1, parents)))
+        self.headings.append(new_tuple(Heading, (level, text, self.base + idx, col + 1, parents)))
         hs.append((level, (*parents, text)))

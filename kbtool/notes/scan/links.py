@@ -9,14 +9,10 @@ from __future__ import annotations
 from sys import intern
 
 from kbtool.base import work
-from kbtool.model import Link, LinkKind
+from kbtool.model import Link, LinkKind, new_tuple
 from kbtool.notes.linktext import decode_markdown_destination, has_scheme, split_wikilink
 from kbtool.notes.scan.escapes import _UNESCAPE, _escaped
 from kbtool.notes.scan.positions import _Positions
-
-#: Made in C from a tuple of every field: a `Link`'s own `__new__` is a Python call, and
-#: the scan makes some fifteen links a note.
-_new = tuple.__new__
 
 
 class _Links(_Positions):
@@ -62,7 +58,7 @@ class _Links(_Positions):
         raw = intern(src[start : k + 2])  # targets repeat across notes: each string kept once
         end_column = col + 1 + k + 2 - start
         self.links.append(
-            _new(
+            new_tuple(
                 Link,
                 (
                     kind,
@@ -102,7 +98,7 @@ class _Links(_Positions):
             return
         text_start = start + (2 if embed else 1)
         self.links.append(
-            _new(
+            new_tuple(
                 Link,
                 (
                     "embed" if embed else "link",
