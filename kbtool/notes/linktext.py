@@ -25,6 +25,8 @@ def split_wikilink(inner: str) -> tuple[str, str, str | None]:
 
     The subpath keeps its leading `#`; it is empty when there is none.
     """
+    if "|" not in inner and "#" not in inner:  # `[[Note]]`, most links: nothing to split
+        return inner.strip(), "", None
     display: str | None = None
     bar = inner.find("|")
     if bar >= 0:

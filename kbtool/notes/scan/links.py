@@ -43,11 +43,7 @@ class _Links(_Positions):
         nested = src.find("[[", i + 2, k)
         if nested >= 0:
             return nested  # `[[a [[b]]`: the inner one is the link
-        inner = src[i + 2 : k]
-        if "|" in inner or "#" in inner:
-            path, subpath, display = split_wikilink(inner)
-        else:  # `[[Note]]`, most links: what split_wikilink gives, without the call
-            path, subpath, display = inner.strip(), "", None
+        path, subpath, display = split_wikilink(src[i + 2 : k])
         if not path and not subpath:
             return k + 2
         embed = i > 0 and src[i - 1] == "!" and not _escaped(src, i - 1)
