@@ -273,9 +273,7 @@ def _remember_line(text: str, read: tuple[str, Any, int]) -> None:
     new list each time) or a `key:` whose value, if any, follows (`_PENDING`).
     """
     if len(text) <= MEMO_TEXT:
-        if len(_LINES) >= MEMO_SIZE:
-            _LINES.clear()
-        _LINES[text] = read
+        _keep(_LINES, text, read)
 
 
 def _key(written: str) -> str:
@@ -284,9 +282,7 @@ def _key(written: str) -> str:
     key = match.group(1) if match else ""
     if key and _plain_value(key) is not key:  # a key that reads as a bool, a number, null ...
         key = ""
-    if len(_KEYS) >= MEMO_SIZE:
-        _KEYS.clear()
-    _KEYS[written] = key
+    _keep(_KEYS, written, key)
     return key
 
 
@@ -422,10 +418,15 @@ def _remember(text: str) -> Any:
     """
     value = _plain_value(text)
     if len(text) <= MEMO_TEXT:
-        if len(_PLAIN) >= MEMO_SIZE:
-            _PLAIN.clear()
-        _PLAIN[text] = value
+        _keep(_PLAIN, text, value)
     return value
+
+
+def _keep(table: dict[str, Any], text: str, value: Any) -> None:
+    """Put `value` in a memo table, emptied first when it holds `MEMO_SIZE` entries."""
+    if len(table) >= MEMO_SIZE:
+        table.clear()
+    table[text] = value
 
 
 def _plain_value(text: str) -> Any:
