@@ -96,6 +96,15 @@ def cached_check(
         )
 
 
+def _load_to_check(files: VaultFiles, progress: Callable[[int, int], None] | None) -> Vault:
+    """The vault for a check of every note, through the cache; the rules it splits (as
+    `check --no-cache`'s) are prepared while the parse worker ends."""
+    from kbtool.lint.split import prepare_split
+
+    prepare = prepare_split(files.config)
+    return load_files(files, progress=progress, cache=True, meanwhile=prepare)
+
+
 def _cached_check(
     files: VaultFiles,
     severities: dict[str, Severity],
@@ -146,12 +155,7 @@ def _cached_check(
                 )
                 write_state(StateWriter(path, state_kind, files.started_ns), state)
             return WarmCheck(state.result.restricted_to(only), False, None, True)
-    if given is None:
-        from kbtool.lint.split import prepare_split  # the rules split, as `check --no-cache`'s
-
-        prepare = prepare_split(files.config)  # while the parse worker ends
-        given = load_files(files, progress=progress, cache=True, meanwhile=prepare)
-    vault = given
+    vault = given or _load_to_check(files, progress)
     writer = StateWriter(path, state_kind, files.started_ns)
     try:
         result = full_check(files, vault, severities, today, writer, progress=checking)
